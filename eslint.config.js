@@ -1,0 +1,86 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+/** Pure modules (planning, routing transforms, the path model) take time and objects as inputs: no I/O, no clock. */
+const PURE_MODULES = ['src/rollout/**/*.ts', 'src/traffic/**/*.ts', 'src/mesh/**/*.ts'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'artifacts/**', 'src/dashboard/web/vendor/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+    },
+  },
+  {
+    files: PURE_MODULES,
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'fs',
+                'fs/*',
+                'http',
+                'https',
+                'net',
+                'child_process',
+                'os',
+                'path',
+                'process',
+              ],
+              message: 'Pure modules do no I/O.',
+            },
+            {
+              group: ['@kubernetes/*', 'prom-client', 'pino'],
+              message: 'Pure modules do not talk to the cluster or emit telemetry.',
+            },
+            {
+              group: ['**/kube/**', '**/controller/**', '**/cli/**', '**/dashboard/**', '**/sandbox/**'],
+              message: 'Pure modules depend only on api/ and each other.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Time is an input: take `now` as a parameter.' },
+        { object: 'Math', property: 'random', message: 'Pure modules are deterministic.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time is an input: take `now` as a parameter.',
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'fetch'],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

@@ -1,0 +1,5 @@
+export * from './meta.js';
+export * from './labels.js';
+export * from './rollout.js';
+export * from './workloads.js';
+export * from './istio.js';

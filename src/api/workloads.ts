@@ -1,0 +1,47 @@
+import type { Condition, KubeObject, LabelSelector, ObjectMeta } from './meta.js';
+
+/** The pod template is opaque to truesplit except for its metadata: it is hashed and copied, never interpreted. */
+export interface PodTemplateSpec {
+  metadata?: Partial<ObjectMeta>;
+  spec?: Record<string, unknown> & { containers?: { name: string; image?: string }[] };
+}
+
+export interface ReplicaSet extends KubeObject {
+  kind: 'ReplicaSet';
+  spec: { replicas?: number; minReadySeconds?: number; selector: LabelSelector; template: PodTemplateSpec };
+  status?: {
+    replicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    fullyLabeledReplicas?: number;
+    observedGeneration?: number;
+  };
+}
+
+export interface Pod extends KubeObject {
+  kind: 'Pod';
+  spec?: { nodeName?: string; containers?: { name: string; image?: string }[] };
+  status?: { phase?: string; podIP?: string; conditions?: Condition[] };
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort?: number | string;
+  protocol?: string;
+  appProtocol?: string;
+}
+
+export interface Service extends KubeObject {
+  kind: 'Service';
+  spec: { selector?: Record<string, string>; ports?: ServicePort[]; clusterIP?: string; type?: string };
+}
+
+export interface Namespace extends KubeObject {
+  kind: 'Namespace';
+}
+
+export function isPodReady(pod: Pod): boolean {
+  if (pod.metadata.deletionTimestamp) return false;
+  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}

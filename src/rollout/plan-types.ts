@@ -1,0 +1,37 @@
+import type { Rollout, RolloutStatus } from '../api/rollout.js';
+import type { ReplicaSet, Service } from '../api/workloads.js';
+import type { TrafficIntent } from '../traffic/intent.js';
+
+/** Everything the planner reads: one Rollout and what it owns, as observed from the caches. */
+export interface RolloutSnapshot {
+  rollout: Rollout;
+  /** ReplicaSets owned by (or adoptable by) the Rollout. */
+  replicaSets: ReplicaSet[];
+  /** The canary / stable / ping / pong Services the Rollout names, when they exist. */
+  services: Service[];
+}
+
+/** A change to a ReplicaSet or Service the executor must apply. Pure data; the executor does the I/O. */
+export type WorkloadAction =
+  | { type: 'createReplicaSet'; replicaSet: ReplicaSet }
+  | { type: 'scaleReplicaSet'; name: string; replicas: number; annotations?: Record<string, string | null> }
+  | { type: 'annotateReplicaSet'; name: string; annotations: Record<string, string | null> }
+  | { type: 'switchService'; name: string; hash: string };
+
+export interface RolloutEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+export interface RolloutPlan {
+  /** ReplicaSet and Service changes, in the order they must be applied. */
+  actions: WorkloadAction[];
+  /** The traffic the router must set up, or undefined when the Rollout has no traffic routing. */
+  traffic?: TrafficIntent;
+  /** The full desired status (the executor writes it through the status subresource when it differs). */
+  status: RolloutStatus;
+  events: RolloutEvent[];
+  /** Reconcile again after this many milliseconds (pause expiry, scale-down deadlines, progress deadline). */
+  requeueAfterMs?: number;
+}

@@ -1,0 +1,31 @@
+import type { CanaryStep } from '../api/rollout.js';
+
+/**
+ * What the rollout planner wants the traffic router to make true, computed fresh on every reconcile (level-based).
+ * The router (`src/traffic/istio/`) turns an intent plus the current VirtualServices / DestinationRule into the
+ * objects to write; it never decides weights itself.
+ */
+export interface TrafficIntent {
+  /** Desired canary weight, 0..100. Stable gets 100 − canary − additional. */
+  canaryWeight: number;
+  /** Pod-template hash the canary subset / canary Service must select ('' when there is no canary yet). */
+  canaryHash: string;
+  /** Pod-template hash the stable subset / stable Service must select. */
+  stableHash: string;
+  /** Managed header and mirror routes that must exist now, in the order the steps created them. */
+  managedRoutes: ManagedRoute[];
+  /**
+   * The canary has no available pods while traffic still points at it (previous recorded weight > 0): set the
+   * weight to 0 first and retarget the DestinationRule only on a later pass, so traffic never reaches an empty subset.
+   */
+  weightBeforeHashes: boolean;
+  /**
+   * Delay the DestinationRule hash switch: a ReplicaSet whose hash is the canary or stable hash is scaled up but not
+   * fully available (Argo's rule when neither canaryService nor stableService is set). Names the ReplicaSet.
+   */
+  delayHashSwitch?: string;
+}
+
+export type ManagedRoute =
+  | { kind: 'header'; name: string; step: NonNullable<CanaryStep['setHeaderRoute']> }
+  | { kind: 'mirror'; name: string; step: NonNullable<CanaryStep['setMirrorRoute']> };
