@@ -1,4 +1,4 @@
-import type { CanaryStep } from '../api/rollout.js';
+import type { CanaryStep, WeightDestination } from '../api/rollout.js';
 
 /**
  * What the rollout planner wants the traffic router to make true, computed fresh on every reconcile (level-based).
@@ -24,6 +24,11 @@ export interface TrafficIntent {
    * fully available (Argo's rule when neither canaryService nor stableService is set). Names the ReplicaSet.
    */
   delayHashSwitch?: string;
+  /**
+   * Experiment destinations (`serviceName`, `weight`, `podTemplateHash`): added to every weighted route with their
+   * weight (taken from stable) and, in subset mode, given a DestinationRule subset named after the Service.
+   */
+  additionalDestinations?: WeightDestination[];
 }
 
 export type ManagedRoute =
