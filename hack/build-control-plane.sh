@@ -6,7 +6,7 @@
 #   hack/build-control-plane.sh --force   # rebuild anyway
 #
 # Up to date means: every binary exists and .cache/bin/kubebins.stamp holds
-# the hash of the wrapper's go.mod, go.sum and mains. GOMODCACHE and GOCACHE
+# the hash of the wrapper's go.mod, go.sum and mains and of this script. GOMODCACHE and GOCACHE
 # keep their defaults so the machine's caches are shared with other builds.
 # Binaries are linked one at a time (-p 2): each link needs 2-3 GB of RAM.
 set -euo pipefail
@@ -19,12 +19,12 @@ BINS=(etcd kube-apiserver kube-controller-manager)
 FORCE=0
 [[ "${1:-}" == "--force" ]] && FORCE=1
 
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-mod=readonly -buildvcs=false"
 
 now() { date +%s; }
 
 input_hash() {
-  (cd "$SRC" && cat go.mod go.sum cmd/*/main.go | sha256sum | cut -d' ' -f1)
+  (cd "$SRC" && cat go.mod go.sum cmd/*/main.go "$ROOT/hack/build-control-plane.sh" | sha256sum | cut -d' ' -f1)
 }
 
 up_to_date() {
