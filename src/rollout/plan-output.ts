@@ -1,0 +1,34 @@
+/** Accumulates the actions, events and requeue time of one planning pass. */
+import type { RolloutEvent, WorkloadAction } from './plan-types.js';
+
+export class PlanOutput {
+  readonly actions: WorkloadAction[] = [];
+  readonly events: RolloutEvent[] = [];
+  requeueAfterMs: number | undefined;
+
+  normal(reason: string, message: string): void {
+    this.events.push({ type: 'Normal', reason, message });
+  }
+
+  warning(reason: string, message: string): void {
+    this.events.push({ type: 'Warning', reason, message });
+  }
+
+  /** Ask to be called again after `ms` (the earliest request wins). */
+  requeue(ms: number): void {
+    const wait = Math.max(0, Math.ceil(ms));
+    this.requeueAfterMs = this.requeueAfterMs === undefined ? wait : Math.min(this.requeueAfterMs, wait);
+  }
+}
+
+/** RFC 3339 at second precision, as Kubernetes writes timestamps. */
+export function formatTime(epochMs: number): string {
+  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Epoch milliseconds of an RFC 3339 time, or undefined when unreadable. */
+export function parseTime(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,212 @@
+/**
+ * `simulateRollout`: the steps of an update to a new revision, as the planner would drive them when pods become
+ * available at once and every pause is promoted. Pure: the clock is simulated.
+ */
+import type { CanaryStep, Rollout, RolloutStatus } from '../api/rollout.js';
+import type { ReplicaSet } from '../api/workloads.js';
+import type { TrafficIntent } from '../traffic/intent.js';
+import { planRollout } from './planner.js';
+import type { RolloutPlan } from './plan-types.js';
+import { applyPlan, makePodsAvailable, makeService, snapshotOf, type SimCluster } from './sim-cluster.js';
+import { parseTime } from './plan-output.js';
+import { pauseDurationSeconds } from './steps.js';
+
+export interface SimulatedStep {
+  /** Step index; `steps.length` for the final, fully promoted entry. */
+  index: number;
+  /** The step as written; null for the final entry. */
+  step: CanaryStep | null;
+  canaryWeight: number;
+  stableWeight: number;
+  /** Pods of the previous stable and of the new revision (the new revision counts as stable in the final entry). */
+  replicas: { stable: number; canary: number };
+  traffic?: TrafficIntent;
+  status: RolloutStatus;
+}
+
+export interface SimulateOptions {
+  /** The stable ReplicaSet to update from (the Rollout's template is then the new revision). */
+  previousStable?: ReplicaSet;
+  /** Start of the simulated clock, epoch ms (default 2026-01-01T00:00:00Z). */
+  now?: number;
+  /** Reconcile passes before giving up (default 1000). */
+  maxIterations?: number;
+}
+
+const DEFAULT_START = Date.UTC(2026, 0, 1);
+const SIMULATED_ANNOTATION = 'truesplit.io/simulated-revision';
+
+interface Run {
+  cluster: SimCluster;
+  now: number;
+  iterations: number;
+  maxIterations: number;
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function isConverged(cluster: SimCluster): boolean {
+  const s = cluster.rollout.status;
+  const healthy = s?.conditions?.some((c) => c.type === 'Healthy' && c.status === 'True') ?? false;
+  return healthy && s?.phase === 'Healthy' && Boolean(s.stableRS) && s.stableRS === s.currentPodHash;
+}
+
+/** Reconcile until a pass changes nothing, so the final entry shows the steady state. */
+function settle(run: Run, plan: RolloutPlan): RolloutPlan {
+  let last = plan;
+  for (let quiet = false; !quiet;) {
+    const before = JSON.stringify(run.cluster.rollout.status);
+    last = pass(run);
+    quiet = last.actions.length === 0 && JSON.stringify(run.cluster.rollout.status) === before;
+    run.now += 1000;
+  }
+  return last;
+}
+
+/** One reconcile: plan, apply, let pods come up. */
+function pass(run: Run): RolloutPlan {
+  run.iterations++;
+  if (run.iterations > run.maxIterations) {
+    const name = run.cluster.rollout.metadata?.name ?? '';
+    throw new Error(`Rollout ${name}: simulation did not converge within ${run.maxIterations} reconciles`);
+  }
+  const plan = planRollout(snapshotOf(run.cluster), run.now);
+  applyPlan(run.cluster, plan);
+  makePodsAvailable(run.cluster);
+  return plan;
+}
+
+/** Promote like the CLI: clear pause conditions (a timed pause is waited out instead). */
+function promotePauses(run: Run, steps: CanaryStep[]): void {
+  const status = run.cluster.rollout.status;
+  const condition = status?.pauseConditions?.find((c) => c.reason === 'CanaryPauseStep');
+  if (!status || !condition) return;
+  const seconds = pauseDurationSeconds(steps[status.currentStepIndex ?? 0]?.pause?.duration);
+  const started = parseTime(condition.startTime);
+  if (seconds !== undefined && started !== undefined) {
+    run.now = Math.max(run.now, started + seconds * 1000 + 1000);
+    return;
+  }
+  delete status.pauseConditions;
+  run.cluster.rollout.spec.paused = false;
+}
+
+/** Advance the clock when nothing changed and the planner asked to be called later. */
+function advanceClock(run: Run, plan: RolloutPlan, before: string): void {
+  const idle = plan.actions.length === 0 && JSON.stringify(run.cluster.rollout.status) === before;
+  if (idle) run.now += plan.requeueAfterMs ?? 1000;
+  else run.now += 1000;
+}
+
+function entryFor(
+  run: Run,
+  index: number,
+  step: CanaryStep | null,
+  plan: RolloutPlan,
+  stableHash: string,
+): SimulatedStep {
+  const { rollout, replicaSets } = run.cluster;
+  const status = clone(rollout.status ?? {});
+  const replicasOf = (hash: string | undefined): number =>
+    replicaSets.find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === hash)?.spec.replicas ?? 0;
+  const canaryPods = step === null ? 0 : replicasOf(status.currentPodHash);
+  const stablePods = step === null ? replicasOf(status.currentPodHash) : replicasOf(stableHash);
+  let canaryWeight = status.canary?.weights?.canary?.weight;
+  if (canaryWeight === undefined) {
+    canaryWeight =
+      canaryPods + stablePods === 0 ? 0 : Math.round((100 * canaryPods) / (canaryPods + stablePods));
+  }
+  if (step === null) canaryWeight = 0;
+  const entry: SimulatedStep = {
+    index,
+    step,
+    canaryWeight,
+    stableWeight: 100 - canaryWeight,
+    replicas: { stable: stablePods, canary: canaryPods },
+    status,
+  };
+  if (plan.traffic) entry.traffic = clone(plan.traffic);
+  return entry;
+}
+
+function initialCluster(rollout: Rollout, opts: SimulateOptions): SimCluster {
+  const r = clone(rollout);
+  r.metadata = { ...r.metadata, generation: r.metadata?.generation ?? 1 };
+  const canary = r.spec?.strategy?.canary;
+  const services = [canary?.stableService, canary?.canaryService]
+    .filter((n): n is string => Boolean(n))
+    .map((name) => makeService(name, r.metadata.namespace, r.spec?.selector?.matchLabels ?? {}));
+  const replicaSets = opts.previousStable ? [clone(opts.previousStable)] : [];
+  return { rollout: r, replicaSets, services };
+}
+
+/** Deploy the pre-update template and run to Healthy, so the update starts from a real stable ReplicaSet. */
+function deployStable(run: Run): void {
+  const target = run.cluster.rollout;
+  const template = clone(target.spec.template ?? {});
+  const annotations = { ...(template.metadata?.annotations ?? {}) };
+  delete annotations[SIMULATED_ANNOTATION];
+  target.spec.template = { ...template, metadata: { ...(template.metadata ?? {}), annotations } };
+  delete target.status;
+  while (!isConverged(run.cluster)) advanceClock(run, pass(run), '');
+  const next = clone(template);
+  next.metadata = { ...(next.metadata ?? {}), annotations: { ...annotations, [SIMULATED_ANNOTATION]: '2' } };
+  target.spec.template = next;
+  target.metadata.generation = (target.metadata.generation ?? 1) + 1;
+}
+
+function seedFromPreviousStable(run: Run, stable: ReplicaSet): void {
+  const hash = stable.metadata.labels?.['rollouts-pod-template-hash'] ?? '';
+  makePodsAvailable(run.cluster);
+  const status: RolloutStatus = { stableRS: hash, currentPodHash: hash };
+  const steps = run.cluster.rollout.spec.strategy?.canary?.steps ?? [];
+  if (steps.length > 0) status.currentStepIndex = steps.length;
+  run.cluster.rollout.status = status;
+}
+
+/** Simulate an update; one entry per step (state once reached) plus the fully promoted final entry. */
+export function simulateRollout(rollout: Rollout, opts: SimulateOptions = {}): SimulatedStep[] {
+  const run: Run = {
+    cluster: initialCluster(rollout, opts),
+    now: opts.now ?? DEFAULT_START,
+    iterations: 0,
+    maxIterations: opts.maxIterations ?? 1000,
+  };
+  if (opts.previousStable) seedFromPreviousStable(run, opts.previousStable);
+  else deployStable(run);
+  const stableHash = run.cluster.rollout.status?.stableRS ?? '';
+  const steps = run.cluster.rollout.spec.strategy?.canary?.steps ?? [];
+  const entries: SimulatedStep[] = [];
+  let plan = pass(run);
+  while (!isConverged(run.cluster)) {
+    const before = JSON.stringify(run.cluster.rollout.status);
+    plan = pass(run);
+    recordReachedStep(run, plan, steps, stableHash, entries, before);
+    promotePauses(run, steps);
+    advanceClock(run, plan, before);
+  }
+  plan = settle(run, plan);
+  entries.push(entryFor(run, steps.length, null, plan, stableHash));
+  return entries;
+}
+
+/** Record step i when it completes (index moves past it) or, for a pause, when the pause begins. */
+function recordReachedStep(
+  run: Run,
+  plan: RolloutPlan,
+  steps: CanaryStep[],
+  stableHash: string,
+  entries: SimulatedStep[],
+  before: string,
+): void {
+  const prev = JSON.parse(before) as RolloutStatus | undefined;
+  const status = run.cluster.rollout.status;
+  const from = prev?.currentStepIndex ?? 0;
+  const to = status?.currentStepIndex ?? 0;
+  const pausedHere = (status?.pauseConditions?.length ?? 0) > 0 && !(prev?.pauseConditions?.length ?? 0);
+  const reached = pausedHere ? to : to > from ? from : undefined;
+  if (reached === undefined || reached >= steps.length || entries.some((e) => e.index === reached)) return;
+  entries.push(entryFor(run, reached, steps[reached] ?? null, plan, stableHash));
+}
