@@ -1,0 +1,15 @@
+/** `npm run bench`: prints figures for every performance goal. Timing is reported, never asserted. */
+import { benchPlanner, benchSimulate } from './planner.js';
+import { peakRssMb } from './stats.js';
+
+const only = process.argv.slice(2);
+const sections: [string, () => void | Promise<void>][] = [
+  ['planner', () => benchPlanner()],
+  ['simulate', () => benchSimulate()],
+];
+
+for (const [name, run] of sections) {
+  if (only.length > 0 && !only.includes(name)) continue;
+  await run();
+}
+console.log(`\nbench process peak RSS: ${peakRssMb().toFixed(0)} MB`);
