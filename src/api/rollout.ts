@@ -14,7 +14,12 @@ export interface RolloutSpec {
   replicas?: number;
   selector?: LabelSelector;
   template?: PodTemplateSpec;
-  workloadRef?: { apiVersion: string; kind: string; name: string; scaleDown?: 'never' | 'onsuccess' | 'progressively' };
+  workloadRef?: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    scaleDown?: 'never' | 'onsuccess' | 'progressively';
+  };
   minReadySeconds?: number;
   revisionHistoryLimit?: number;
   paused?: boolean;
@@ -128,7 +133,8 @@ export interface RolloutAnalysisBackground extends RolloutAnalysis {
 
 export type RolloutPhase = 'Healthy' | 'Progressing' | 'Paused' | 'Degraded';
 
-export type PauseReason = 'CanaryPauseStep' | 'InconclusiveAnalysisRun' | 'InconclusiveExperiment' | 'PathGate';
+export type PauseReason =
+  'CanaryPauseStep' | 'InconclusiveAnalysisRun' | 'InconclusiveExperiment' | 'PathGate';
 
 export interface PauseCondition {
   reason: PauseReason;

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The `truesplit` command. The CLI is compiled TypeScript: `npm run build` writes dist/ first.
+import '../dist/cli/main.js';

@@ -1,0 +1,141 @@
+import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from './istio.js';
+import { ISTIO_NETWORKING_GROUP, ROLLOUT_API_VERSION } from './labels.js';
+import type { KubeObject } from './meta.js';
+import type { Rollout } from './rollout.js';
+import type { Namespace, Pod, ReplicaSet, Service } from './workloads.js';
+import { isRecord } from './validate-values.js';
+
+/**
+ * Type guards at the I/O boundary: parsed YAML is `unknown` until one of these says what it is. Each guard checks the
+ * kind, the API group and the shape the TypeScript type promises (objects where objects are declared, lists where
+ * lists are); field-level rules are validation's job (`validateRollout`), which reads values defensively.
+ */
+
+/** Why an object of a known kind does not have the shape its type promises, as `{field, message}`; undefined if it does. */
+export type ShapeProblem = { field: string; message: string } | undefined;
+
+function isStringMap(value: unknown): value is Record<string, string> {
+  return isRecord(value) && Object.values(value).every((v) => typeof v === 'string');
+}
+
+function isOptionalList(value: unknown): boolean {
+  return value === undefined || Array.isArray(value);
+}
+
+export function isKubeObject(value: unknown): value is KubeObject {
+  if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
+    return false;
+  const metadata = value.metadata;
+  if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '') return false;
+  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') return false;
+  if (metadata.labels !== undefined && !isStringMap(metadata.labels)) return false;
+  return metadata.annotations === undefined || isStringMap(metadata.annotations);
+}
+
+const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'].map((version) => `${ISTIO_NETWORKING_GROUP}/${version}`);
+const SECURITY_VERSIONS = ['v1', 'v1beta1'].map((version) => `security.istio.io/${version}`);
+
+/** Shape checks per kind: the API versions accepted and what `spec` must look like. */
+const SHAPES: Record<
+  string,
+  { apiVersions: string[]; spec: (spec: Record<string, unknown>) => ShapeProblem }
+> = {
+  Rollout: {
+    apiVersions: [ROLLOUT_API_VERSION],
+    spec: (spec) =>
+      isRecord(spec.strategy)
+        ? undefined
+        : { field: 'spec.strategy', message: 'required: set spec.strategy.canary' },
+  },
+  Service: {
+    apiVersions: ['v1'],
+    spec: (spec) =>
+      spec.selector === undefined || isStringMap(spec.selector)
+        ? isOptionalList(spec.ports)
+          ? undefined
+          : { field: 'spec.ports', message: 'must be a list' }
+        : { field: 'spec.selector', message: 'must be a map of label to value' },
+  },
+  VirtualService: {
+    apiVersions: ISTIO_VERSIONS,
+    spec: (spec) => {
+      const list = ['hosts', 'gateways', 'http', 'tls', 'tcp', 'exportTo'].find(
+        (f) => !isOptionalList(spec[f]),
+      );
+      return list ? { field: `spec.${list}`, message: 'must be a list' } : undefined;
+    },
+  },
+  DestinationRule: {
+    apiVersions: ISTIO_VERSIONS,
+    spec: (spec) =>
+      typeof spec.host !== 'string'
+        ? { field: 'spec.host', message: 'required' }
+        : isOptionalList(spec.subsets)
+          ? undefined
+          : { field: 'spec.subsets', message: 'must be a list' },
+  },
+  Gateway: {
+    apiVersions: ISTIO_VERSIONS,
+    spec: (spec) =>
+      isOptionalList(spec.servers) ? undefined : { field: 'spec.servers', message: 'must be a list' },
+  },
+  Sidecar: {
+    apiVersions: ISTIO_VERSIONS,
+    spec: (spec) =>
+      isOptionalList(spec.egress) ? undefined : { field: 'spec.egress', message: 'must be a list' },
+  },
+  PeerAuthentication: { apiVersions: SECURITY_VERSIONS, spec: () => undefined },
+  ReplicaSet: {
+    apiVersions: ['apps/v1'],
+    spec: (spec) => (isRecord(spec.selector) ? undefined : { field: 'spec.selector', message: 'required' }),
+  },
+};
+
+/** Kinds without a `spec` (or whose spec truesplit never reads). */
+const SPECLESS_KINDS: Record<string, string[]> = { Namespace: ['v1'], Pod: ['v1'] };
+
+/**
+ * For an object of a kind truesplit reads, why it does not match its type (wrong API version, missing spec, …).
+ * Undefined for well-shaped objects and for kinds truesplit does not read.
+ */
+export function shapeProblem(object: KubeObject): ShapeProblem {
+  const shape = SHAPES[object.kind];
+  if (!shape) return undefined;
+  if (!shape.apiVersions.includes(object.apiVersion)) {
+    return { field: 'apiVersion', message: `must be one of ${shape.apiVersions.join(', ')}` };
+  }
+  const spec: unknown = (object as KubeObject & { spec?: unknown }).spec;
+  if (!isRecord(spec)) return { field: 'spec', message: 'required' };
+  return shape.spec(spec);
+}
+
+function guard<T extends KubeObject>(kind: T['kind']): (object: KubeObject) => T | undefined {
+  return (object) => {
+    if (object.kind !== kind) return undefined;
+    const specless = SPECLESS_KINDS[kind];
+    if (specless) return specless.includes(object.apiVersion) ? (object as T) : undefined;
+    return shapeProblem(object) === undefined ? (object as T) : undefined;
+  };
+}
+
+export const asRollout = guard<Rollout>('Rollout');
+export const asService = guard<Service>('Service');
+export const asVirtualService = guard<VirtualService>('VirtualService');
+export const asDestinationRule = guard<DestinationRule>('DestinationRule');
+export const asGateway = guard<Gateway>('Gateway');
+export const asSidecar = guard<Sidecar>('Sidecar');
+export const asPeerAuthentication = guard<PeerAuthentication>('PeerAuthentication');
+export const asReplicaSet = guard<ReplicaSet>('ReplicaSet');
+export const asPod = guard<Pod>('Pod');
+export const asNamespace = guard<Namespace>('Namespace');
+
+/** Every object of one kind that passes its guard, e.g. `objectsOfKind(objects, asService)`. */
+export function objectsOfKind<T extends KubeObject>(
+  objects: readonly KubeObject[],
+  as: (object: KubeObject) => T | undefined,
+): T[] {
+  return objects.flatMap((object) => {
+    const typed = as(object);
+    return typed ? [typed] : [];
+  });
+}
