@@ -1,0 +1,222 @@
+/**
+ * The dashboard's read side: informer caches of every kind the path model reads, the path analysis per Rollout
+ * (recomputed when a cache changes), and view models with the latest observed shares.
+ */
+import type { KubeObject } from '../api/meta.js';
+import type { Rollout } from '../api/rollout.js';
+import type { Cluster, KindName } from '../kube/cluster.js';
+import type { Clock } from '../kube/clock.js';
+import { Informer } from '../kube/informer.js';
+import { analyzeRollout } from '../mesh/analyze.js';
+import { snapshotFromObjects } from '../mesh/snapshot.js';
+import type { RoutablePath } from '../sandbox/request-simulator.js';
+import type { PathAnalysis } from '../view/path-analysis.js';
+import { buildRolloutView, pathId, type ObservedShare, type RolloutView } from '../view/rollout-view.js';
+
+const WATCHED_KINDS = [
+  'Rollout',
+  'ReplicaSet',
+  'Pod',
+  'Namespace',
+  'Service',
+  'VirtualService',
+  'DestinationRule',
+  'Gateway',
+  'Sidecar',
+  'PeerAuthentication',
+] as const satisfies readonly KindName[];
+
+type WatchedKind = (typeof WATCHED_KINDS)[number];
+
+export interface RolloutSummary {
+  namespace: string;
+  name: string;
+  phase: string;
+  message: string;
+  currentStep: number | null;
+  totalSteps: number;
+  weights: RolloutView['weights'];
+  images: string[];
+  /** Worst finding severity, null when there is none. */
+  worst: 'error' | 'warning' | 'info' | null;
+  findings: number;
+}
+
+export interface RolloutStoreOptions {
+  clock: Clock;
+  /** Only this namespace ('' or omitted: all). Namespaces themselves are always listed cluster-wide. */
+  namespace?: string;
+  /** Observed share of a path (`ns/rollout|pathId`), e.g. from the sandbox's request simulator. */
+  observed?: (key: string) => ObservedShare | undefined;
+  onError?: (error: Error) => void;
+}
+
+/** `ns/rollout|pathId`: one synthetic client in the request simulator. */
+export const observedKey = (namespace: string, rollout: string, path: string): string =>
+  `${namespace}/${rollout}|${path}`;
+
+export class RolloutStore {
+  private readonly informers: { [K in WatchedKind]: Informer<K> };
+  private readonly listeners = new Set<() => void>();
+  private analyses: Map<string, PathAnalysis> | undefined;
+
+  constructor(
+    cluster: Cluster,
+    private readonly options: RolloutStoreOptions,
+  ) {
+    const make = <K extends WatchedKind>(kind: K): Informer<K> => {
+      const ns = kind === 'Namespace' ? '' : (options.namespace ?? '');
+      const informer = new Informer(cluster, kind, {
+        clock: options.clock,
+        ...(ns ? { namespace: ns } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
+      });
+      informer.onChange(() => this.changed());
+      return informer;
+    };
+    this.informers = Object.fromEntries(WATCHED_KINDS.map((k) => [k, make(k)])) as {
+      [K in WatchedKind]: Informer<K>;
+    };
+  }
+
+  start(): void {
+    for (const kind of WATCHED_KINDS) this.informers[kind].start();
+  }
+
+  stop(): void {
+    for (const kind of WATCHED_KINDS) this.informers[kind].stop();
+  }
+
+  hasSynced(): boolean {
+    return this.informers.Rollout.hasSynced();
+  }
+
+  /** Called after any cache change (not debounced). Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  rollouts(): Rollout[] {
+    return this.informers.Rollout.list().sort(
+      (a, b) =>
+        (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') ||
+        a.metadata.name.localeCompare(b.metadata.name),
+    );
+  }
+
+  summaries(): RolloutSummary[] {
+    return this.rollouts().map((r) => summarise(this.viewOf(r)));
+  }
+
+  view(namespace: string, name: string): RolloutView | undefined {
+    const rollout = this.informers.Rollout.get(namespace, name);
+    return rollout ? this.viewOf(rollout) : undefined;
+  }
+
+  views(): RolloutView[] {
+    return this.rollouts().map((r) => this.viewOf(r));
+  }
+
+  /** Every path of every Rollout with its predicted share: the request simulator's clients. */
+  routablePaths(): RoutablePath[] {
+    const result: RoutablePath[] = [];
+    for (const rollout of this.rollouts()) {
+      const { namespace = '', name } = rollout.metadata;
+      for (const path of this.analysisOf(rollout).paths) {
+        result.push({ id: observedKey(namespace, name, pathId(path)), canaryShare: path.canaryShare });
+      }
+    }
+    return result;
+  }
+
+  private changed(): void {
+    this.analyses = undefined;
+    for (const listener of this.listeners) listener();
+  }
+
+  private viewOf(rollout: Rollout): RolloutView {
+    const { namespace = '' } = rollout.metadata;
+    const replicaSets = this.informers.ReplicaSet.list(namespace).filter((rs) => ownedBy(rs, rollout));
+    const pods = this.informers.Pod.list(namespace);
+    const analysis = this.analysisOf(rollout);
+    const observed = new Map<string, ObservedShare>();
+    const lookup = this.options.observed;
+    if (lookup) {
+      for (const path of analysis.paths) {
+        const seen = lookup(observedKey(namespace, rollout.metadata.name, pathId(path)));
+        if (seen) observed.set(pathId(path), seen);
+      }
+    }
+    return buildRolloutView({ rollout, replicaSets, pods, analysis, observed });
+  }
+
+  private analysisOf(rollout: Rollout): PathAnalysis {
+    this.analyses ??= this.analyseAll();
+    return (
+      this.analyses.get(`${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}`) ?? {
+        paths: [],
+        findings: [],
+      }
+    );
+  }
+
+  private analyseAll(): Map<string, PathAnalysis> {
+    const objects: KubeObject[] = [];
+    for (const kind of WATCHED_KINDS) if (kind !== 'Rollout') objects.push(...this.informers[kind].list());
+    const snapshot = snapshotFromObjects(objects);
+    const result = new Map<string, PathAnalysis>();
+    for (const rollout of this.informers.Rollout.list()) {
+      const key = `${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}`;
+      try {
+        result.set(key, analyzeRollout(snapshot, trafficState(rollout)));
+      } catch (err) {
+        this.options.onError?.(err instanceof Error ? err : new Error(String(err)));
+        result.set(key, { paths: [], findings: [] });
+      }
+    }
+    return result;
+  }
+}
+
+/** What the controller currently asks for: the weight it recorded, and the canary and stable hashes. */
+export function trafficState(rollout: Rollout) {
+  const status = rollout.status ?? {};
+  const stableHash = status.stableRS ?? '';
+  const current = status.currentPodHash ?? '';
+  return {
+    rollout,
+    canaryWeight: status.canary?.weights?.canary.weight ?? 0,
+    canaryHash: current === stableHash ? '' : current,
+    stableHash,
+  };
+}
+
+function ownedBy(obj: KubeObject, rollout: Rollout): boolean {
+  const refs = obj.metadata.ownerReferences ?? [];
+  if (rollout.metadata.uid) return refs.some((ref) => ref.uid === rollout.metadata.uid);
+  return refs.some((ref) => ref.kind === 'Rollout' && ref.name === rollout.metadata.name);
+}
+
+function summarise(view: RolloutView): RolloutSummary {
+  const severities = view.findings.map((f) => f.severity);
+  const worst = severities.includes('error')
+    ? 'error'
+    : severities.includes('warning')
+      ? 'warning'
+      : severities.includes('info')
+        ? 'info'
+        : null;
+  return {
+    namespace: view.namespace,
+    name: view.name,
+    phase: view.phase,
+    message: view.message,
+    currentStep: view.currentStep,
+    totalSteps: view.steps.length,
+    weights: view.weights,
+    images: [...new Set(view.revisions.filter((r) => r.role !== 'old').flatMap((r) => r.images))],
+    worst,
+    findings: view.findings.length,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * `truesplit sandbox`: an in-memory cluster with the demo (or the user's manifests), the workload simulator standing
+ * in for kube-controller-manager and kubelets, the real Rollout controller, synthetic clients per traffic path, and
+ * the dashboard.
+ */
+import { RolloutController } from '../controller/controller.js';
+import { defaultPlanning } from '../controller/planning.js';
+import { systemClock, type Clock } from '../kube/clock.js';
+import { MemoryCluster } from '../kube/memory-cluster.js';
+import { RolloutStore } from '../dashboard/rollout-store.js';
+import { startDashboardServer, type DashboardServer } from '../dashboard/server.js';
+import { APPLICABLE_FIXES, applyFix, FixError, type FixOptionId } from './demo-fixes.js';
+import { DEMO_CANARY_IMAGE, DEMO_NAMESPACE, DEMO_ROLLOUT, DEMO_STABLE_IMAGE } from './demo.js';
+import { RequestDriver } from './request-driver.js';
+import { seedDemo, seedFromDirectory, type SeedResult } from './seed.js';
+import { WorkloadSimulator } from './workload-simulator.js';
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** Load these manifests instead of the demo. */
+  manifestsDir?: string;
+  /** Built UI directory (default: next to the dashboard module). */
+  webRoot?: string;
+  token?: string;
+  /** Pod readiness delay of the workload simulator. Default 1000 ms. */
+  readyDelayMs?: number;
+  /** Seed of the request simulator's PRNG. */
+  seed?: number;
+  /** With the demo: once revision 1 is healthy, set the canary image to start the rollout. Default true. */
+  startCanary?: boolean;
+  clock?: Clock;
+  onError?: (error: unknown) => void;
+}
+
+export interface Sandbox {
+  url: string;
+  token: string | undefined;
+  cluster: MemoryCluster;
+  workloads: WorkloadSimulator;
+  requests: RequestDriver;
+  store: RolloutStore;
+  controller: RolloutController;
+  dashboard: DashboardServer;
+  seeded: SeedResult;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const clock = options.clock ?? systemClock();
+  const report = options.onError ?? ((err: unknown) => console.error('sandbox:', err));
+  const cluster = new MemoryCluster({ clock, historyLimit: 10_000 });
+  const seeded = options.manifestsDir
+    ? await seedFromDirectory(cluster, options.manifestsDir)
+    : await seedDemo(cluster);
+  const workloads = new WorkloadSimulator(cluster, {
+    clock,
+    readyDelayMs: options.readyDelayMs ?? 1000,
+    onError: report,
+  });
+  workloads.start();
+  const controller = new RolloutController({ cluster, planning: defaultPlanning, clock });
+  controller.startInformers();
+  const controllerDone = controller.run(2).catch(report);
+  // The driver reads the store's paths only once started, below.
+  const requests: RequestDriver = new RequestDriver({
+    clock,
+    paths: () => store.routablePaths(),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  const store: RolloutStore = new RolloutStore(cluster, {
+    clock,
+    observed: (key) => {
+      const split = requests.observed(key);
+      return split.share !== null ? { share: split.share, requests: split.requests } : undefined;
+    },
+    onError: report,
+  });
+  store.start();
+  const dashboard = await startDashboardServer({
+    cluster,
+    store,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    sandbox: { fixOptions: APPLICABLE_FIXES, applyFix: (body) => applySandboxFix(cluster, store, body) },
+  });
+  requests.start();
+  const tickListener = setInterval(() => dashboard.notify(), 500);
+  tickListener.unref();
+  const stopKickoff =
+    options.manifestsDir || options.startCanary === false
+      ? () => undefined
+      : startDemoCanary(cluster, store, report);
+  return {
+    url: dashboard.url,
+    token: dashboard.token,
+    cluster,
+    workloads,
+    requests,
+    store,
+    controller,
+    dashboard,
+    seeded,
+    close: async () => {
+      clearInterval(tickListener);
+      stopKickoff();
+      requests.stop();
+      await dashboard.close();
+      store.stop();
+      controller.stop();
+      workloads.stop();
+      await controllerDone;
+    },
+  };
+}
+
+/** The demo starts like the seed report: revision 1 healthy, then a new image that the canary steps roll out. */
+function startDemoCanary(
+  cluster: MemoryCluster,
+  store: RolloutStore,
+  report: (err: unknown) => void,
+): () => void {
+  let done = false;
+  const unsubscribe = store.onChange(() => {
+    if (done) return;
+    const rollout = store
+      .rollouts()
+      .find((r) => r.metadata.namespace === DEMO_NAMESPACE && r.metadata.name === DEMO_ROLLOUT);
+    const status = rollout?.status;
+    const image = rollout?.spec.template?.spec?.containers?.[0]?.image;
+    if (!rollout || image !== DEMO_STABLE_IMAGE || status?.phase !== 'Healthy' || !status.stableRS) return;
+    if (status.stableRS !== status.currentPodHash || (status.availableReplicas ?? 0) < 1) return;
+    done = true;
+    unsubscribe();
+    const containers = (rollout.spec.template?.spec?.containers ?? []).map((c, i) =>
+      i === 0 ? { ...c, image: DEMO_CANARY_IMAGE } : c,
+    );
+    cluster
+      .patch('Rollout', DEMO_NAMESPACE, DEMO_ROLLOUT, { spec: { template: { spec: { containers } } } })
+      .catch(report);
+  });
+  return () => {
+    done = true;
+    unsubscribe();
+  };
+}
+
+/** `POST /api/v1/sandbox/fix {code, rollout: "ns/name", option?}`. */
+async function applySandboxFix(cluster: MemoryCluster, store: RolloutStore, body: unknown) {
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const { code, rollout, option } = record;
+  if (typeof code !== 'string' || code === '') throw new FixError('body.code must be a finding code');
+  if (typeof rollout !== 'string' || !/^[^/]+\/[^/]+$/.test(rollout))
+    throw new FixError('body.rollout must be "namespace/name"');
+  if (option !== undefined && typeof option !== 'string') throw new FixError('body.option must be a string');
+  const [namespace = '', name = ''] = rollout.split('/');
+  const view = store.view(namespace, name);
+  const callerNamespaces = (view?.paths ?? [])
+    .filter((p) => p.kind === 'plain' && p.from !== '*' && p.findingCodes.includes(code))
+    .map((p) => p.from);
+  return applyFix(cluster, {
+    code,
+    namespace,
+    rollout: name,
+    callerNamespaces,
+    ...(option !== undefined ? { option: option as FixOptionId } : {}),
+  });
+}

@@ -1,0 +1,280 @@
+/**
+ * The view model of one Rollout, shared by the CLI (`get rollout` tree) and the dashboard. Pure: objects in, plain
+ * data out. Shares are percentages (0..100) rounded to one decimal, the unit people read.
+ */
+import type { CanaryStep, Rollout } from '../api/rollout.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/labels.js';
+import { isPodReady, type Pod, type ReplicaSet } from '../api/workloads.js';
+import type {
+  AnalyzedFinding,
+  AnalyzedPath,
+  FindingSeverity,
+  PathAnalysis,
+  PathKind,
+} from './path-analysis.js';
+
+export type StepState = 'done' | 'current' | 'pending';
+export type RevisionRole = 'stable' | 'canary' | 'old';
+/** ok: the path gets what was asked; warning: it ignores weights by design and diverges; error: it should not. */
+export type PathHealth = 'ok' | 'warning' | 'error';
+
+export interface StepView {
+  index: number;
+  label: string;
+  state: StepState;
+}
+
+export interface PodView {
+  name: string;
+  ready: boolean;
+  phase: string;
+}
+
+export interface RevisionView {
+  revision: number | null;
+  hash: string;
+  name: string;
+  role: RevisionRole;
+  replicas: number;
+  ready: number;
+  available: number;
+  images: string[];
+  pods: PodView[];
+}
+
+export interface ObservedShare {
+  /** Percentage of the window's requests that reached the canary. */
+  share: number;
+  requests: number;
+}
+
+export interface PathView {
+  /** Stable key of the path (chart series, observed-share lookup). */
+  id: string;
+  kind: PathKind;
+  from: string;
+  variant: string | null;
+  desired: number;
+  /** null when the path fails instead of splitting. */
+  predicted: number | null;
+  observed?: ObservedShare;
+  followsWeight: boolean;
+  diverges: boolean;
+  health: PathHealth;
+  findingCodes: string[];
+}
+
+export interface FindingView {
+  code: string;
+  severity: FindingSeverity;
+  message: string;
+  objects: string[];
+  /** Labels of the paths that raised it. */
+  paths: string[];
+  fix: string;
+}
+
+export interface RolloutView {
+  name: string;
+  namespace: string;
+  phase: string;
+  message: string;
+  strategy: 'canary' | 'blueGreen' | 'unknown';
+  /** The pod template's containers (what `set image` changes). */
+  containers: { name: string; image: string }[];
+  /** Index of the current step; steps.length when every step is done; null without steps or status. */
+  currentStep: number | null;
+  steps: StepView[];
+  weights: { desired: number; canary: number; stable: number };
+  revisions: RevisionView[];
+  paths: PathView[];
+  findings: FindingView[];
+}
+
+export interface RolloutViewInput {
+  rollout: Rollout;
+  replicaSets: ReplicaSet[];
+  pods: Pod[];
+  analysis?: PathAnalysis;
+  /** Observed shares by path id (the sandbox's request simulator, or metrics). */
+  observed?: ReadonlyMap<string, ObservedShare>;
+}
+
+/** A predicted share further than this from the desired one (percentage points) diverges. */
+export const DIVERGENCE_TOLERANCE_PP = 1;
+
+export function pathId(path: Pick<AnalyzedPath, 'kind' | 'from' | 'variant'>): string {
+  return path.variant ? `${path.kind}:${path.from}:${path.variant}` : `${path.kind}:${path.from}`;
+}
+
+const toPercent = (fraction: number): number => Math.round(fraction * 1000) / 10;
+
+export function buildRolloutView(input: RolloutViewInput): RolloutView {
+  const { rollout } = input;
+  const steps = rollout.spec.strategy.canary?.steps ?? [];
+  const currentStep = steps.length > 0 ? (rollout.status?.currentStepIndex ?? null) : null;
+  return {
+    name: rollout.metadata.name,
+    namespace: rollout.metadata.namespace ?? '',
+    phase: rollout.status?.phase ?? 'Unknown',
+    message: rollout.status?.message ?? '',
+    strategy: strategyOf(rollout),
+    containers: (rollout.spec.template?.spec?.containers ?? []).map((c) => ({
+      name: c.name,
+      image: c.image ?? '',
+    })),
+    currentStep,
+    steps: steps.map((step, index) => ({
+      index,
+      label: stepLabel(step),
+      state: stepState(index, currentStep),
+    })),
+    weights: weightsOf(rollout, steps, currentStep),
+    revisions: revisionsOf(rollout, input.replicaSets, input.pods),
+    paths: (input.analysis?.paths ?? []).map((p) =>
+      pathView(p, input.analysis?.findings ?? [], input.observed),
+    ),
+    findings: (input.analysis?.findings ?? []).map(findingView),
+  };
+}
+
+function strategyOf(rollout: Rollout): RolloutView['strategy'] {
+  if (rollout.spec.strategy.canary) return 'canary';
+  return rollout.spec.strategy.blueGreen ? 'blueGreen' : 'unknown';
+}
+
+function stepState(index: number, currentStep: number | null): StepState {
+  if (currentStep === null || index > currentStep) return 'pending';
+  return index < currentStep ? 'done' : 'current';
+}
+
+/** The step the way `kubectl argo rollouts get rollout` names it. */
+export function stepLabel(step: CanaryStep): string {
+  if (step.setWeight !== undefined) return `setWeight: ${step.setWeight}`;
+  if (step.pause)
+    return step.pause.duration === undefined ? 'pause' : `pause: ${String(step.pause.duration)}`;
+  if (step.setCanaryScale) return `setCanaryScale: ${canaryScaleLabel(step.setCanaryScale)}`;
+  if (step.analysis)
+    return `analysis: ${(step.analysis.templates ?? []).map((t) => t.templateName).join(', ')}`;
+  if (step.setHeaderRoute) return `setHeaderRoute: ${step.setHeaderRoute.name}`;
+  if (step.setMirrorRoute) return `setMirrorRoute: ${step.setMirrorRoute.name}`;
+  if (step.experiment) return 'experiment';
+  if (step.plugin) return `plugin: ${step.plugin.name}`;
+  return 'unknown step';
+}
+
+function canaryScaleLabel(scale: NonNullable<CanaryStep['setCanaryScale']>): string {
+  if (scale.replicas !== undefined) return `replicas ${scale.replicas}`;
+  if (scale.weight !== undefined) return `weight ${scale.weight}`;
+  return 'matchTrafficWeight';
+}
+
+/** Desired weight: the last setWeight at or before the current step; 100 once every step is done. */
+function weightsOf(
+  rollout: Rollout,
+  steps: CanaryStep[],
+  currentStep: number | null,
+): RolloutView['weights'] {
+  const recorded = rollout.status?.canary?.weights;
+  const canary = recorded?.canary.weight ?? 0;
+  const stable = recorded?.stable.weight ?? 100 - canary;
+  return { desired: desiredWeight(rollout, steps, currentStep), canary, stable };
+}
+
+function desiredWeight(rollout: Rollout, steps: CanaryStep[], currentStep: number | null): number {
+  const status = rollout.status;
+  if (status?.stableRS && status.stableRS === status.currentPodHash) return 100;
+  if (currentStep === null) return 0;
+  if (currentStep >= steps.length) return 100;
+  for (let i = currentStep; i >= 0; i--) {
+    const weight = steps[i]?.setWeight;
+    if (weight !== undefined) return weight;
+  }
+  return 0;
+}
+
+function revisionsOf(rollout: Rollout, replicaSets: ReplicaSet[], pods: Pod[]): RevisionView[] {
+  const views = replicaSets.map((rs) => revisionView(rollout, rs, pods));
+  return views.sort((a, b) => (b.revision ?? -1) - (a.revision ?? -1) || a.name.localeCompare(b.name));
+}
+
+function revisionView(rollout: Rollout, rs: ReplicaSet, pods: Pod[]): RevisionView {
+  const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '';
+  const revision = Number.parseInt(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '', 10);
+  const owned = pods.filter((pod) => ownedBy(pod, rs));
+  return {
+    revision: Number.isNaN(revision) ? null : revision,
+    hash,
+    name: rs.metadata.name,
+    role: roleOf(rollout, hash),
+    replicas: rs.spec.replicas ?? 0,
+    ready: rs.status?.readyReplicas ?? 0,
+    available: rs.status?.availableReplicas ?? 0,
+    images: (rs.spec.template.spec?.containers ?? []).map((c) => c.image ?? ''),
+    pods: owned
+      .map((pod) => ({
+        name: pod.metadata.name,
+        ready: isPodReady(pod),
+        phase: pod.status?.phase ?? 'Pending',
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+function ownedBy(pod: Pod, rs: ReplicaSet): boolean {
+  const refs = pod.metadata.ownerReferences ?? [];
+  if (refs.length > 0) return refs.some((ref) => ref.kind === 'ReplicaSet' && ref.name === rs.metadata.name);
+  const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+  return hash !== undefined && pod.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === hash;
+}
+
+function roleOf(rollout: Rollout, hash: string): RevisionRole {
+  const status = rollout.status;
+  if (hash !== '' && hash === status?.stableRS) return 'stable';
+  if (hash !== '' && hash === status?.currentPodHash) return 'canary';
+  return 'old';
+}
+
+function pathView(
+  path: AnalyzedPath,
+  findings: AnalyzedFinding[],
+  observed: ReadonlyMap<string, ObservedShare> | undefined,
+): PathView {
+  const id = pathId(path);
+  const desired = toPercent(path.desiredShare);
+  const predicted = path.canaryShare === null ? null : toPercent(path.canaryShare);
+  const diverges = predicted === null || Math.abs(predicted - desired) > DIVERGENCE_TOLERANCE_PP;
+  const seen = observed?.get(id);
+  return {
+    id,
+    kind: path.kind,
+    from: path.from,
+    variant: path.variant ?? null,
+    desired,
+    predicted,
+    ...(seen ? { observed: seen } : {}),
+    followsWeight: path.followsWeight,
+    diverges,
+    health: pathHealth(path, diverges, findings),
+    findingCodes: [...path.findings],
+  };
+}
+
+function pathHealth(path: AnalyzedPath, diverges: boolean, findings: AnalyzedFinding[]): PathHealth {
+  if (!diverges) return 'ok';
+  const severities = findings.filter((f) => path.findings.includes(f.code)).map((f) => f.severity);
+  if (path.canaryShare === null || severities.includes('error')) return 'error';
+  if (severities.includes('warning')) return 'warning';
+  return path.kind === 'plain' ? 'warning' : 'error';
+}
+
+function findingView(finding: AnalyzedFinding): FindingView {
+  return {
+    code: finding.code,
+    severity: finding.severity,
+    message: finding.message,
+    objects: [...finding.objects],
+    paths: [...finding.paths],
+    fix: finding.fix,
+  };
+}
