@@ -1,0 +1,128 @@
+import { hostname } from 'node:os';
+import { pino } from 'pino';
+import { parseCommandArgs } from '../args.js';
+import type { CliIo, Command } from '../command.js';
+import { EXIT, UsageError } from '../command.js';
+import { ControllerManager } from '../../controller/manager.js';
+import { ClientCluster } from '../../kube/client-cluster.js';
+import { loadKubeConfig } from '../../kube/kubeconfig.js';
+
+const USAGE = `Usage: truesplit controller [flags]
+
+Runs the Rollout controller against a cluster: reconciles argoproj.io/v1alpha1 Rollouts (canary, Istio traffic
+routing), serves /healthz and /readyz on the healthz port and /metrics on the metrics port. Stops on SIGINT/SIGTERM.
+
+Flags:
+  --kubeconfig FILE       kubeconfig to use (default: KUBECONFIG, ~/.kube/config, then in-cluster)
+  --context NAME          kubeconfig context (default: the current context)
+  --namespace NS          watch only this namespace (default: all namespaces)
+  --leader-elect          take the truesplit-controller-lock Lease before reconciling (run several replicas for HA)
+  --lease-namespace NS    namespace of the Lease (default: POD_NAMESPACE, --namespace, else kube-system)
+  --workers N             reconcile workers (default 10)
+  --resync SECONDS        full relist period of every informer (default 900)
+  --metrics-port PORT     Prometheus /metrics port (default 8090)
+  --healthz-port PORT     /healthz and /readyz port (default 8080)
+  --log-level LEVEL       trace, debug, info (default), warn, error
+`;
+
+function positiveInt(value: string | undefined, flag: string, fallback: number, allowZero = false): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1))
+    throw new UsageError(`flag --${flag} must be a positive integer (got "${value}")`);
+  return n;
+}
+
+export interface ControllerFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  leaderElect: boolean;
+  leaseNamespace?: string;
+  workers: number;
+  resyncSeconds: number;
+  metricsPort: number;
+  healthzPort: number;
+  logLevel: string;
+}
+
+export function parseControllerFlags(argv: string[], env: CliIo['env']): ControllerFlags {
+  const { values } = parseCommandArgs(argv, {
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    namespace: { type: 'string', short: 'n' },
+    'leader-elect': { type: 'boolean' },
+    'lease-namespace': { type: 'string' },
+    workers: { type: 'string' },
+    resync: { type: 'string' },
+    'metrics-port': { type: 'string' },
+    'healthz-port': { type: 'string' },
+    'log-level': { type: 'string' },
+  });
+  const logLevel = values['log-level'] ?? 'info';
+  if (!['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel))
+    throw new UsageError(`flag --log-level: unknown level "${logLevel}"`);
+  const leaseNamespace = values['lease-namespace'] ?? env.POD_NAMESPACE ?? values.namespace;
+  return {
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
+    ...(leaseNamespace ? { leaseNamespace } : {}),
+    leaderElect: values['leader-elect'] === true,
+    workers: positiveInt(values.workers, 'workers', 10),
+    resyncSeconds: positiveInt(values.resync, 'resync', 900),
+    metricsPort: positiveInt(values['metrics-port'], 'metrics-port', 8090, true),
+    healthzPort: positiveInt(values['healthz-port'], 'healthz-port', 8080, true),
+    logLevel,
+  };
+}
+
+export const controller: Command = {
+  name: 'controller',
+  summary: 'Run the Rollout controller against a cluster',
+  usage: USAGE,
+  async run(argv, io) {
+    const flags = parseControllerFlags(argv, io.env);
+    const logger = pino(
+      { level: flags.logLevel, base: { component: 'truesplit-controller' } },
+      { write: (line: string) => io.stdout.write(line) },
+    );
+    let cluster: ClientCluster;
+    try {
+      cluster = new ClientCluster(
+        loadKubeConfig({
+          ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
+          ...(flags.context ? { context: flags.context } : {}),
+        }),
+      );
+    } catch (err) {
+      io.stderr.write(`truesplit controller: ${(err as Error).message}\n`);
+      return EXIT.usage;
+    }
+    let exitCode: number = EXIT.ok;
+    const manager = new ControllerManager({
+      cluster,
+      logger,
+      leaderElect: flags.leaderElect,
+      identity: io.env.POD_NAME ?? `${hostname()}_${process.pid}`,
+      workers: flags.workers,
+      resyncMs: flags.resyncSeconds * 1000,
+      metricsPort: flags.metricsPort,
+      healthzPort: flags.healthzPort,
+      ...(flags.namespace ? { namespace: flags.namespace } : {}),
+      ...(flags.leaseNamespace ? { leaseNamespace: flags.leaseNamespace } : {}),
+      onLeadershipLost: () => (exitCode = EXIT.problems),
+    });
+    const shutdown = (): void => void manager.stop();
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    try {
+      await manager.start();
+      await manager.whenStopped;
+    } finally {
+      process.off('SIGINT', shutdown);
+      process.off('SIGTERM', shutdown);
+    }
+    return exitCode;
+  },
+};

@@ -1,0 +1,173 @@
+/**
+ * The Rollout controller: informers for every kind the reconciler reads, the enqueue rules that map their events to
+ * Rollout keys, the workqueue, and the loop that turns a reconcile outcome into queue operations.
+ */
+import type { Rollout } from '../api/rollout.js';
+import type { ReplicaSet } from '../api/workloads.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
+import type { Cluster, KindName } from '../kube/cluster.js';
+import { systemClock, type Clock } from '../kube/clock.js';
+import { Informer, type InformerOptions } from '../kube/informer.js';
+import { runWorkers, WorkQueue } from '../kube/workqueue.js';
+import { EventRecorder } from './events.js';
+import type { ControllerMetrics } from './metrics.js';
+import { owningRolloutKey, ReferenceIndex, type ControllerCaches } from './observe.js';
+import type { Planning } from './planning.js';
+import { reconcileRollout, type ReconcileOutcome } from './reconcile.js';
+
+export interface ControllerLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface RolloutControllerOptions {
+  cluster: Cluster;
+  planning: Planning;
+  clock?: Clock;
+  /** Watch one namespace only (`--namespace`); default all. */
+  namespace?: string;
+  resyncMs?: number;
+  metrics?: ControllerMetrics;
+  logger?: ControllerLogger;
+}
+
+interface Informers {
+  rollouts: Informer<'Rollout'>;
+  replicaSets: Informer<'ReplicaSet'>;
+  services: Informer<'Service'>;
+  virtualServices: Informer<'VirtualService'>;
+  destinationRules: Informer<'DestinationRule'>;
+}
+
+export class RolloutController {
+  readonly queue: WorkQueue;
+  readonly informers: Informers;
+  readonly references = new ReferenceIndex();
+  private readonly clock: Clock;
+  private readonly recorder: EventRecorder;
+
+  constructor(private readonly options: RolloutControllerOptions) {
+    this.clock = options.clock ?? systemClock();
+    const metrics = options.metrics;
+    this.queue = new WorkQueue({
+      clock: this.clock,
+      ...(metrics ? { onDepthChange: (d) => metrics.setQueueDepth(d) } : {}),
+    });
+    this.recorder = new EventRecorder(options.cluster, {
+      clock: this.clock,
+      ...(metrics ? { onEvent: (r, e) => metrics.countEvent(r, e) } : {}),
+      onError: (err) => options.logger?.warn({ err: err.message }, 'event not recorded'),
+    });
+    this.informers = {
+      rollouts: this.informer('Rollout'),
+      replicaSets: this.informer('ReplicaSet', { labelSelector: POD_TEMPLATE_HASH_LABEL }),
+      services: this.informer('Service'),
+      virtualServices: this.informer('VirtualService'),
+      destinationRules: this.informer('DestinationRule'),
+    };
+    this.wireEnqueueRules();
+    metrics?.setRolloutSource(() => this.informers.rollouts.list());
+  }
+
+  get caches(): ControllerCaches {
+    return this.informers;
+  }
+
+  startInformers(): void {
+    for (const informer of Object.values(this.informers) as Informer<KindName>[]) informer.start();
+  }
+
+  stop(): void {
+    this.queue.shutdown();
+    for (const informer of Object.values(this.informers) as Informer<KindName>[]) informer.stop();
+  }
+
+  hasSynced(): boolean {
+    return (Object.values(this.informers) as Informer<KindName>[]).every((i) => i.hasSynced());
+  }
+
+  /** Informers that are stopped or silent for too long (for /healthz). */
+  unhealthyInformers(now: number): string[] {
+    return Object.entries(this.informers)
+      .filter(([, informer]) => !(informer as Informer<KindName>).healthy(now))
+      .map(([name]) => name);
+  }
+
+  /** Runs `workers` reconcile loops until `stop()`. */
+  run(workers: number): Promise<void> {
+    return runWorkers(this.queue, workers, (key) => this.processKey(key).then(() => undefined));
+  }
+
+  /** One reconcile of `key`, and the queue bookkeeping its outcome calls for. */
+  async processKey(key: string): Promise<ReconcileOutcome> {
+    const started = performance.now();
+    const outcome = await reconcileRollout(
+      {
+        cluster: this.options.cluster,
+        caches: this.caches,
+        clock: this.clock,
+        recorder: this.recorder,
+        planning: this.options.planning,
+      },
+      key,
+    );
+    this.afterReconcile(key, outcome, (performance.now() - started) / 1000);
+    return outcome;
+  }
+
+  private afterReconcile(key: string, outcome: ReconcileOutcome, seconds: number): void {
+    const [namespace = '', name = ''] = key.split('/');
+    const log = this.options.logger;
+    this.options.metrics?.observeReconcile(
+      { namespace, name },
+      seconds,
+      outcome.kind === 'retry' ? 'error' : outcome.kind,
+    );
+    if (outcome.writes.length > 0) log?.info({ rollout: key, writes: outcome.writes }, 'reconciled');
+    switch (outcome.kind) {
+      case 'done':
+        this.queue.forget(key);
+        if (outcome.requeueAfterMs !== undefined) this.queue.addAfter(key, outcome.requeueAfterMs);
+        return;
+      case 'requeue':
+        log?.info({ rollout: key, reason: outcome.reason }, 'conflict, requeued');
+        this.queue.add(key);
+        return;
+      case 'retry':
+        log?.warn({ rollout: key, err: outcome.error.message }, 'reconcile failed, retrying with backoff');
+        this.queue.addRateLimited(key);
+        return;
+    }
+  }
+
+  private informer<K extends KindName>(kind: K, extra: InformerOptions = {}): Informer<K> {
+    const options: InformerOptions = {
+      clock: this.clock,
+      ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
+      ...(this.options.resyncMs !== undefined ? { resyncMs: this.options.resyncMs } : {}),
+      onError: (err) => this.options.logger?.warn({ kind, err: err.message }, 'informer restarting'),
+      ...extra,
+    };
+    return new Informer(this.options.cluster, kind, options);
+  }
+
+  /** Level-based enqueue rules: every event becomes the key of each Rollout it can affect. */
+  private wireEnqueueRules(): void {
+    this.informers.rollouts.onChange((key, type, rollout: Rollout) => {
+      this.references.update(key, type === 'DELETED' ? undefined : rollout);
+      this.queue.add(key);
+    });
+    this.informers.replicaSets.onChange((_key, _type, rs: ReplicaSet) => {
+      const owner = owningRolloutKey(rs);
+      if (owner) this.queue.add(owner);
+    });
+    const byReference = (kind: string) => (key: string) => {
+      for (const rolloutKey of this.references.rolloutsReferencing(`${kind}/${key}`))
+        this.queue.add(rolloutKey);
+    };
+    this.informers.services.onChange(byReference('Service'));
+    this.informers.virtualServices.onChange(byReference('VirtualService'));
+    this.informers.destinationRules.onChange(byReference('DestinationRule'));
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * core/v1 Events against a Rollout, with Argo's reasons. A repeat of the same (type, reason, message) on the same
+ * Rollout bumps `count` and `lastTimestamp` of the existing Event instead of creating a new one.
+ */
+import type { Rollout } from '../api/rollout.js';
+import type { Cluster, KubeEvent } from '../kube/cluster.js';
+import type { Clock } from '../kube/clock.js';
+import { isNotFound } from '../kube/errors.js';
+import type { RolloutEvent } from '../rollout/plan-types.js';
+
+export const EVENT_COMPONENT = 'truesplit-controller';
+
+interface Recorded {
+  name: string;
+  namespace: string;
+  count: number;
+}
+
+export interface EventRecorderOptions {
+  clock: Clock;
+  /** Called for every event recorded (metrics: rollout_events_total). */
+  onEvent?: (rollout: Rollout, event: RolloutEvent) => void;
+  onError?: (error: Error) => void;
+  /** Remembered (type, reason, message) per Rollout for deduplication. Default 4096 entries. */
+  memory?: number;
+}
+
+function timestamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export class EventRecorder {
+  private readonly recorded = new Map<string, Recorded>();
+  private sequence = 0;
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly options: EventRecorderOptions,
+  ) {}
+
+  /** Records the event; failures are reported to onError and never fail the reconcile. */
+  async record(rollout: Rollout, event: RolloutEvent): Promise<void> {
+    this.options.onEvent?.(rollout, event);
+    try {
+      await this.write(rollout, event);
+    } catch (err) {
+      this.options.onError?.(err as Error);
+    }
+  }
+
+  private async write(rollout: Rollout, event: RolloutEvent): Promise<void> {
+    const dedupKey = `${rollout.metadata.uid ?? ''}|${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}|${event.type}|${event.reason}|${event.message}`;
+    const now = timestamp(this.options.clock.now());
+    const previous = this.recorded.get(dedupKey);
+    if (previous) {
+      try {
+        await this.cluster.patch('Event', previous.namespace, previous.name, {
+          count: previous.count + 1,
+          lastTimestamp: now,
+        });
+        previous.count++;
+        return;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        this.recorded.delete(dedupKey);
+      }
+    }
+    const created = await this.cluster.create('Event', this.newEvent(rollout, event, now));
+    this.remember(dedupKey, {
+      name: created.metadata.name,
+      namespace: created.metadata.namespace ?? '',
+      count: 1,
+    });
+  }
+
+  private newEvent(rollout: Rollout, event: RolloutEvent, now: string): KubeEvent {
+    const namespace = rollout.metadata.namespace ?? 'default';
+    const suffix = (this.options.clock.now() * 1000 + (this.sequence++ % 1000)).toString(16);
+    return {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${rollout.metadata.name}.${suffix}`, namespace },
+      involvedObject: {
+        apiVersion: rollout.apiVersion,
+        kind: 'Rollout',
+        name: rollout.metadata.name,
+        namespace,
+        ...(rollout.metadata.uid ? { uid: rollout.metadata.uid } : {}),
+      },
+      reason: event.reason,
+      message: event.message,
+      type: event.type,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      source: { component: EVENT_COMPONENT },
+      reportingComponent: EVENT_COMPONENT,
+    };
+  }
+
+  private remember(key: string, entry: Recorded): void {
+    this.recorded.set(key, entry);
+    const limit = this.options.memory ?? 4096;
+    while (this.recorded.size > limit) {
+      const oldest = this.recorded.keys().next().value;
+      if (oldest === undefined) break;
+      this.recorded.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * act: the one place that writes. Applies the planner's WorkloadActions and the router's traffic writes through the
+ * Cluster port, writing only what differs from the cache. Errors propagate as KubeApiError for the reconciler to
+ * classify (404 done, 409 requeue, other → rate-limited retry).
+ */
+import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
+import type { OwnerReference } from '../api/meta.js';
+import type { Rollout, RolloutStatus } from '../api/rollout.js';
+import type { ReplicaSet, Service } from '../api/workloads.js';
+import type { Cluster } from '../kube/cluster.js';
+import { deepEqual } from '../kube/json.js';
+import type { WorkloadAction } from '../rollout/plan-types.js';
+import type { TrafficWrite } from '../traffic/router.js';
+
+export interface ExecutionContext {
+  cluster: Cluster;
+  rollout: Rollout;
+  replicaSets: readonly ReplicaSet[];
+  services: readonly Service[];
+}
+
+/** Writes performed, for logs and tests ("nothing was written" is a result too). */
+export interface ExecutionReport {
+  writes: string[];
+}
+
+function rolloutOwnerReference(rollout: Rollout): OwnerReference {
+  return {
+    apiVersion: rollout.apiVersion,
+    kind: 'Rollout',
+    name: rollout.metadata.name,
+    uid: rollout.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** The annotation changes that are not already in place (null = remove an existing key). */
+function annotationDelta(
+  current: Record<string, string> | undefined,
+  wanted: Record<string, string | null> | undefined,
+): Record<string, string | null> | undefined {
+  const delta: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(wanted ?? {})) {
+    const existing = current?.[key];
+    if (value === null ? existing !== undefined : existing !== value) delta[key] = value;
+  }
+  return Object.keys(delta).length > 0 ? delta : undefined;
+}
+
+async function createReplicaSet(
+  ctx: ExecutionContext,
+  rs: ReplicaSet,
+  report: ExecutionReport,
+): Promise<void> {
+  if (ctx.replicaSets.some((existing) => existing.metadata.name === rs.metadata.name)) return;
+  const owners = rs.metadata.ownerReferences ?? [];
+  const withOwner: ReplicaSet = {
+    ...rs,
+    metadata: {
+      ...rs.metadata,
+      namespace: rs.metadata.namespace ?? ctx.rollout.metadata.namespace ?? '',
+      ownerReferences: owners.some((o) => o.controller)
+        ? owners
+        : [...owners, rolloutOwnerReference(ctx.rollout)],
+    },
+  };
+  await ctx.cluster.create('ReplicaSet', withOwner);
+  report.writes.push(`create ReplicaSet ${rs.metadata.name}`);
+}
+
+async function patchReplicaSet(
+  ctx: ExecutionContext,
+  name: string,
+  replicas: number | undefined,
+  annotations: Record<string, string | null> | undefined,
+  report: ExecutionReport,
+): Promise<void> {
+  // Not cached yet (created earlier in this pass, or the cache lags): patch anyway, the API server has the truth.
+  const current = ctx.replicaSets.find((rs) => rs.metadata.name === name);
+  const scale = replicas !== undefined && current?.spec.replicas !== replicas;
+  const delta = current ? annotationDelta(current.metadata.annotations, annotations) : annotations;
+  if (!scale && !(delta && Object.keys(delta).length > 0)) return;
+  await ctx.cluster.patch('ReplicaSet', ctx.rollout.metadata.namespace ?? '', name, {
+    ...(delta ? { metadata: { annotations: delta } } : {}),
+    ...(scale ? { spec: { replicas } } : {}),
+  });
+  report.writes.push(scale ? `scale ReplicaSet ${name} to ${replicas}` : `annotate ReplicaSet ${name}`);
+}
+
+async function switchService(ctx: ExecutionContext, name: string, hash: string, report: ExecutionReport) {
+  const current = ctx.services.find((svc) => svc.metadata.name === name);
+  const owner = ctx.rollout.metadata.name;
+  const selectorOk = current?.spec.selector?.[POD_TEMPLATE_HASH_LABEL] === hash;
+  const annotationOk = current?.metadata.annotations?.[MANAGED_BY_ANNOTATION] === owner;
+  if (selectorOk && annotationOk) return;
+  await ctx.cluster.patch('Service', ctx.rollout.metadata.namespace ?? '', name, {
+    metadata: { annotations: { [MANAGED_BY_ANNOTATION]: owner } },
+    spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: hash } },
+  });
+  report.writes.push(`switch Service ${name} to ${hash}`);
+}
+
+/** Applies one WorkloadAction, skipping it when the cache already shows the desired state. */
+export async function applyWorkloadAction(
+  ctx: ExecutionContext,
+  action: WorkloadAction,
+  report: ExecutionReport,
+): Promise<void> {
+  switch (action.type) {
+    case 'createReplicaSet':
+      return createReplicaSet(ctx, action.replicaSet, report);
+    case 'scaleReplicaSet':
+      return patchReplicaSet(ctx, action.name, action.replicas, action.annotations, report);
+    case 'annotateReplicaSet':
+      return patchReplicaSet(ctx, action.name, undefined, action.annotations, report);
+    case 'switchService':
+      return switchService(ctx, action.name, action.hash, report);
+  }
+}
+
+/** Full Update of each router-computed object, in the router's order (resourceVersion from the cache: 409 = stale). */
+export async function applyTrafficWrites(
+  cluster: Cluster,
+  writes: readonly TrafficWrite[],
+  report: ExecutionReport,
+): Promise<void> {
+  for (const write of writes) {
+    if (write.kind === 'VirtualService') await cluster.update('VirtualService', write.object);
+    else await cluster.update('DestinationRule', write.object);
+    report.writes.push(`update ${write.kind} ${write.object.metadata.name}`);
+  }
+}
+
+/** Writes the status through the /status subresource when it differs from the observed one. */
+export async function applyStatus(
+  cluster: Cluster,
+  rollout: Rollout,
+  status: RolloutStatus,
+  report: ExecutionReport,
+): Promise<void> {
+  if (deepEqual(JSON.parse(JSON.stringify(rollout.status ?? {})), JSON.parse(JSON.stringify(status)))) return;
+  await cluster.updateStatus('Rollout', { ...rollout, status });
+  report.writes.push('update Rollout status');
+}

@@ -1,0 +1,193 @@
+/**
+ * The controller process: informers, workers, leader election, and the HTTP endpoints — /healthz (fails when an
+ * informer is stopped or silent), /readyz (caches synced), /metrics (Prometheus). Only the leader runs workers;
+ * every replica keeps its caches warm so a takeover starts reconciling at once.
+ */
+import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
+import type { Cluster } from '../kube/cluster.js';
+import { systemClock, type Clock } from '../kube/clock.js';
+import { instrumentCluster } from '../kube/instrumented-cluster.js';
+import { LeaderElector } from '../kube/leader-election.js';
+import { RolloutController, type ControllerLogger } from './controller.js';
+import { createControllerMetrics, type ControllerMetrics } from './metrics.js';
+import { defaultPlanning, type Planning } from './planning.js';
+
+export interface ManagerOptions {
+  cluster: Cluster;
+  namespace?: string;
+  workers?: number;
+  leaderElect?: boolean;
+  /** Namespace of the leader-election Lease (default: the watched namespace, else kube-system). */
+  leaseNamespace?: string;
+  identity?: string;
+  /** 0 picks a free port; undefined disables the endpoint. */
+  metricsPort?: number;
+  healthzPort?: number;
+  clock?: Clock;
+  resyncMs?: number;
+  logger: ControllerLogger;
+  planning?: Planning;
+  /** Called after the manager stopped because it lost the lease (the CLI exits non-zero). */
+  onLeadershipLost?: () => void;
+}
+
+export interface HealthReport {
+  healthy: boolean;
+  ready: boolean;
+  unhealthyInformers: string[];
+  leader: boolean;
+}
+
+export class ControllerManager {
+  readonly metrics: ControllerMetrics;
+  readonly controller: RolloutController;
+  private readonly clock: Clock;
+  private readonly elector: LeaderElector | undefined;
+  private readonly servers: Server[] = [];
+  private workers: Promise<void> | undefined;
+  private stopped = false;
+  private resolveStopped: () => void = () => undefined;
+  /** Resolves once `stop()` finished (a signal, or leadership lost). */
+  readonly whenStopped: Promise<void> = new Promise((resolve) => (this.resolveStopped = resolve));
+
+  constructor(private readonly options: ManagerOptions) {
+    this.clock = options.clock ?? systemClock();
+    this.metrics = createControllerMetrics();
+    const cluster = instrumentCluster(options.cluster, (r) => this.metrics.countRequest(r));
+    this.controller = new RolloutController({
+      cluster,
+      planning: options.planning ?? defaultPlanning,
+      clock: this.clock,
+      metrics: this.metrics,
+      logger: options.logger,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
+    });
+    if (options.leaderElect) {
+      this.elector = new LeaderElector({
+        cluster,
+        clock: this.clock,
+        namespace: options.leaseNamespace ?? options.namespace ?? 'kube-system',
+        identity: options.identity ?? `${hostname()}_${process.pid}`,
+        onStartedLeading: () => this.startWorkers(),
+        onStoppedLeading: () => this.lostLeadership(),
+        onError: (err) => options.logger.warn({ err: err.message }, 'leader election'),
+      });
+    }
+  }
+
+  /** Starts the endpoints and informers, then (as leader, or at once without election) the workers. */
+  async start(): Promise<{ metricsPort?: number; healthzPort?: number }> {
+    const ports = await this.listen();
+    this.controller.startInformers();
+    if (this.elector) this.elector.start();
+    else this.startWorkers();
+    this.options.logger.info(
+      { ...ports, namespace: this.options.namespace ?? '(all)' },
+      'controller started',
+    );
+    return ports;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.elector?.stop();
+    this.controller.stop();
+    await this.workers;
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.options.logger.info({}, 'controller stopped');
+    this.resolveStopped();
+  }
+
+  health(): HealthReport {
+    const unhealthyInformers = this.stopped
+      ? ['stopped']
+      : this.controller.unhealthyInformers(this.clock.now());
+    return {
+      healthy: unhealthyInformers.length === 0,
+      ready: !this.stopped && this.controller.hasSynced(),
+      unhealthyInformers,
+      leader: this.elector ? this.elector.isLeader() : true,
+    };
+  }
+
+  private startWorkers(): void {
+    if (this.workers || this.stopped) return;
+    const workers = this.options.workers ?? 10;
+    this.workers = this.waitForSync().then(() => {
+      this.options.logger.info({ workers }, 'caches synced, reconciling');
+      return this.controller.run(workers);
+    });
+  }
+
+  /** controller-runtime's stance: a replica that lost the lease exits and is restarted as a clean standby. */
+  private lostLeadership(): void {
+    if (this.stopped) return;
+    this.options.logger.error({}, 'leadership lost, shutting down');
+    void this.stop().then(() => this.options.onLeadershipLost?.());
+  }
+
+  private async waitForSync(): Promise<void> {
+    while (!this.controller.hasSynced() && !this.stopped) {
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 100));
+    }
+  }
+
+  private async listen(): Promise<{ metricsPort?: number; healthzPort?: number }> {
+    const { metricsPort, healthzPort } = this.options;
+    const result: { metricsPort?: number; healthzPort?: number } = {};
+    const shared = healthzPort !== undefined && healthzPort !== 0 && healthzPort === metricsPort;
+    if (healthzPort !== undefined && !shared)
+      result.healthzPort = await this.serve(healthzPort, (path) => this.healthResponse(path));
+    if (metricsPort !== undefined) {
+      result.metricsPort = await this.serve(metricsPort, async (path) =>
+        path === '/metrics'
+          ? {
+              status: 200,
+              type: this.metrics.registry.contentType,
+              body: await this.metrics.registry.metrics(),
+            }
+          : this.healthResponse(path),
+      );
+      if (shared) result.healthzPort = result.metricsPort;
+    }
+    return result;
+  }
+
+  private healthResponse(path: string): { status: number; type: string; body: string } {
+    const report = this.health();
+    if (path === '/healthz' || path === '/readyz') {
+      const ok = path === '/healthz' ? report.healthy : report.ready;
+      const detail =
+        path === '/healthz' && !ok ? `informers not healthy: ${report.unhealthyInformers.join(', ')}` : '';
+      return { status: ok ? 200 : 503, type: 'text/plain', body: ok ? 'ok\n' : `not ok ${detail}\n` };
+    }
+    return { status: 404, type: 'text/plain', body: 'not found\n' };
+  }
+
+  private serve(
+    port: number,
+    respond: (
+      path: string,
+    ) =>
+      | Promise<{ status: number; type: string; body: string }>
+      | { status: number; type: string; body: string },
+  ): Promise<number> {
+    const server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      Promise.resolve(respond(path))
+        .then((r) => res.writeHead(r.status, { 'Content-Type': r.type }).end(r.body))
+        .catch((err: unknown) => res.writeHead(500).end(String(err)));
+    });
+    this.servers.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, () => {
+        const address = server.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * An informer: a local cache of one kind kept current by list + watch. 410 Gone relists; any other watch error
+ * restarts list + watch with exponential backoff; a periodic relist (default 15 min) repairs a silently stalled
+ * watch; `lastActivity` / `healthy(now)` feed /healthz. Handlers get keys only, the cache hands out clones.
+ */
+import type { KubeObject, LabelSelector } from '../api/meta.js';
+import { objectKey } from '../api/meta.js';
+import type { Cluster, KindMap, KindName, WatchEvent, WatchHandle } from './cluster.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { isGone } from './errors.js';
+import { cloneJson, deepEqual } from './json.js';
+
+export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'RESYNC';
+
+/** Called with the changed object's `namespace/name`. Do not block: enqueue and return. */
+export type ChangeHandler<T> = (key: string, type: ChangeType, object: T) => void;
+
+export interface InformerOptions {
+  namespace?: string;
+  labelSelector?: LabelSelector | string;
+  clock?: Clock;
+  /** Full relist period (controller-runtime "resync"); default 15 min. */
+  resyncMs?: number;
+  /** Restart backoff after an error: initial and cap. Defaults 500 ms → 30 s. */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+  /** Server-side watch timeout (the stream is re-opened from the last resourceVersion). Default 300 s. */
+  watchTimeoutSeconds?: number;
+  /** `healthy` turns false when nothing was heard (list, event, bookmark) for this long. Default 2 × resync + 1 min. */
+  maxSilenceMs?: number;
+  /** `healthy` turns false when list/watch has kept failing for this long (RBAC, API down). Default 2 min. */
+  maxFailingMs?: number;
+  onError?: (error: Error) => void;
+}
+
+type State = 'idle' | 'running' | 'backoff' | 'stopped';
+
+export class Informer<K extends KindName> {
+  private readonly clock: Clock;
+  private readonly cache = new Map<string, KubeObject>();
+  private readonly handlers: ChangeHandler<KindMap[K]>[] = [];
+  private state: State = 'idle';
+  private synced = false;
+  private generation = 0;
+  private watchHandle: WatchHandle | undefined;
+  private resourceVersion = '';
+  private failures = 0;
+  /** Clock time of the first error of the current run of failures. */
+  private failingSince: number | undefined;
+  private resyncTimer: TimerHandle | undefined;
+  private restartTimer: TimerHandle | undefined;
+  /** Clock time of the last successful list, watch event or bookmark. */
+  lastActivity = 0;
+  /** Restarts after errors so far (metrics, tests). */
+  restarts = 0;
+  relists = 0;
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly kind: K,
+    private readonly options: InformerOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock();
+  }
+
+  onChange(handler: ChangeHandler<KindMap[K]>): void {
+    this.handlers.push(handler);
+  }
+
+  start(): void {
+    if (this.state === 'running' || this.state === 'backoff') return;
+    this.state = 'running';
+    this.lastActivity = this.clock.now();
+    void this.listAndWatch();
+  }
+
+  stop(): void {
+    this.state = 'stopped';
+    this.generation++;
+    this.watchHandle?.stop();
+    this.watchHandle = undefined;
+    for (const timer of [this.resyncTimer, this.restartTimer]) if (timer) this.clock.clearTimeout(timer);
+  }
+
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  isRunning(): boolean {
+    return this.state === 'running' || this.state === 'backoff';
+  }
+
+  /** Running, heard from the API server recently, and not stuck in a run of failures. */
+  healthy(now: number): boolean {
+    const maxSilence = this.options.maxSilenceMs ?? 2 * (this.options.resyncMs ?? 900_000) + 60_000;
+    const failingTooLong =
+      this.failingSince !== undefined && now - this.failingSince > (this.options.maxFailingMs ?? 120_000);
+    return this.isRunning() && now - this.lastActivity <= maxSilence && !failingTooLong;
+  }
+
+  get(namespace: string, name: string): KindMap[K] | undefined {
+    const found = this.cache.get(`${namespace}/${name}`);
+    return found ? (cloneJson<unknown>(found) as KindMap[K]) : undefined;
+  }
+
+  /** Cached objects (clones), optionally of one namespace. */
+  list(namespace?: string): KindMap[K][] {
+    const items = [...this.cache.values()].filter((o) => !namespace || o.metadata.namespace === namespace);
+    return cloneJson<unknown>(items) as KindMap[K][];
+  }
+
+  keys(): string[] {
+    return [...this.cache.keys()];
+  }
+
+  private async listAndWatch(): Promise<void> {
+    const generation = ++this.generation;
+    this.watchHandle?.stop();
+    try {
+      const { items, resourceVersion } = await this.cluster.list(this.kind, this.listOptions());
+      if (generation !== this.generation) return;
+      this.replaceCache(items);
+      this.resourceVersion = resourceVersion;
+      this.synced = true;
+      this.relists++;
+      this.touch();
+      this.scheduleResync();
+      this.openWatch(generation);
+    } catch (err) {
+      if (generation === this.generation) this.restartAfterError(err as Error);
+    }
+  }
+
+  private listOptions() {
+    return {
+      ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
+      ...(this.options.labelSelector ? { labelSelector: this.options.labelSelector } : {}),
+    };
+  }
+
+  private openWatch(generation: number): void {
+    this.watchHandle = this.cluster.watch(
+      this.kind,
+      {
+        ...this.listOptions(),
+        resourceVersion: this.resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds: this.options.watchTimeoutSeconds ?? 300,
+      },
+      (event) => {
+        if (generation === this.generation) this.applyEvent(event);
+      },
+      (error) => {
+        if (generation !== this.generation || this.state !== 'running') return;
+        if (!error) this.recovered();
+        if (!error) this.openWatch(generation);
+        else if (isGone(error)) void this.listAndWatch();
+        else this.restartAfterError(error);
+      },
+    );
+  }
+
+  /** A delivered event (or bookmark) proves the stream works: the restart backoff starts over. */
+  private applyEvent(event: WatchEvent<KubeObject>): void {
+    this.touch();
+    this.recovered();
+    const rv = event.object.metadata.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    if (event.type === 'BOOKMARK') return;
+    const key = objectKey(event.object);
+    if (event.type === 'DELETED') this.cache.delete(key);
+    else this.cache.set(key, event.object);
+    this.notify(key, event.type, event.object);
+  }
+
+  /** Replaces the cache with a fresh list; emits the differences, and RESYNC for unchanged objects. */
+  private replaceCache(items: KubeObject[]): void {
+    const fresh = new Map(items.map((o) => [objectKey(o), o]));
+    for (const [key, old] of this.cache) {
+      if (!fresh.has(key)) {
+        this.cache.delete(key);
+        this.notify(key, 'DELETED', old);
+      }
+    }
+    for (const [key, obj] of fresh) {
+      const old = this.cache.get(key);
+      this.cache.set(key, obj);
+      const type: ChangeType = !old ? 'ADDED' : deepEqual(old, obj) ? 'RESYNC' : 'MODIFIED';
+      this.notify(key, type, obj);
+    }
+  }
+
+  private notify(key: string, type: ChangeType, object: KubeObject): void {
+    for (const handler of this.handlers) handler(key, type, cloneJson<unknown>(object) as KindMap[K]);
+  }
+
+  private recovered(): void {
+    this.failures = 0;
+    this.failingSince = undefined;
+  }
+
+  private touch(): void {
+    this.lastActivity = this.clock.now();
+  }
+
+  private scheduleResync(): void {
+    if (this.resyncTimer) this.clock.clearTimeout(this.resyncTimer);
+    this.resyncTimer = this.clock.setTimeout(() => {
+      if (this.state === 'running') void this.listAndWatch();
+    }, this.options.resyncMs ?? 900_000);
+  }
+
+  private restartAfterError(error: Error): void {
+    if (this.state === 'stopped') return;
+    this.options.onError?.(error);
+    this.watchHandle?.stop();
+    this.watchHandle = undefined;
+    this.state = 'backoff';
+    this.restarts++;
+    this.failingSince ??= this.clock.now();
+    const initial = this.options.backoffInitialMs ?? 500;
+    const delay = Math.min(this.options.backoffMaxMs ?? 30_000, initial * 2 ** this.failures++);
+    this.restartTimer = this.clock.setTimeout(() => {
+      if (this.state !== 'backoff') return;
+      this.state = 'running';
+      void this.listAndWatch();
+    }, delay);
+  }
+}

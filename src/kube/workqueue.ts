@@ -1,0 +1,167 @@
+/**
+ * A keyed, deduplicating work queue with client-go's semantics: a key waiting in the queue is queued once; a key
+ * being processed is never handed to a second worker, and a key re-added meanwhile is processed once more after
+ * `done`. Per-key exponential backoff (1 ms → 10 s by default) for failures; `addAfter` for timed requeues.
+ */
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+
+export interface WorkQueueOptions {
+  clock?: Clock;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Called whenever the number of waiting keys changes (for the depth gauge). */
+  onDepthChange?: (depth: number) => void;
+}
+
+interface DelayedKey {
+  at: number;
+  timer: TimerHandle;
+}
+
+export class WorkQueue {
+  private readonly clock: Clock;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly onDepthChange: ((depth: number) => void) | undefined;
+  private readonly queue: string[] = [];
+  private readonly dirty = new Set<string>();
+  private readonly processing = new Set<string>();
+  private readonly delayed = new Map<string, DelayedKey>();
+  private readonly failures = new Map<string, number>();
+  private readonly waiters: ((key: string | undefined) => void)[] = [];
+  private shuttingDown = false;
+
+  constructor(options: WorkQueueOptions = {}) {
+    this.clock = options.clock ?? systemClock();
+    this.baseDelayMs = options.baseDelayMs ?? 1;
+    this.maxDelayMs = options.maxDelayMs ?? 10_000;
+    this.onDepthChange = options.onDepthChange;
+  }
+
+  /** Queues `key` unless it is already waiting. */
+  add(key: string): void {
+    if (this.shuttingDown || this.dirty.has(key)) return;
+    this.dirty.add(key);
+    if (this.processing.has(key)) return;
+    this.push(key);
+  }
+
+  /** Queues `key` after `ms`. When the key is already scheduled, the earlier time wins. */
+  addAfter(key: string, ms: number): void {
+    if (this.shuttingDown) return;
+    if (ms <= 0) return this.add(key);
+    const at = this.clock.now() + ms;
+    const existing = this.delayed.get(key);
+    if (existing && existing.at <= at) return;
+    if (existing) this.clock.clearTimeout(existing.timer);
+    const timer = this.clock.setTimeout(() => {
+      this.delayed.delete(key);
+      this.add(key);
+    }, ms);
+    this.delayed.set(key, { at, timer });
+  }
+
+  /** Queues `key` after its backoff delay (base · 2^failures, capped) and counts one more failure. */
+  addRateLimited(key: string): void {
+    this.addAfter(key, this.nextBackoff(key));
+  }
+
+  /** The delay `addRateLimited` would use now, counting the failure. */
+  nextBackoff(key: string): number {
+    const failures = this.failures.get(key) ?? 0;
+    this.failures.set(key, failures + 1);
+    return Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** failures);
+  }
+
+  /** Resets the key's backoff after a successful reconcile. */
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
+
+  failureCount(key: string): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  /** The next key to process; resolves with undefined once the queue shuts down. */
+  get(): Promise<string | undefined> {
+    const key = this.queue.shift();
+    if (key !== undefined) return Promise.resolve(this.startProcessing(key));
+    if (this.shuttingDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Marks `key` processed; if it was re-added meanwhile it goes back in the queue. */
+  done(key: string): void {
+    this.processing.delete(key);
+    if (this.dirty.has(key) && !this.shuttingDown) this.push(key);
+  }
+
+  /** Keys waiting to be processed (not counting delayed ones or those being processed). */
+  depth(): number {
+    return this.queue.length;
+  }
+
+  /** Keys scheduled with addAfter / addRateLimited that have not fired yet. */
+  delayedCount(): number {
+    return this.delayed.size;
+  }
+
+  isProcessing(key: string): boolean {
+    return this.processing.has(key);
+  }
+
+  /** Stops handing out keys: pending `get`s resolve with undefined, timers are cancelled. */
+  shutdown(): void {
+    this.shuttingDown = true;
+    for (const { timer } of this.delayed.values()) this.clock.clearTimeout(timer);
+    this.delayed.clear();
+    this.queue.length = 0;
+    this.dirty.clear();
+    for (const resolve of this.waiters.splice(0)) resolve(undefined);
+    this.onDepthChange?.(0);
+  }
+
+  isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
+  private push(key: string): void {
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter(this.startProcessing(key));
+      return;
+    }
+    this.queue.push(key);
+    this.onDepthChange?.(this.queue.length);
+  }
+
+  private startProcessing(key: string): string {
+    this.dirty.delete(key);
+    this.processing.add(key);
+    this.onDepthChange?.(this.queue.length);
+    return key;
+  }
+}
+
+/**
+ * Runs `workers` loops that take keys from `queue` and call `process`; resolves when the queue shuts down and every
+ * loop has finished its current key. `process` must not throw (errors are the handler's to classify).
+ */
+export async function runWorkers(
+  queue: WorkQueue,
+  workers: number,
+  process: (key: string) => Promise<void>,
+): Promise<void> {
+  const loop = async (): Promise<void> => {
+    for (;;) {
+      const key = await queue.get();
+      if (key === undefined) return;
+      try {
+        await process(key);
+      } finally {
+        queue.done(key);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, workers) }, loop));
+}

@@ -1,0 +1,115 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
+import { controller, parseControllerFlags } from '../../src/cli/commands/controller.js';
+import { UsageError } from '../../src/cli/command.js';
+
+describe('truesplit controller flags', () => {
+  it.each([
+    {
+      name: 'defaults',
+      argv: [],
+      env: {},
+      expected: {
+        leaderElect: false,
+        workers: 10,
+        resyncSeconds: 900,
+        metricsPort: 8090,
+        healthzPort: 8080,
+        logLevel: 'info',
+      },
+    },
+    {
+      name: 'every flag',
+      argv: [
+        '--kubeconfig',
+        'k',
+        '--context',
+        'c',
+        '-n',
+        'shop',
+        '--leader-elect',
+        '--workers',
+        '3',
+        '--resync',
+        '60',
+        '--metrics-port',
+        '9',
+        '--healthz-port',
+        '0',
+        '--log-level',
+        'debug',
+      ],
+      env: {},
+      expected: {
+        kubeconfig: 'k',
+        context: 'c',
+        namespace: 'shop',
+        leaseNamespace: 'shop',
+        leaderElect: true,
+        workers: 3,
+        resyncSeconds: 60,
+        metricsPort: 9,
+        healthzPort: 0,
+        logLevel: 'debug',
+      },
+    },
+    {
+      name: 'lease namespace from POD_NAMESPACE',
+      argv: ['--leader-elect'],
+      env: { POD_NAMESPACE: 'truesplit' },
+      expected: {
+        leaseNamespace: 'truesplit',
+        leaderElect: true,
+        workers: 10,
+        resyncSeconds: 900,
+        metricsPort: 8090,
+        healthzPort: 8080,
+        logLevel: 'info',
+      },
+    },
+  ])('$name', ({ argv, env, expected }) => {
+    expect(parseControllerFlags(argv, env)).toEqual(expected);
+  });
+
+  it.each([
+    {
+      name: 'zero workers',
+      argv: ['--workers', '0'],
+      message: 'flag --workers must be a positive integer (got "0")',
+    },
+    {
+      name: 'unknown log level',
+      argv: ['--log-level', 'loud'],
+      message: 'flag --log-level: unknown level "loud"',
+    },
+    { name: 'unknown flag', argv: ['--threads', '2'], message: 'unknown flag --threads' },
+  ])('rejects $name', ({ argv, message }) => {
+    expect(() => parseControllerFlags(argv, {})).toThrow(new UsageError(message));
+  });
+
+  it('exits with a usage error naming the fix when no cluster is configured', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'truesplit-home-'));
+    vi.stubEnv('KUBECONFIG', '');
+    vi.stubEnv('HOME', empty);
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', '');
+    let stderr = '';
+    try {
+      const code = await controller.run([], {
+        stdout: { write: () => true },
+        stderr: { write: (t: string) => (stderr += t) },
+        stdin: Readable.from([]),
+        isTTY: false,
+        env: {},
+      });
+      expect([code, stderr]).toEqual([
+        2,
+        'truesplit controller: no cluster configured: set --kubeconfig or KUBECONFIG\n',
+      ]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+});

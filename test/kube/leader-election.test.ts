@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { KubeApiError } from '../../src/kube/errors.js';
+import { LeaderElector, microTime } from '../../src/kube/leader-election.js';
+import { flush, newCluster, NS } from './fixtures.js';
+
+async function twoCandidates() {
+  const { cluster, clock } = await newCluster();
+  const log: string[] = [];
+  const make = (identity: string) =>
+    new LeaderElector({
+      cluster,
+      clock,
+      namespace: NS,
+      identity,
+      onStartedLeading: () => log.push(`${identity} started`),
+      onStoppedLeading: () => log.push(`${identity} stopped`),
+    });
+  return { cluster, clock, log, a: make('a'), b: make('b') };
+}
+
+async function advance(clock: { advance(ms: number): void }, ms: number, step = 1_000): Promise<void> {
+  for (let t = 0; t < ms; t += step) {
+    clock.advance(step);
+    await flush();
+  }
+}
+
+describe('LeaderElector', () => {
+  it('formats lease times with microseconds', () => {
+    expect(microTime(Date.parse('2026-01-01T00:00:01.250Z'))).toBe('2026-01-01T00:00:01.250000Z');
+  });
+
+  it('one candidate leads; the other waits while the lease is renewed', async () => {
+    const { cluster, clock, log, a, b } = await twoCandidates();
+    a.start();
+    await flush();
+    b.start();
+    await advance(clock, 60_000);
+    const lease = await cluster.get('Lease', NS, 'truesplit-controller-lock');
+    expect(log).toEqual(['a started']);
+    expect([lease.spec.holderIdentity, lease.spec.leaseDurationSeconds]).toEqual(['a', 15]);
+    expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
+  });
+
+  it('a released lease is taken over on the standby’s next retry', async () => {
+    const { cluster, clock, log, a, b } = await twoCandidates();
+    a.start();
+    await flush();
+    b.start();
+    await flush();
+    await a.stop();
+    await advance(clock, 2_000);
+    expect(log).toEqual(['a started', 'a stopped', 'b started']);
+    expect((await cluster.get('Lease', NS, 'truesplit-controller-lock')).spec.leaseTransitions).toBe(1);
+  });
+
+  it('a leader that cannot renew within the deadline steps down; the standby acquires after expiry', async () => {
+    const { cluster, clock, log, a, b } = await twoCandidates();
+    a.start();
+    await flush();
+    b.start();
+    await flush();
+    cluster.faultInjector = (op) =>
+      op.kind === 'Lease' && op.verb === 'update' && log.length === 1
+        ? new KubeApiError(503, 'ServiceUnavailable', 'apiserver unreachable')
+        : undefined;
+    await advance(clock, 10_000);
+    expect(log).toEqual(['a started', 'a stopped']);
+    await a.stop();
+    await advance(clock, 4_000);
+    expect(b.isLeader()).toBe(false);
+    await advance(clock, 4_000);
+    expect(log).toEqual(['a started', 'a stopped', 'b started']);
+    await b.stop();
+  });
+});

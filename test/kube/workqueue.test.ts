@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/kube/clock.js';
+import { runWorkers, WorkQueue } from '../../src/kube/workqueue.js';
+import { flush } from './fixtures.js';
+
+function drain(queue: WorkQueue): string[] {
+  const keys: string[] = [];
+  while (queue.depth() > 0) {
+    void queue.get().then((k) => {
+      if (k !== undefined) {
+        keys.push(k);
+        queue.done(k);
+      }
+    });
+  }
+  return keys;
+}
+
+describe('WorkQueue', () => {
+  it('deduplicates a burst of adds into one item', async () => {
+    const queue = new WorkQueue({ clock: new ManualClock() });
+    for (const key of ['ns/a', 'ns/b', 'ns/a', 'ns/a', 'ns/b']) queue.add(key);
+    expect(queue.depth()).toBe(2);
+    const keys = drain(queue);
+    await flush();
+    expect(keys).toEqual(['ns/a', 'ns/b']);
+  });
+
+  it('never hands a key being processed to a second worker and processes a re-add once more after done', async () => {
+    const queue = new WorkQueue({ clock: new ManualClock() });
+    queue.add('ns/a');
+    const first = await queue.get();
+    queue.add('ns/a');
+    queue.add('ns/a');
+    expect([first, queue.depth(), queue.isProcessing('ns/a')]).toEqual(['ns/a', 0, true]);
+    queue.done('ns/a');
+    expect(queue.depth()).toBe(1);
+    expect(await queue.get()).toBe('ns/a');
+    queue.done('ns/a');
+    expect(queue.depth()).toBe(0);
+  });
+
+  it.each([
+    { name: 'first failure', failures: 0, delay: 1 },
+    { name: 'fifth failure', failures: 4, delay: 16 },
+    { name: 'capped at 10 s', failures: 20, delay: 10_000 },
+  ])('backs off exponentially: $name', ({ failures, delay }) => {
+    const queue = new WorkQueue({ clock: new ManualClock() });
+    for (let i = 0; i < failures; i++) queue.nextBackoff('ns/a');
+    expect(queue.nextBackoff('ns/a')).toBe(delay);
+  });
+
+  it('resets backoff on forget', () => {
+    const queue = new WorkQueue({ clock: new ManualClock() });
+    for (let i = 0; i < 5; i++) queue.nextBackoff('ns/a');
+    queue.forget('ns/a');
+    expect(queue.nextBackoff('ns/a')).toBe(1);
+  });
+
+  it('addAfter queues the key when the clock reaches the delay, keeping the earliest schedule', () => {
+    const clock = new ManualClock();
+    const queue = new WorkQueue({ clock });
+    queue.addAfter('ns/a', 5_000);
+    queue.addAfter('ns/a', 2_000);
+    queue.addAfter('ns/a', 9_000);
+    clock.advance(1_999);
+    expect(queue.depth()).toBe(0);
+    clock.advance(1);
+    expect([queue.depth(), queue.delayedCount()]).toEqual([1, 0]);
+  });
+
+  it('addRateLimited waits for the backoff delay', () => {
+    const clock = new ManualClock();
+    const queue = new WorkQueue({ clock, baseDelayMs: 100 });
+    queue.addRateLimited('ns/a');
+    queue.addRateLimited('ns/a');
+    clock.advance(99);
+    expect(queue.depth()).toBe(0);
+    clock.advance(1);
+    expect(queue.depth()).toBe(1);
+  });
+
+  it('reports depth changes and resolves pending gets on shutdown', async () => {
+    const depths: number[] = [];
+    const queue = new WorkQueue({ clock: new ManualClock(), onDepthChange: (d) => depths.push(d) });
+    queue.add('ns/a');
+    queue.add('ns/b');
+    const pending = (async () => {
+      await queue.get();
+      await queue.get();
+      return queue.get();
+    })();
+    await flush();
+    queue.shutdown();
+    expect(await pending).toBeUndefined();
+    expect(depths).toEqual([1, 2, 1, 0, 0]);
+  });
+
+  it('runs N workers in parallel without ever processing one key twice at once', async () => {
+    const queue = new WorkQueue({ clock: new ManualClock() });
+    const active = new Set<string>();
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    let overlaps = 0;
+    const processed: string[] = [];
+    const workers = runWorkers(queue, 3, async (key) => {
+      if (active.has(key)) overlaps++;
+      active.add(key);
+      maxConcurrent = Math.max(maxConcurrent, ++concurrent);
+      await flush(2);
+      if (processed.length < 6) queue.add(key);
+      processed.push(key);
+      concurrent--;
+      active.delete(key);
+    });
+    for (const key of ['ns/a', 'ns/b', 'ns/c']) queue.add(key);
+    await flush(40);
+    queue.shutdown();
+    await workers;
+    expect(overlaps).toBe(0);
+    expect(maxConcurrent).toBe(3);
+    expect(processed.length).toBeGreaterThanOrEqual(6);
+  });
+});
