@@ -1,0 +1,120 @@
+import type { CanaryStep, DestinationRule, Rollout, Service, VirtualService } from '../api/index.js';
+import { buildContext } from './context.js';
+import { collectFindings, mergeFindings } from './findings.js';
+import { indexSnapshot } from './index-snapshot.js';
+import type { PathOptions } from './paths.js';
+import { evaluateInContext } from './paths.js';
+import type { EndpointGroup, MeshSnapshot, RolloutTrafficState } from './snapshot.js';
+import type { Finding, TrafficPath } from './types.js';
+
+export interface AnalyzeOptions extends PathOptions {
+  /** Weights the Rollout's steps use; default: every `setWeight` of its steps plus the current weight. */
+  weights?: number[];
+}
+
+export interface RolloutAnalysis {
+  paths: TrafficPath[];
+  findings: Finding[];
+}
+
+function stepWeights(state: RolloutTrafficState): number[] {
+  const steps = state.rollout.spec.strategy.canary?.steps ?? [];
+  const weights = steps.map((s) => s.setWeight).filter((w): w is number => typeof w === 'number');
+  return [...new Set([...weights, state.canaryWeight])];
+}
+
+/** Every path's canary share for one Rollout at one moment, and the findings that explain divergences. */
+export function analyzeRollout(
+  snapshot: MeshSnapshot,
+  state: RolloutTrafficState,
+  options: AnalyzeOptions = {},
+): RolloutAnalysis {
+  return analyzeAt(snapshot, state, options, true);
+}
+
+function analyzeAt(
+  snapshot: MeshSnapshot,
+  state: RolloutTrafficState,
+  options: AnalyzeOptions,
+  withFixes: boolean,
+): RolloutAnalysis {
+  const ctx = buildContext(indexSnapshot(snapshot), state, options.tolerance ?? 0);
+  const evaluated = evaluateInContext(ctx);
+  const weights = options.weights ?? stepWeights(state);
+  return {
+    paths: evaluated.map((e) => e.path),
+    findings: collectFindings(ctx, evaluated, weights, withFixes),
+  };
+}
+
+/** The state of one step of a simulated rollout, as the planner and the router would leave the cluster. */
+export interface StepState {
+  index: number;
+  step?: CanaryStep;
+  canaryWeight: number;
+  canaryHash: string;
+  stableHash: string;
+  /** This Rollout's pods at this step; added to the snapshot's other endpoint groups. */
+  endpoints: EndpointGroup[];
+  /** Objects as written at this step; each replaces the snapshot's object of the same kind, namespace and name. */
+  virtualServices?: VirtualService[];
+  destinationRules?: DestinationRule[];
+  services?: Service[];
+}
+
+export interface StepAnalysis {
+  index: number;
+  step?: CanaryStep;
+  canaryWeight: number;
+  paths: TrafficPath[];
+  /** This step's findings without their `fix` (''); the merged `StepsAnalysis.findings` carry the fixes. */
+  findings: Finding[];
+}
+
+export interface StepsAnalysis {
+  steps: StepAnalysis[];
+  /** Deduplicated over every step (worst severity wins; `steps` lists where each was seen). */
+  findings: Finding[];
+}
+
+type Named = { metadata: { name: string; namespace?: string } };
+
+function replaceByName<T extends Named>(base: readonly T[], overrides: readonly T[] | undefined): T[] {
+  if (!overrides || overrides.length === 0) return [...base];
+  const key = (o: Named) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+  const replaced = new Map(overrides.map((o) => [key(o), o]));
+  const kept = base.filter((o) => !replaced.has(key(o)));
+  return [...kept, ...overrides];
+}
+
+export function snapshotAtStep(base: MeshSnapshot, step: StepState): MeshSnapshot {
+  return {
+    ...base,
+    services: replaceByName(base.services, step.services),
+    virtualServices: replaceByName(base.virtualServices, step.virtualServices),
+    destinationRules: replaceByName(base.destinationRules, step.destinationRules),
+    endpoints: [...base.endpoints, ...step.endpoints],
+  };
+}
+
+/** Analyse a Rollout at every step of a simulation. */
+export function analyzeSteps(
+  base: MeshSnapshot,
+  rollout: Rollout,
+  steps: readonly StepState[],
+  options: AnalyzeOptions = {},
+): StepsAnalysis {
+  const results: StepAnalysis[] = steps.map((step) => {
+    const state = {
+      rollout,
+      canaryWeight: step.canaryWeight,
+      canaryHash: step.canaryHash,
+      stableHash: step.stableHash,
+    };
+    const { paths, findings } = analyzeAt(snapshotAtStep(base, step), state, options, false);
+    const result: StepAnalysis = { index: step.index, canaryWeight: step.canaryWeight, paths, findings };
+    if (step.step) result.step = step.step;
+    return result;
+  });
+  return { steps: results, findings: mergeFindings(results) };
+}

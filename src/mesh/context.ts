@@ -1,0 +1,169 @@
+import type { Service, VirtualService } from '../api/index.js';
+import { objectRef } from '../api/index.js';
+import { parseServiceFqdn, resolveHost, serviceFqdn } from './hosts.js';
+import type { SnapshotIndex } from './index-snapshot.js';
+import { countEndpoints, findService } from './index-snapshot.js';
+import type { FractionCache } from './routing.js';
+import type { RolloutTrafficState } from './snapshot.js';
+import type { EvaluatedPath, PathIssue, PathKind } from './types.js';
+
+/** Everything about one Rollout that every path evaluation shares, computed once. */
+export interface RolloutContext {
+  index: SnapshotIndex;
+  state: RolloutTrafficState;
+  namespace: string;
+  /** The VirtualServices the Rollout names, in order, that exist in the snapshot. */
+  referenced: VirtualService[];
+  /** The Service in-cluster callers dial: the DestinationRule host (subset-level) or the stable Service. */
+  dialled: { fqdn: string; ref: string; service?: Service };
+  desired: number;
+  tolerance: number;
+  /** Rule 2.8: the split kube-proxy (or an unrouted sidecar) produces over the dialled Service. */
+  ratio: EndpointRatio;
+  fractions: FractionCache;
+}
+
+export interface EndpointRatio {
+  share: number | null;
+  canary: number;
+  ready: number;
+  issue?: PathIssue;
+}
+
+/** `name`, `name.namespace` or `name.namespace.svc.cluster.local`: the last dot-segment is the namespace. */
+export function parseVsRef(ref: string, rolloutNs: string): { name: string; namespace: string } {
+  const trimmed = ref.replace(/\.svc\.cluster\.local$/, '').replace(/\.cluster\.local$/, '');
+  const dot = trimmed.lastIndexOf('.');
+  if (dot < 0) return { name: trimmed, namespace: rolloutNs };
+  return { name: trimmed.slice(0, dot), namespace: trimmed.slice(dot + 1) };
+}
+
+export function referencedVsRefs(state: RolloutTrafficState): { name: string; namespace: string }[] {
+  const istio = state.rollout.spec.strategy.canary?.trafficRouting?.istio;
+  const ns = state.rollout.metadata.namespace ?? 'default';
+  const refs = istio?.virtualServices ?? (istio?.virtualService ? [istio.virtualService] : []);
+  return refs.map((r) => parseVsRef(r.name, ns));
+}
+
+function dialledFqdn(index: SnapshotIndex, state: RolloutTrafficState, referenced: VirtualService[]): string {
+  const ns = state.rollout.metadata.namespace ?? 'default';
+  const canary = state.rollout.spec.strategy.canary;
+  const drName = canary?.trafficRouting?.istio?.destinationRule?.name;
+  if (drName !== undefined) {
+    const dr = index.snapshot.destinationRules.find(
+      (d) => d.metadata.name === drName && (d.metadata.namespace ?? 'default') === ns,
+    );
+    if (dr) return resolveHost(dr.spec.host, ns);
+    const firstVs = referenced[0];
+    const host = firstVs?.spec.http?.[0]?.route?.[0]?.destination.host;
+    if (firstVs && host) return resolveHost(host, firstVs.metadata.namespace ?? 'default');
+  }
+  const named = canary?.stableService ?? canary?.canaryService;
+  if (named !== undefined) return serviceFqdn(named, ns);
+  return serviceFqdn(selectingService(index, state) ?? state.rollout.metadata.name, ns);
+}
+
+/** Without a named Service: the first Service in the Rollout's namespace whose selector matches its pod labels. */
+function selectingService(index: SnapshotIndex, state: RolloutTrafficState): string | undefined {
+  const ns = state.rollout.metadata.namespace ?? 'default';
+  const labels = state.rollout.spec.template?.metadata?.labels ?? {};
+  const found = index.snapshot.services.find((svc) => {
+    const selector = svc.spec.selector ?? {};
+    const keys = Object.keys(selector);
+    return (
+      (svc.metadata.namespace ?? 'default') === ns &&
+      keys.length > 0 &&
+      keys.every((k) => labels[k] === selector[k])
+    );
+  });
+  return found?.metadata.name;
+}
+
+function endpointRatio(
+  index: SnapshotIndex,
+  state: RolloutTrafficState,
+  fqdn: string,
+  ref: string,
+): EndpointRatio {
+  const service = findService(index, fqdn);
+  if (!service) {
+    const issue: PathIssue = { code: 'no-ready-endpoints', objects: [ref], detail: `${ref} does not exist` };
+    return { share: null, canary: 0, ready: 0, issue };
+  }
+  const count = countEndpoints(index, service, state);
+  if (count.ready === 0) {
+    const issue: PathIssue = {
+      code: 'no-ready-endpoints',
+      objects: [ref],
+      detail: `${ref} selects no ready pod`,
+    };
+    return { share: null, canary: 0, ready: 0, issue };
+  }
+  return { share: count.canaryReady / count.ready, canary: count.canaryReady, ready: count.ready };
+}
+
+export function buildContext(
+  index: SnapshotIndex,
+  state: RolloutTrafficState,
+  tolerance: number,
+): RolloutContext {
+  const namespace = state.rollout.metadata.namespace ?? 'default';
+  const referenced: VirtualService[] = [];
+  for (const ref of referencedVsRefs(state)) {
+    const vs = index.snapshot.virtualServices.find(
+      (v) => v.metadata.name === ref.name && (v.metadata.namespace ?? 'default') === ref.namespace,
+    );
+    if (vs) referenced.push(vs);
+  }
+  const fqdn = dialledFqdn(index, state, referenced);
+  const service = findService(index, fqdn);
+  const parsed = parseServiceFqdn(fqdn);
+  const missingRef = parsed ? `Service/${parsed.namespace}/${parsed.name}` : `Service/${namespace}/${fqdn}`;
+  const ref = service ? objectRef(service) : missingRef;
+  const dialled = service ? { fqdn, ref, service } : { fqdn, ref };
+  const ratio = endpointRatio(index, state, fqdn, ref);
+  return {
+    index,
+    state,
+    namespace,
+    referenced,
+    dialled,
+    desired: state.canaryWeight / 100,
+    tolerance,
+    ratio,
+    fractions: new Map(),
+  };
+}
+
+export function follows(ctx: RolloutContext, share: number | null, desired: number): boolean {
+  return share !== null && Math.abs(share - desired) <= ctx.tolerance + 1e-9;
+}
+
+export function makePath(
+  ctx: RolloutContext,
+  base: { kind: PathKind; from: string; variant?: string },
+  share: number | null,
+  desired: number,
+  issues: PathIssue[],
+): EvaluatedPath {
+  const codes = [...new Set(issues.map((i) => i.code))];
+  const path = {
+    ...base,
+    canaryShare: share,
+    desiredShare: desired,
+    followsWeight: follows(ctx, share, desired),
+  };
+  return { path: { ...path, findings: codes }, issues };
+}
+
+/** A path with no L7 routing: the endpoint ratio of the dialled Service, plus the issues explaining why. */
+export function ratioPath(
+  ctx: RolloutContext,
+  base: { kind: PathKind; from: string },
+  issues: PathIssue[],
+): EvaluatedPath {
+  const all = ctx.ratio.issue ? [...issues, ctx.ratio.issue] : issues;
+  const evaluated = makePath(ctx, base, ctx.ratio.share, ctx.desired, all);
+  evaluated.pods = { canary: ctx.ratio.canary, ready: ctx.ratio.ready };
+  return evaluated;
+}

@@ -1,0 +1,262 @@
+import { stringify } from 'yaml';
+import type { Rollout, VirtualService } from '../api/index.js';
+import { objectRef, POD_TEMPLATE_HASH_LABEL } from '../api/index.js';
+import type { RolloutContext } from './context.js';
+import { hasStarHost, MESH_GATEWAY, parseServiceFqdn } from './hosts.js';
+import type { FindingCode } from './types.js';
+
+/** What a fix needs besides the context: the objects and the callers behind one merged finding. */
+export interface FixInput {
+  ctx: RolloutContext;
+  objects: string[];
+  /** Caller namespaces of the paths that raised the finding (`*` excluded). */
+  callerNamespaces: string[];
+  /** Every canary weight the Rollout's steps use (for the replica count that makes pod ratios exact). */
+  weights: number[];
+  /** Plain callers dial the stable Service of host-level routing: stable-only by design. */
+  pinned?: boolean;
+}
+
+const yamlDoc = (value: unknown) =>
+  stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd();
+const nsOf = (obj: { metadata: { namespace?: string } }) => obj.metadata.namespace ?? 'default';
+
+function findVs(ctx: RolloutContext, ref: string | undefined): VirtualService | undefined {
+  return ctx.index.snapshot.virtualServices.find((vs) => objectRef(vs) === ref);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
+
+/** Smallest replica count whose 1/replicas grid contains every weight (capped at 100). */
+export function replicasForExactWeights(weights: readonly number[]): number {
+  const divisor = weights.filter((w) => w > 0 && w < 100).reduce((g, w) => gcd(g, Math.round(w)), 100);
+  return 100 / divisor;
+}
+
+function meshBindingFix(input: FixInput): string {
+  const vs = findVs(input.ctx, input.objects[0]);
+  const fqdn = input.ctx.dialled.fqdn;
+  if (!vs)
+    return `Bind the VirtualService to the mesh: add "${MESH_GATEWAY}" to spec.gateways and ${fqdn} to spec.hosts.`;
+  const existing = userMeshVs(input.ctx);
+  if (existing) return manageExistingFix(input.ctx, vs, existing);
+  if (!hasStarHost(vs)) {
+    const patch = {
+      spec: {
+        gateways: [...(vs.spec.gateways ?? []), MESH_GATEWAY],
+        hosts: [...(vs.spec.hosts ?? []), fqdn],
+      },
+    };
+    return `# ${objectRef(vs)}: bind it to the mesh and to the Service name\n${yamlDoc(patch)}`;
+  }
+  return splitFix(input.ctx, vs);
+}
+
+function meshCopy(ctx: RolloutContext, vs: VirtualService, meshName: string) {
+  const http = (vs.spec.http ?? []).map((route) => {
+    const match = route.match?.map(({ gateways: _gateways, ...rest }) => rest);
+    return match ? { ...route, match } : route;
+  });
+  return {
+    apiVersion: vs.apiVersion,
+    kind: 'VirtualService',
+    metadata: { name: meshName, namespace: nsOf(vs) },
+    spec: { gateways: [MESH_GATEWAY], hosts: [ctx.dialled.fqdn], http },
+  };
+}
+
+function virtualServicesPatch(ctx: RolloutContext, vs: VirtualService, meshName: string) {
+  const istio = ctx.state.rollout.spec.strategy.canary?.trafficRouting?.istio;
+  const refs = istio?.virtualServices ?? (istio?.virtualService ? [istio.virtualService] : []);
+  const ref = refs.find((r) => r.name.split('.')[0] === vs.metadata.name);
+  const routes = ref?.routes ? { routes: ref.routes } : {};
+  const virtualServices = [
+    { name: vs.metadata.name, ...routes },
+    { name: meshName, ...routes },
+  ];
+  return {
+    spec: { strategy: { canary: { trafficRouting: { istio: { virtualService: null, virtualServices } } } } },
+  };
+}
+
+/** A mesh-bound VirtualService for the Service that the Rollout does not manage (rule 2.4: never add a second). */
+function userMeshVs(ctx: RolloutContext): VirtualService | undefined {
+  return (ctx.index.meshVsByHost.get(ctx.dialled.fqdn) ?? []).find((v) => !ctx.referenced.includes(v));
+}
+
+function manageExistingFix(ctx: RolloutContext, vs: VirtualService, existing: VirtualService): string {
+  const istio = ctx.state.rollout.spec.strategy.canary?.trafficRouting?.istio;
+  const refs = istio?.virtualServices ?? (istio?.virtualService ? [istio.virtualService] : []);
+  const ref = refs.find((r) => r.name.split('.')[0] === vs.metadata.name);
+  const routes = ref?.routes ? { routes: ref.routes } : {};
+  const name =
+    nsOf(existing) === ctx.namespace ? existing.metadata.name : `${existing.metadata.name}.${nsOf(existing)}`;
+  const virtualServices = [...refs, { name, ...routes }];
+  const patch = {
+    spec: { strategy: { canary: { trafficRouting: { istio: { virtualService: null, virtualServices } } } } },
+  };
+  return [
+    `# In-mesh callers use ${objectRef(existing)}, which the Rollout does not manage: let the Rollout set its weights`,
+    `# (its routes must name the canary and stable destinations) in ${objectRef(ctx.state.rollout)} (merge patch):`,
+    yamlDoc(patch),
+  ].join('\n');
+}
+
+/** `*` cannot stay on a mesh-bound VirtualService: keep it for the gateway and add one for the mesh. */
+function splitFix(ctx: RolloutContext, vs: VirtualService): string {
+  const meshName = `${vs.metadata.name}-mesh`;
+  return [
+    `# hosts: ["*"] is invalid on a mesh-bound VirtualService: keep ${objectRef(vs)} for the gateway as it is,`,
+    '# add a second VirtualService for in-mesh callers (truesplit manages its weights like the first one):',
+    yamlDoc(meshCopy(ctx, vs, meshName)),
+    '---',
+    `# and list both in ${objectRef(ctx.state.rollout)} (merge patch):`,
+    yamlDoc(virtualServicesPatch(ctx, vs, meshName)),
+  ].join('\n');
+}
+
+function injectCommands(input: FixInput): string[] {
+  const namespaces = input.callerNamespaces.length > 0 ? input.callerNamespaces : ['<caller-namespace>'];
+  return namespaces.map(
+    (ns) =>
+      `kubectl label namespace ${ns} istio-injection=enabled --overwrite && kubectl -n ${ns} rollout restart deployment`,
+  );
+}
+
+function plainCallersFix(input: FixInput, pinned: boolean): string {
+  const { ctx } = input;
+  if (pinned)
+    return [
+      '# Nothing to fix. To include these callers in the canary, give them a sidecar:',
+      ...injectCommands(input),
+    ].join('\n');
+  const rollout: Rollout = ctx.state.rollout;
+  const replicas = Math.max(replicasForExactWeights(input.weights), rollout.spec.replicas ?? 1);
+  const svc = parseServiceFqdn(ctx.dialled.fqdn)?.name ?? rollout.metadata.name;
+  const { [POD_TEMPLATE_HASH_LABEL]: _hash, ...selector } = ctx.dialled.service?.spec.selector ?? {};
+  const stableOnly = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: `${svc}-stable`, namespace: ctx.namespace },
+    spec: { selector, ports: ctx.dialled.service?.spec.ports ?? [] },
+  };
+  return [
+    '# Option 1: give the callers a sidecar',
+    ...injectCommands(input),
+    `# Option 2: make the pod ratio follow the weight (precision 1/replicas; remove setCanaryScale steps)`,
+    yamlDoc({ spec: { replicas, strategy: { canary: { dynamicStableScale: true } } } }),
+    '# Option 3: pin non-mesh callers to stable: a stable-only Service they dial (truesplit adds the stable hash to its selector)',
+    yamlDoc(stableOnly),
+    '---',
+    yamlDoc({ spec: { strategy: { canary: { stableService: `${svc}-stable` } } } }),
+  ].join('\n');
+}
+
+function hostsFix(input: FixInput, code: FindingCode): string {
+  const vs = findVs(input.ctx, input.objects[0]);
+  const fqdn = input.ctx.dialled.fqdn;
+  if (!vs) return `Add ${fqdn} to the VirtualService's spec.hosts.`;
+  const hosts = (vs.spec.hosts ?? []).filter((h) => h !== '*');
+  const lead =
+    code === 'mesh-wildcard'
+      ? `# ${objectRef(vs)}: "*" is rejected on a mesh-bound VirtualService; name the Service instead`
+      : `# ${objectRef(vs)}: short names resolve in the VirtualService's namespace (${nsOf(vs)}); use the FQDN`;
+  const tail =
+    code === 'mesh-wildcard' && (vs.spec.gateways ?? []).length > 1 ? `\n${splitFix(input.ctx, vs)}` : '';
+  return `${lead}\n${yamlDoc({ spec: { hosts: [...hosts, fqdn] } })}${tail}`;
+}
+
+function exportToFix(input: FixInput): string {
+  const vs = findVs(input.ctx, input.objects[0]);
+  const callers = input.callerNamespaces.length > 0 ? input.callerNamespaces : ['*'];
+  const exportTo = [...new Set([...(vs?.spec.exportTo ?? []), ...callers])];
+  return `# ${input.objects[0] ?? 'VirtualService'}: export it to the caller namespaces\n${yamlDoc({ spec: { exportTo } })}`;
+}
+
+function sidecarFix(input: FixInput): string {
+  const sidecarRef = input.objects.find((o) => o.startsWith('Sidecar/')) ?? 'Sidecar';
+  const svcNs = input.ctx.dialled.service ? nsOf(input.ctx.dialled.service) : input.ctx.namespace;
+  const hosts = ['./*', `${input.ctx.index.rootNs}/*`, `${svcNs}/${input.ctx.dialled.fqdn}`];
+  return `# ${sidecarRef}: import the Service (keep your other entries)\n${yamlDoc({ spec: { egress: [{ hosts }] } })}`;
+}
+
+function subsetFix(ctx: RolloutContext): string {
+  const dr = ctx.state.rollout.spec.strategy.canary?.trafficRouting?.istio?.destinationRule;
+  const canary = dr?.canarySubsetName ?? 'canary';
+  const stable = dr?.stableSubsetName ?? 'stable';
+  const doc = {
+    apiVersion: 'networking.istio.io/v1beta1',
+    kind: 'DestinationRule',
+    metadata: { name: dr?.name ?? `${ctx.state.rollout.metadata.name}-destrule`, namespace: ctx.namespace },
+    spec: {
+      host: ctx.dialled.fqdn,
+      subsets: [
+        { name: canary, labels: {} },
+        { name: stable, labels: {} },
+      ],
+    },
+  };
+  const selector = Object.entries(ctx.dialled.service?.spec.selector ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return [
+    '# Define both subsets (truesplit injects rollouts-pod-template-hash into their labels):',
+    yamlDoc(doc),
+    '# and check that the subset pods are ready:',
+    `kubectl -n ${ctx.namespace} get pods -l ${selector || '<selector>'} -L rollouts-pod-template-hash`,
+  ].join('\n');
+}
+
+const STATIC_FIXES: Partial<Record<FindingCode, (input: FixInput) => string>> = {
+  'mesh-conflict': (i) =>
+    `# Keep exactly one mesh-bound VirtualService for ${i.ctx.dialled.fqdn}: merge the routes into the one the Rollout manages and delete the others\n` +
+    i.objects
+      .filter((o) => !i.ctx.referenced.some((vs) => objectRef(vs) === o))
+      .map((o) => `kubectl -n ${o.split('/')[1] ?? ''} delete virtualservice ${o.split('/')[2] ?? ''}`)
+      .join('\n'),
+  'ambient-no-waypoint': (i) => {
+    const ns = i.ctx.dialled.service ? nsOf(i.ctx.dialled.service) : i.ctx.namespace;
+    return `istioctl waypoint apply -n ${ns} --enroll-namespace --wait`;
+  },
+  'strict-mtls-plain': (i) =>
+    [
+      '# Give the callers a sidecar (preferred):',
+      ...(i.callerNamespaces.length > 0 ? i.callerNamespaces : ['<caller-namespace>']).map(
+        (ns) => `kubectl label namespace ${ns} istio-injection=enabled --overwrite`,
+      ),
+      '# or accept plaintext on the destination workloads:',
+      yamlDoc({ spec: { mtls: { mode: 'PERMISSIVE' } } }),
+    ].join('\n'),
+  'no-ready-endpoints': (i) => {
+    const sel = Object.entries(i.ctx.dialled.service?.spec.selector ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    return `kubectl -n ${i.ctx.namespace} get pods -l ${sel || '<selector>'} -o wide   # the selector must match ready pods of the Rollout's template`;
+  },
+  'no-default-route': () =>
+    yamlDoc({ spec: { http: [{ name: 'default', route: [{ destination: { host: '<service>' } }] }] } }),
+  'ambient-waypoint-alpha': () =>
+    '# No change required: VirtualService on a waypoint is alpha in Istio. Consider a Gateway API HTTPRoute whose parentRefs name the Service.',
+};
+
+export function fixFor(code: FindingCode, input: FixInput): string {
+  switch (code) {
+    case 'mesh-binding':
+      return meshBindingFix(input);
+    case 'mesh-host':
+    case 'mesh-wildcard':
+      return hostsFix(input, code);
+    case 'export-to':
+      return exportToFix(input);
+    case 'plain-callers':
+      return plainCallersFix(input, input.pinned === true);
+    case 'sidecar-egress':
+      return sidecarFix(input);
+    case 'subset-missing':
+      return subsetFix(input.ctx);
+    default:
+      return STATIC_FIXES[code]?.(input) ?? '';
+  }
+}

@@ -1,0 +1,13 @@
+export * from './types.js';
+export * from './snapshot.js';
+export * from './hosts.js';
+export type { SnapshotIndex, EndpointCount } from './index-snapshot.js';
+export { indexSnapshot } from './index-snapshot.js';
+export type { PathOptions, CallerSets } from './paths.js';
+export { evaluatePaths, callerSets } from './paths.js';
+export { mergeFindings, formatShare, sortFindings } from './findings.js';
+export { replicasForExactWeights } from './fixes.js';
+export * from './analyze.js';
+export { withControllerState, withServiceHashes } from './controller-state.js';
+export { meshShapeProblems } from './shape.js';
+export type { MeshShapeProblem } from './shape.js';

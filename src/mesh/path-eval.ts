@@ -1,0 +1,249 @@
+import type { Sidecar, VirtualService } from '../api/index.js';
+import { objectRef } from '../api/index.js';
+import type { RolloutContext } from './context.js';
+import { makePath, ratioPath } from './context.js';
+import {
+  hasStarHost,
+  isExportedTo,
+  isMeshBound,
+  MESH_GATEWAY,
+  resolveHost,
+  sidecarImports,
+  vsGateways,
+  vsHostMatch,
+} from './hosts.js';
+import { callerSidecar, destinationRuleClass, effectiveMtls } from './index-snapshot.js';
+import { chooseRoutes, routeShare } from './routing.js';
+import { USE_WAYPOINT_LABEL } from './snapshot.js';
+import type { EvaluatedPath, PathIssue, PathKind } from './types.js';
+
+interface PathBase {
+  kind: PathKind;
+  from: string;
+}
+
+const nsOf = (obj: { metadata: { namespace?: string } }) => obj.metadata.namespace ?? 'default';
+
+/** Rules 2.5–2.7 through one VirtualService: the default requests plus one variant per earlier matching route. */
+export function routedPaths(
+  ctx: RolloutContext,
+  base: PathBase,
+  vs: VirtualService,
+  source: string,
+  callerNs: string,
+  extra: PathIssue[],
+): EvaluatedPath[] {
+  const { outcomes, hasDefault } = routeOutcomes(ctx, vs, source, callerNs);
+  const paths: EvaluatedPath[] = [];
+  if (!hasDefault) {
+    const issue: PathIssue = { code: 'no-default-route', objects: [objectRef(vs)] };
+    paths.push(makePath(ctx, base, null, ctx.desired, [...extra, issue]));
+  }
+  for (const outcome of outcomes) {
+    const issues = [...extra, ...outcome.failures];
+    const variantBase = outcome.variant === undefined ? base : { ...base, variant: outcome.variant };
+    const desired = outcome.variant === undefined ? ctx.desired : outcome.intended;
+    paths.push(makePath(ctx, variantBase, outcome.share, desired, issues));
+  }
+  return paths;
+}
+
+interface RouteOutcome {
+  variant?: string;
+  share: number | null;
+  intended: number;
+  failures: PathIssue[];
+}
+
+const outcomeMemo = new WeakMap<
+  RolloutContext,
+  Map<string, { outcomes: RouteOutcome[]; hasDefault: boolean }>
+>();
+
+const hostsMemo = new WeakMap<VirtualService, string[]>();
+
+function destinationHosts(vs: VirtualService): string[] {
+  let hosts = hostsMemo.get(vs);
+  if (!hosts) {
+    const ns = nsOf(vs);
+    const all = (vs.spec.http ?? []).flatMap((r) =>
+      (r.route ?? []).map((d) => resolveHost(d.destination.host, ns)),
+    );
+    hosts = [...new Set(all)];
+    hostsMemo.set(vs, hosts);
+  }
+  return hosts;
+}
+
+/** Shares of each route choice; memoised per VirtualService, source and DestinationRule resolution class. */
+function routeOutcomes(ctx: RolloutContext, vs: VirtualService, source: string, callerNs: string) {
+  const memo = outcomeMemo.get(ctx) ?? new Map<string, { outcomes: RouteOutcome[]; hasDefault: boolean }>();
+  outcomeMemo.set(ctx, memo);
+  const key = `${objectRef(vs)}|${source}|${destinationRuleClass(ctx.index, destinationHosts(vs), callerNs)}`;
+  const cached = memo.get(key);
+  if (cached) return cached;
+  const { choices, hasDefault } = chooseRoutes(vs, source);
+  const outcomes = choices.map((choice) => {
+    const result = routeShare(ctx.index, ctx.state, vs, choice.route, callerNs, ctx.fractions);
+    const failures = result.failures.map((f) => ({ code: f.code, objects: f.objects, detail: f.detail }));
+    const outcome: RouteOutcome = { share: result.share, intended: result.intended, failures };
+    if (choice.variant !== undefined) outcome.variant = choice.variant;
+    return outcome;
+  });
+  const computed = { outcomes, hasDefault };
+  memo.set(key, computed);
+  return computed;
+}
+
+/** One gateway path: the first referenced VirtualService bound to the gateway decides. */
+export function gatewayPaths(ctx: RolloutContext, gateway: string): EvaluatedPath[] {
+  const vs = ctx.referenced.find((v) => vsGateways(v).includes(gateway));
+  if (!vs) return [];
+  return routedPaths(ctx, { kind: 'gateway', from: gateway }, vs, gateway, nsOf(vs), []);
+}
+
+/** Mesh-bound VirtualServices a caller sees for the dialled host (rule 2.2–2.4): exact hosts beat wildcards. */
+function meshCandidates(
+  ctx: RolloutContext,
+  callerNs: string,
+  sidecar: Sidecar | undefined,
+): VirtualService[] {
+  const fqdn = ctx.dialled.fqdn;
+  const visible = (vs: VirtualService) =>
+    !hasStarHost(vs) &&
+    isExportedTo(vs.spec.exportTo, nsOf(vs), callerNs) &&
+    (!sidecar || sidecarImports(sidecar, callerNs, nsOf(vs), fqdn));
+  const exact = (ctx.index.meshVsByHost.get(fqdn) ?? []).filter(visible);
+  if (exact.length > 0) return [...new Set(exact)];
+  return ctx.index.meshVsWildcard.filter((vs) => vsHostMatch(vs, fqdn) === 'wildcard' && visible(vs));
+}
+
+/** Why none of the Rollout's VirtualServices applies to a mesh caller: one issue per VirtualService. */
+function unboundReasons(ctx: RolloutContext, callerNs: string, sidecar: Sidecar | undefined): PathIssue[] {
+  const issues: PathIssue[] = [];
+  for (const vs of ctx.referenced) {
+    const objects = [objectRef(vs)];
+    if (isMeshBound(vs) && hasStarHost(vs)) issues.push({ code: 'mesh-wildcard', objects });
+    else if (!isMeshBound(vs)) issues.push({ code: 'mesh-binding', objects });
+    else if (!vsHostMatch(vs, ctx.dialled.fqdn)) issues.push({ code: 'mesh-host', objects });
+    else if (!isExportedTo(vs.spec.exportTo, nsOf(vs), callerNs)) issues.push({ code: 'export-to', objects });
+    else if (sidecar && !sidecarImports(sidecar, callerNs, nsOf(vs), ctx.dialled.fqdn)) {
+      issues.push({ code: 'sidecar-egress', objects: [objectRef(sidecar), ...objects] });
+    }
+  }
+  return issues;
+}
+
+/** A caller whose proxy does L7 routing (sidecar, or ambient through a waypoint). */
+export function meshPaths(ctx: RolloutContext, base: PathBase, useSidecar: boolean, extra: PathIssue[] = []) {
+  const callerNs = base.from;
+  const sidecar = useSidecar ? callerSidecar(ctx.index, callerNs) : undefined;
+  const targetNs = ctx.dialled.service ? nsOf(ctx.dialled.service) : ctx.namespace;
+  if (sidecar && !sidecarImports(sidecar, callerNs, targetNs, ctx.dialled.fqdn)) {
+    const issue: PathIssue = { code: 'sidecar-egress', objects: [objectRef(sidecar), ctx.dialled.ref] };
+    return [ratioPath(ctx, base, [...extra, issue])];
+  }
+  const candidates = meshCandidates(ctx, callerNs, sidecar);
+  const chosen = candidates.find((vs) => ctx.referenced.includes(vs)) ?? candidates[0];
+  if (!chosen) return [ratioPath(ctx, base, [...extra, ...unboundReasons(ctx, callerNs, sidecar)])];
+  const issues = [...extra];
+  if (!ctx.referenced.includes(chosen)) issues.push(...unboundReasons(ctx, callerNs, sidecar));
+  if (candidates.length > 1) issues.push({ code: 'mesh-conflict', objects: candidates.map(objectRef) });
+  const paths = routedPaths(ctx, base, chosen, MESH_GATEWAY, callerNs, issues);
+  if (candidates.length > 1 && !sameDefaultShare(ctx, candidates, base, callerNs)) {
+    for (const p of paths) if (p.path.variant === undefined) Object.assign(p.path, unpredictable());
+  }
+  return paths;
+}
+
+function unpredictable() {
+  return { canaryShare: null, followsWeight: false };
+}
+
+function sameDefaultShare(
+  ctx: RolloutContext,
+  list: VirtualService[],
+  base: PathBase,
+  callerNs: string,
+): boolean {
+  const shares = list.map((vs) => {
+    const def = routedPaths(ctx, base, vs, MESH_GATEWAY, callerNs, []).find(
+      (p) => p.path.variant === undefined,
+    );
+    return def?.path.canaryShare ?? null;
+  });
+  return shares.every((s) => s !== null && s === shares[0]);
+}
+
+/** Rule 2.9 then 2.8: kube-proxy balancing, unless STRICT mTLS on the destination rejects plaintext. */
+export function plainPath(ctx: RolloutContext, from: string): EvaluatedPath {
+  const base = { kind: 'plain' as const, from };
+  const strict = strictPolicies(ctx);
+  if (strict.length > 0) {
+    const issue: PathIssue = { code: 'strict-mtls-plain', objects: [...strict, ctx.dialled.ref] };
+    return makePath(ctx, base, null, ctx.desired, [issue]);
+  }
+  const evaluated = ratioPath(ctx, base, []);
+  if (!evaluated.path.followsWeight && evaluated.path.canaryShare !== null) {
+    const issue: PathIssue = {
+      code: 'plain-callers',
+      objects: [objectRef(ctx.state.rollout), ctx.dialled.ref],
+    };
+    if (pinnedToStable(ctx)) issue.detail = PINNED_TO_STABLE;
+    evaluated.issues.push(issue);
+    evaluated.path.findings.push('plain-callers');
+  }
+  return evaluated;
+}
+
+export const PINNED_TO_STABLE = 'pinned-to-stable';
+
+/** Host-level routing: callers without L7 routing dial the stable Service and stay on stable by design. */
+function pinnedToStable(ctx: RolloutContext): boolean {
+  const canary = ctx.state.rollout.spec.strategy.canary;
+  const stable = canary?.stableService;
+  const service = ctx.dialled.service;
+  return stable !== undefined && service?.metadata.name === stable && ctx.ratio.canary === 0;
+}
+
+const strictMemo = new WeakMap<RolloutContext, string[]>();
+
+function strictPolicies(ctx: RolloutContext): string[] {
+  const cached = strictMemo.get(ctx);
+  if (cached) return cached;
+  const computed = computeStrictPolicies(ctx);
+  strictMemo.set(ctx, computed);
+  return computed;
+}
+
+function computeStrictPolicies(ctx: RolloutContext): string[] {
+  const service = ctx.dialled.service;
+  if (!service) return [];
+  const refs = new Set<string>();
+  const selector = service.spec.selector ?? {};
+  for (const group of ctx.index.groupsByNs.get(nsOf(service)) ?? []) {
+    if (group.ready === 0 || Object.keys(selector).some((k) => group.labels[k] !== selector[k])) continue;
+    const { mode, policy } = effectiveMtls(ctx.index, group);
+    if (mode === 'STRICT' && policy) refs.add(objectRef(policy));
+  }
+  return [...refs];
+}
+
+/** Ambient callers: L4 endpoint ratio unless the Service (or its namespace) names a waypoint. */
+export function ambientPaths(ctx: RolloutContext, from: string): EvaluatedPath[] {
+  const base = { kind: 'ambient' as const, from };
+  const service = ctx.dialled.service;
+  const svcNs = service ? nsOf(service) : ctx.namespace;
+  const waypoint =
+    service?.metadata.labels?.[USE_WAYPOINT_LABEL] ??
+    ctx.index.namespaces.get(svcNs)?.labels[USE_WAYPOINT_LABEL];
+  if (waypoint === undefined || waypoint === 'none') {
+    const issue: PathIssue = {
+      code: 'ambient-no-waypoint',
+      objects: [ctx.dialled.ref, `Namespace/${svcNs}`],
+    };
+    return [ratioPath(ctx, base, [issue])];
+  }
+  const alpha: PathIssue = { code: 'ambient-waypoint-alpha', objects: [ctx.dialled.ref], detail: waypoint };
+  return meshPaths(ctx, base, false, [alpha]);
+}

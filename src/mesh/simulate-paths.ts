@@ -1,0 +1,93 @@
+import type { DestinationRule, KubeObject, Rollout, VirtualService } from '../api/index.js';
+import type { SimulatedStep } from '../rollout/simulate.js';
+import { simulateRollout } from '../rollout/simulate.js';
+import { renderTrafficObjects } from '../traffic/istio/render.js';
+import type { RouterError } from '../traffic/router.js';
+import type { AnalyzeOptions, StepsAnalysis, StepState } from './analyze.js';
+import { analyzeSteps } from './analyze.js';
+import { referencedVsRefs } from './context.js';
+import { withServiceHashes } from './controller-state.js';
+import type { MeshSnapshot } from './snapshot.js';
+import { endpointGroupsForRollout, snapshotFromObjects } from './snapshot.js';
+
+/**
+ * `truesplit analyze` without the I/O: simulate each Rollout's steps, render its VirtualServices and
+ * DestinationRule at every step with the Istio router, scale its ReplicaSets, and run the path model.
+ */
+export interface ManifestAnalysis {
+  rollouts: { rollout: Rollout; analysis: StepsAnalysis }[];
+  /** Objects the router could not apply a step's intent to: the input is inconsistent. */
+  routerErrors: RouterError[];
+}
+
+function referencedObjects(base: MeshSnapshot, rollout: Rollout) {
+  const ns = rollout.metadata.namespace ?? 'default';
+  const key = (o: { metadata: { name: string; namespace?: string } }) =>
+    `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+  const refs = new Set(
+    referencedVsRefs({ rollout, canaryWeight: 0, canaryHash: '', stableHash: '' }).map(
+      (r) => `${r.namespace}/${r.name}`,
+    ),
+  );
+  const virtualServices = base.virtualServices.filter((vs) => refs.has(key(vs)));
+  const drName = rollout.spec.strategy.canary?.trafficRouting?.istio?.destinationRule?.name;
+  const destinationRule = base.destinationRules.find(
+    (dr) => drName !== undefined && key(dr) === `${ns}/${drName}`,
+  );
+  return destinationRule ? { virtualServices, destinationRule } : { virtualServices };
+}
+
+function stepState(
+  base: MeshSnapshot,
+  rollout: Rollout,
+  entry: SimulatedStep,
+  errors: RouterError[],
+): StepState {
+  const canaryHash = entry.traffic?.canaryHash ?? entry.status.currentPodHash ?? '';
+  const stableHash = entry.traffic?.stableHash ?? entry.status.stableRS ?? canaryHash;
+  const state: StepState = {
+    index: entry.index,
+    canaryWeight: entry.canaryWeight,
+    canaryHash,
+    stableHash,
+    endpoints: endpointGroupsForRollout(rollout, { canaryHash, stableHash }, entry.replicas, base.namespaces),
+  };
+  if (entry.step) state.step = entry.step;
+  if (entry.traffic) {
+    const rendered = renderTrafficObjects(rollout, entry.traffic, referencedObjects(base, rollout));
+    errors.push(...rendered.errors);
+    state.virtualServices = rendered.objects.filter((o): o is VirtualService => o.kind === 'VirtualService');
+    state.destinationRules = rendered.objects.filter(
+      (o): o is DestinationRule => o.kind === 'DestinationRule',
+    );
+  }
+  const hashed = withServiceHashes(base, {
+    rollout,
+    canaryWeight: entry.canaryWeight,
+    canaryHash,
+    stableHash,
+  });
+  state.services = hashed.services;
+  return state;
+}
+
+export function analyzeManifests(
+  objects: readonly KubeObject[],
+  rollouts: readonly Rollout[],
+  options: AnalyzeOptions = {},
+): ManifestAnalysis {
+  const base = snapshotFromObjects(objects.filter((o) => o.kind !== 'ReplicaSet' && o.kind !== 'Pod'));
+  const routerErrors: RouterError[] = [];
+  const analysed = rollouts.map((rollout) => {
+    const entries = simulateRollout(rollout);
+    const steps = entries.map((entry) => stepState(base, rollout, entry, routerErrors));
+    return { rollout, analysis: analyzeSteps(base, rollout, steps, options) };
+  });
+  return { rollouts: analysed, routerErrors: dedupeErrors(routerErrors) };
+}
+
+function dedupeErrors(errors: RouterError[]): RouterError[] {
+  const seen = new Map<string, RouterError>();
+  for (const e of errors) seen.set(`${e.object}|${e.field ?? ''}|${e.message}`, e);
+  return [...seen.values()];
+}
