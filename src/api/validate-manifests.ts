@@ -22,7 +22,7 @@ export interface ManifestValidation {
  */
 export function validateManifests(loaded: readonly LoadedObject[]): ManifestValidation {
   const objects = loaded.map((entry) => entry.object);
-  const result: ManifestValidation = { rollouts: [], errors: [] };
+  const result: ManifestValidation = { rollouts: [], errors: duplicateObjectErrors(loaded) };
   for (const entry of loaded) {
     const problem = shapeProblem(entry.object);
     if (problem) {
@@ -36,6 +36,37 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
     if (errors.length === 0) result.rollouts.push({ ...entry, object: rollout });
   }
   return result;
+}
+
+/** The API group, kind, namespace and name of an object: two objects with the same identity are one in a cluster. */
+function identity(object: LoadedObject['object']): string {
+  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+  return [group, object.kind, object.metadata.namespace ?? '', object.metadata.name].join('|');
+}
+
+/** An object given twice (any API version of the same group): the second names where the first was read. */
+function duplicateObjectErrors(loaded: readonly LoadedObject[]): ValidationError[] {
+  const first = new Map<string, LoadedObject>();
+  const errors: ValidationError[] = [];
+  for (const entry of loaded) {
+    const key = identity(entry.object);
+    const seen = first.get(key);
+    if (!seen) {
+      first.set(key, entry);
+      continue;
+    }
+    const sameSource = seen.file === entry.file && seen.line === entry.line;
+    errors.push({
+      object: objectRef(entry.object),
+      field: 'metadata.name',
+      message: sameSource
+        ? `read twice: ${entry.file} is part of the input more than once`
+        : `defined twice: also at ${seen.file}:${seen.line} (same kind, namespace and name; keep one)`,
+      file: entry.file,
+      line: entry.line,
+    });
+  }
+  return errors;
 }
 
 function locate(entry: LoadedObject, error: ValidationError): ValidationError {

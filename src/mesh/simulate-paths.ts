@@ -15,9 +15,18 @@ import { endpointGroupsForRollout, snapshotFromObjects } from './snapshot.js';
  * DestinationRule at every step with the Istio router, scale its ReplicaSets, and run the path model.
  */
 export interface ManifestAnalysis {
-  rollouts: { rollout: Rollout; analysis: StepsAnalysis }[];
+  rollouts: RolloutStepsAnalysis[];
   /** Objects the router could not apply a step's intent to: the input is inconsistent. */
   routerErrors: RouterError[];
+}
+
+export interface RolloutStepsAnalysis {
+  rollout: Rollout;
+  analysis: StepsAnalysis;
+  /** The simulation the analysis ran on, one entry per step (`truesplit simulate` reports it). */
+  simulation: SimulatedStep[];
+  /** Per step, the objects as the controller would write them (rendered VirtualServices, DestinationRules). */
+  states: StepState[];
 }
 
 function referencedObjects(base: MeshSnapshot, rollout: Rollout) {
@@ -80,8 +89,8 @@ export function analyzeManifests(
   const routerErrors: RouterError[] = [];
   const analysed = rollouts.map((rollout) => {
     const entries = simulateRollout(rollout);
-    const steps = entries.map((entry) => stepState(base, rollout, entry, routerErrors));
-    return { rollout, analysis: analyzeSteps(base, rollout, steps, options) };
+    const states = entries.map((entry) => stepState(base, rollout, entry, routerErrors));
+    return { rollout, analysis: analyzeSteps(base, rollout, states, options), simulation: entries, states };
   });
   return { rollouts: analysed, routerErrors: dedupeErrors(routerErrors) };
 }

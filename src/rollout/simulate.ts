@@ -1,12 +1,17 @@
 /**
  * `simulateRollout`: the steps of an update to a new revision, as the planner would drive them when pods become
  * available at once and every pause is promoted. Pure: the clock is simulated.
+ *
+ * Entry i is the steady state once step i has been reached with its effects applied: a copy of the simulation is
+ * held right after step i (an untimed pause follows it) and reconciled until quiescent, so effects that land one
+ * reconcile later (the stable ReplicaSet shrinking under `dynamicStableScale`) are part of the entry (ADR 0100).
  */
 import type { CanaryStep, Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet } from '../api/workloads.js';
 import type { TrafficIntent } from '../traffic/intent.js';
 import { planRollout } from './planner.js';
 import type { RolloutPlan } from './plan-types.js';
+import { computeStepsHash } from './hash.js';
 import { applyPlan, makePodsAvailable, makeService, snapshotOf, type SimCluster } from './sim-cluster.js';
 import { parseTime } from './plan-output.js';
 import { pauseDurationSeconds } from './steps.js';
@@ -21,6 +26,10 @@ export interface SimulatedStep {
   /** Pods of the previous stable and of the new revision (the new revision counts as stable in the final entry). */
   replicas: { stable: number; canary: number };
   traffic?: TrafficIntent;
+  /**
+   * The status in that steady state. Step progress (`currentStepIndex`, `currentStepHash`, pause conditions, phase,
+   * message, conditions) is as it was when the step was reached, so the hold used to find the steady state never shows.
+   */
   status: RolloutStatus;
 }
 
@@ -208,5 +217,42 @@ function recordReachedStep(
   const pausedHere = (status?.pauseConditions?.length ?? 0) > 0 && !(prev?.pauseConditions?.length ?? 0);
   const reached = pausedHere ? to : to > from ? from : undefined;
   if (reached === undefined || reached >= steps.length || entries.some((e) => e.index === reached)) return;
-  entries.push(entryFor(run, reached, steps[reached] ?? null, plan, stableHash));
+  entries.push(steadyEntry(run, reached, steps, stableHash));
+}
+
+/** Step progress as recorded when a step is reached; the rest of the status comes from the steady state. */
+const STEP_PROGRESS_FIELDS = [
+  'currentStepIndex',
+  'currentStepHash',
+  'pauseConditions',
+  'controllerPause',
+  'phase',
+  'message',
+  'conditions',
+] as const;
+
+/**
+ * The entry for step `index`, just reached: in a copy whose steps stop after it with an untimed pause (steps hash
+ * updated so the planner sees no change of steps), reconcile until quiescent. The copy's passes count against the
+ * iteration budget; the main simulation and its clock go on untouched.
+ */
+function steadyEntry(run: Run, index: number, steps: CanaryStep[], stableHash: string): SimulatedStep {
+  const reachedStatus = clone(run.cluster.rollout.status ?? {});
+  const held: Run = { ...run, cluster: clone(run.cluster) };
+  const canary = held.cluster.rollout.spec.strategy?.canary;
+  if (canary) {
+    canary.steps = [...steps.slice(0, index + 1), { pause: {} }];
+    if (held.cluster.rollout.status)
+      held.cluster.rollout.status.currentStepHash = computeStepsHash(canary.steps);
+  }
+  const plan = settle(held, pass(held));
+  run.iterations = held.iterations;
+  const entry = entryFor(held, index, steps[index] ?? null, plan, stableHash);
+  const status: Record<string, unknown> = entry.status as Record<string, unknown>;
+  const reached: Record<string, unknown> = reachedStatus as Record<string, unknown>;
+  for (const field of STEP_PROGRESS_FIELDS) {
+    if (reached[field] === undefined) delete status[field];
+    else status[field] = reached[field];
+  }
+  return entry;
 }

@@ -16,17 +16,28 @@ describe('truesplit simulate on the examples (golden)', () => {
     },
   );
 
-  it('keeps the report contract: rollouts[].rollout, steps[] with weights and replicas, findings[]', async () => {
+  it('keeps the report contract: rollouts[].rollout, steps[] with weights, replicas and paths, findings[]', async () => {
     const { stdout } = await runTruesplit(['simulate', '-f', 'examples/istio-subset', '-o', 'json']);
     const report = JSON.parse(stdout) as {
       rollouts: { rollout: string; steps: Record<string, unknown>[] }[];
-      findings: unknown[];
+      findings: Record<string, unknown>[];
     };
-    expect(report.findings).toEqual([]);
     expect(report.rollouts.map((r) => r.rollout)).toEqual(['shop/checkout']);
     for (const step of report.rollouts[0]!.steps) {
       expect(Object.keys(step)).toEqual(
-        expect.arrayContaining(['index', 'step', 'canaryWeight', 'stableWeight', 'replicas']),
+        expect.arrayContaining(['index', 'step', 'canaryWeight', 'stableWeight', 'replicas', 'paths']),
+      );
+      expect(step).not.toHaveProperty('objects');
+      for (const path of step['paths'] as Record<string, unknown>[]) {
+        expect(Object.keys(path)).toEqual(
+          expect.arrayContaining(['kind', 'from', 'canaryShare', 'followsWeight', 'findings']),
+        );
+      }
+    }
+    expect(report.findings.map((f) => f['code'])).toEqual(['plain-callers']);
+    for (const finding of report.findings) {
+      expect(Object.keys(finding)).toEqual(
+        expect.arrayContaining(['code', 'severity', 'message', 'objects', 'fix']),
       );
     }
   });

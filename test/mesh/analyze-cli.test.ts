@@ -25,7 +25,8 @@ describe('truesplit analyze', () => {
 
   it.each([
     { name: 'broken-mesh', gateway: 0.1, mesh: 0.5, plain: 0.5 },
-    { name: 'fixed-mesh', gateway: 0.1, mesh: 0.1, plain: 1 / 11 },
+    // replicas 10 + dynamicStableScale: 1 canary and 9 stable pods once the step has settled (spec §4).
+    { name: 'fixed-mesh', gateway: 0.1, mesh: 0.1, plain: 0.1 },
   ])(
     '$name at setWeight 10: gateway $gateway, mesh $mesh, plain $plain',
     async ({ name, gateway, mesh, plain }) => {
@@ -44,8 +45,9 @@ describe('truesplit analyze', () => {
     { name: 'broken-mesh', flags: [], code: 1 },
     { name: 'broken-mesh', flags: ['--fail-on', 'never'], code: 0 },
     { name: 'fixed-mesh', flags: [], code: 0 },
-    { name: 'fixed-mesh', flags: ['--fail-on', 'warning'], code: 1 },
-    { name: 'fixed-mesh', flags: ['--fail-on', 'warning', '--tolerance', '1'], code: 0 },
+    { name: 'fixed-mesh', flags: ['--fail-on', 'info'], code: 0 },
+    { name: 'broken-mesh', flags: ['--tolerance', '39'], code: 1 },
+    { name: 'broken-mesh', flags: ['--tolerance', '40'], code: 0 },
     { name: 'fixed-mesh', flags: ['--fail-on', 'sometimes'], code: 2 },
     { name: 'fixed-mesh', flags: ['-o', 'xml'], code: 2 },
     { name: 'fixed-mesh', flags: ['--bogus'], code: 2 },
