@@ -13,6 +13,7 @@ import { EventRecorder } from './events.js';
 import type { ControllerMetrics } from './metrics.js';
 import { owningRolloutKey, ReferenceIndex, type ControllerCaches } from './observe.js';
 import type { Planning } from './planning.js';
+import { wirePathEnqueueRules } from './path-enqueue.js';
 import { reconcileRollout, type ReconcileOutcome } from './reconcile.js';
 
 export interface ControllerLogger {
@@ -38,6 +39,11 @@ interface Informers {
   services: Informer<'Service'>;
   virtualServices: Informer<'VirtualService'>;
   destinationRules: Informer<'DestinationRule'>;
+  /** Read by the traffic-path model only (path-snapshot.ts). */
+  namespaces: Informer<'Namespace'>;
+  gateways: Informer<'Gateway'>;
+  sidecars: Informer<'Sidecar'>;
+  peerAuthentications: Informer<'PeerAuthentication'>;
 }
 
 export class RolloutController {
@@ -65,6 +71,10 @@ export class RolloutController {
       services: this.informer('Service'),
       virtualServices: this.informer('VirtualService'),
       destinationRules: this.informer('DestinationRule'),
+      namespaces: this.informer('Namespace'),
+      gateways: this.informer('Gateway'),
+      sidecars: this.informer('Sidecar'),
+      peerAuthentications: this.informer('PeerAuthentication'),
     };
     this.wireEnqueueRules();
     metrics?.setRolloutSource(() => this.informers.rollouts.list());
@@ -102,6 +112,7 @@ export class RolloutController {
   /** One reconcile of `key`, and the queue bookkeeping its outcome calls for. */
   async processKey(key: string): Promise<ReconcileOutcome> {
     const started = performance.now();
+    const metrics = this.options.metrics;
     const outcome = await reconcileRollout(
       {
         cluster: this.options.cluster,
@@ -109,6 +120,7 @@ export class RolloutController {
         clock: this.clock,
         recorder: this.recorder,
         planning: this.options.planning,
+        ...(metrics ? { onPathTruth: (r, truth) => metrics.observePathTruth(r, truth) } : {}),
       },
       key,
     );
@@ -169,5 +181,6 @@ export class RolloutController {
     this.informers.services.onChange(byReference('Service'));
     this.informers.virtualServices.onChange(byReference('VirtualService'));
     this.informers.destinationRules.onChange(byReference('DestinationRule'));
+    wirePathEnqueueRules(this.informers, (key) => this.queue.add(key));
   }
 }

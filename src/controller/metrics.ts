@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Rollout } from '../api/rollout.js';
 import type { RequestRecord } from '../kube/instrumented-cluster.js';
 import type { RolloutEvent } from '../rollout/plan-types.js';
+import { registerPathMetrics, type PathObservation } from './path-metrics.js';
 
 export interface ControllerMetrics {
   registry: Registry;
@@ -16,6 +17,8 @@ export interface ControllerMetrics {
   setQueueDepth(depth: number): void;
   /** Supplies the Rollouts for the `rollout_info*` gauges, read at scrape time. */
   setRolloutSource(source: () => Rollout[]): void;
+  /** The path evaluation of a reconcile (`truesplit_path_*`); undefined removes the Rollout's path series. */
+  observePathTruth(rollout: Rollout, observation: PathObservation | undefined): void;
 }
 
 type RolloutSource = () => Rollout[];
@@ -130,6 +133,7 @@ export function createControllerMetrics(registry = new Registry()): ControllerMe
   let rollouts: RolloutSource = () => [];
   registerRolloutGauges(registry, () => rollouts);
   const m = registerCounters(registry);
+  const paths = registerPathMetrics(registry, () => rollouts());
   return {
     registry,
     observeReconcile(rollout, seconds, result) {
@@ -152,5 +156,6 @@ export function createControllerMetrics(registry = new Registry()): ControllerMe
     setRolloutSource(source) {
       rollouts = source;
     },
+    observePathTruth: (rollout, observation) => paths.observe(rollout, observation),
   };
 }

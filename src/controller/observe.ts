@@ -14,7 +14,8 @@ import { resolveVirtualServiceName, virtualServiceRefs } from '../traffic/istio/
 /** The part of an informer the reconciler reads. */
 export interface CacheReader<K extends KindName> {
   get(namespace: string, name: string): KindMap[K] | undefined;
-  list(namespace?: string): KindMap[K][];
+  /** `filter` runs on the shared cached objects before they are cloned (read only). */
+  list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][];
 }
 
 export interface ControllerCaches {
@@ -85,9 +86,10 @@ export function observeRollout(
 ): Observation | undefined {
   const rollout = caches.rollouts.get(namespace, name);
   if (!rollout) return undefined;
-  const replicaSets = caches.replicaSets
-    .list(namespace)
-    .filter((rs) => ownedBy(rs, rollout) || adoptable(rs, rollout));
+  const replicaSets = caches.replicaSets.list(
+    namespace,
+    (rs) => ownedBy(rs, rollout) || adoptable(rs, rollout),
+  );
   const refs = referencedObjects(rollout);
   const pick = <K extends 'Service' | 'VirtualService' | 'DestinationRule'>(kind: K, cache: CacheReader<K>) =>
     refs

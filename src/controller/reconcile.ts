@@ -20,6 +20,7 @@ import {
   type ExecutionReport,
 } from './executor.js';
 import { observeRollout, type ControllerCaches, type Observation } from './observe.js';
+import { planWithPathGate, withPathTruth, type PathTruth } from './path-truth.js';
 import type { Planning } from './planning.js';
 
 export const INVALID_SPEC_REQUEUE_MS = 20_000;
@@ -33,6 +34,8 @@ export interface ReconcileDeps {
   clock: Clock;
   recorder: EventRecorder;
   planning: Planning;
+  /** Told the path evaluation of every valid pass (undefined: the Rollout has no Istio routing). */
+  onPathTruth?: (rollout: Rollout, truth: PathTruth | undefined) => void;
 }
 
 export type ReconcileOutcome =
@@ -126,10 +129,15 @@ async function reconcileValid(
   report: ExecutionReport,
 ): Promise<ReconcileOutcome> {
   const { rollout } = obs;
-  const plan = deps.planning.planRollout(
-    { rollout, replicaSets: obs.replicaSets, services: obs.services },
-    deps.clock.now(),
-  );
+  const now = deps.clock.now();
+  const { plan, traffic, truth } = planWithPathGate({
+    planning: deps.planning,
+    caches: deps.caches,
+    snapshot: { rollout, replicaSets: obs.replicaSets, services: obs.services },
+    now,
+    planTraffic: (p) => planTrafficFor(deps, obs, p),
+  });
+  deps.onPathTruth?.(rollout, truth);
   const ctx: ExecutionContext = {
     cluster: deps.cluster,
     rollout,
@@ -138,12 +146,12 @@ async function reconcileValid(
   };
   const [early, late] = partitionActions(plan);
   for (const action of early) await applyWorkloadAction(ctx, action, report);
-  const traffic = planTrafficFor(deps, obs, plan);
   if (traffic && traffic.errors.length > 0) return trafficFailed(deps, rollout, traffic, report);
   if (traffic) await applyTrafficWrites(deps.cluster, traffic.writes, report);
   for (const action of late) await applyWorkloadAction(ctx, action, report);
-  await applyStatus(deps.cluster, rollout, withoutInvalidSpec(plan.status), report);
-  await recordAll(deps, rollout, [...plan.events, ...(traffic?.events ?? [])]);
+  const paths = withPathTruth(withoutInvalidSpec(plan.status), rollout, truth, now);
+  await applyStatus(deps.cluster, rollout, paths.status, report);
+  await recordAll(deps, rollout, [...plan.events, ...(traffic?.events ?? []), ...paths.events]);
   const followUp = traffic?.requeue ? TRAFFIC_FOLLOW_UP_MS : undefined;
   const requeueAfterMs = minDefined(plan.requeueAfterMs, followUp);
   return { kind: 'done', ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), writes: report.writes };

@@ -32,6 +32,7 @@ import type {
 } from './cluster.js';
 import { apiVersionOf, RESOURCE_KINDS } from './cluster.js';
 import { KubeApiError } from './errors.js';
+import { withSharedConnections } from './shared-connection.js';
 import { formatLabelSelector } from './selectors.js';
 
 type ApiMethod = (param: Record<string, unknown>, options?: unknown) => Promise<unknown>;
@@ -116,11 +117,12 @@ export class ClientCluster implements Cluster {
   private readonly apis: Record<'core' | 'apps' | 'coordination' | 'custom', ApiObject>;
 
   constructor(private readonly kubeConfig: KubeConfig) {
+    const pooled = withSharedConnections(kubeConfig);
     this.apis = {
-      core: kubeConfig.makeApiClient(CoreV1Api) as unknown as ApiObject,
-      apps: kubeConfig.makeApiClient(AppsV1Api) as unknown as ApiObject,
-      coordination: kubeConfig.makeApiClient(CoordinationV1Api) as unknown as ApiObject,
-      custom: kubeConfig.makeApiClient(CustomObjectsApi) as unknown as ApiObject,
+      core: pooled.makeApiClient(CoreV1Api) as unknown as ApiObject,
+      apps: pooled.makeApiClient(AppsV1Api) as unknown as ApiObject,
+      coordination: pooled.makeApiClient(CoordinationV1Api) as unknown as ApiObject,
+      custom: pooled.makeApiClient(CustomObjectsApi) as unknown as ApiObject,
     };
   }
 

@@ -103,10 +103,24 @@ export class Informer<K extends KindName> {
     return found ? (cloneJson<unknown>(found) as KindMap[K]) : undefined;
   }
 
-  /** Cached objects (clones), optionally of one namespace. */
-  list(namespace?: string): KindMap[K][] {
-    const items = [...this.cache.values()].filter((o) => !namespace || o.metadata.namespace === namespace);
+  /**
+   * Cached objects (clones), optionally of one namespace and only those `filter` accepts. The filter sees the shared
+   * cached object (read it, never mutate it) and runs before cloning, so a reconcile pays for what it keeps.
+   */
+  list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][] {
+    const items = [...this.cache.values()].filter(
+      (o) => (!namespace || o.metadata.namespace === namespace) && (!filter || filter(o as KindMap[K])),
+    );
     return cloneJson<unknown>(items) as KindMap[K][];
+  }
+
+  /**
+   * Cached objects of one namespace (or all) without cloning, for pure readers that never modify what they read
+   * (the traffic-path model reads every VirtualService on each reconcile; cloning them cost more than the model).
+   */
+  listShared(namespace?: string): readonly KindMap[K][] {
+    const items = [...this.cache.values()].filter((o) => !namespace || o.metadata.namespace === namespace);
+    return items as KindMap[K][];
   }
 
   keys(): string[] {

@@ -8,7 +8,7 @@ import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
 import { resolveCanaryConfig, type CanaryConfig } from './defaults.js';
 import { computePodTemplateHash, computeStepsHash } from './hash.js';
-import type { RolloutSnapshot } from './plan-types.js';
+import type { PathGateInput, RolloutSnapshot } from './plan-types.js';
 import { templatesMatch } from './template-match.js';
 
 /** A ReplicaSet with the numbers the planner reads, defaulted. */
@@ -44,6 +44,8 @@ export interface PlanContext {
   stepsHash: string;
   /** A ReplicaSet already carries the computed hash but a different template: bump collisionCount. */
   collision: boolean;
+  /** The traffic-path gate's verdict, when the controller evaluated one. */
+  pathGate?: PathGateInput;
 }
 
 function count(n: unknown): number {
@@ -133,6 +135,7 @@ export function buildContext(snapshot: RolloutSnapshot, now: number): PlanContex
   };
   if (newRS) ctx.newRS = newRS;
   if (stableRS) ctx.stableRS = stableRS;
+  if (snapshot.pathGate) ctx.pathGate = snapshot.pathGate;
   return ctx;
 }
 

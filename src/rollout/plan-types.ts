@@ -9,6 +9,15 @@ export interface RolloutSnapshot {
   replicaSets: ReplicaSet[];
   /** The canary / stable / ping / pong Services the Rollout names, when they exist. */
   services: Service[];
+  /** The traffic-path gate's verdict for this pass (`truesplit.io/path-gate: enforce`); absent: no gate. */
+  pathGate?: PathGateInput;
+}
+
+/** A blocked gate holds a `setWeight` step that would otherwise complete; the step's weights still apply. */
+export interface PathGateInput {
+  blocked: boolean;
+  /** Names the diverging path and its numbers; shown in `status.message` while the gate holds. */
+  message: string;
 }
 
 /** A change to a ReplicaSet or Service the executor must apply. Pure data; the executor does the I/O. */

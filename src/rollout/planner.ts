@@ -14,8 +14,12 @@ import {
   completedCurrentStep,
   completeStep,
   fullPromotionReason,
+  holdAtPathGate,
+  PATH_GATE_PAUSE,
+  pathGateHolds,
   promoteStable,
   reconcilePauseStep,
+  releasePathGate,
   type PauseState,
 } from './progress.js';
 import { planScaling, withScaledReplicas } from './scale.js';
@@ -82,7 +86,10 @@ function finish(
     generationObserved: true,
   });
   status.phase = phase;
-  status.message = message;
+  status.message =
+    phase === 'Paused' && message === PATH_GATE_PAUSE && ctx.pathGate
+      ? `${PATH_GATE_PAUSE}: ${ctx.pathGate.message}`
+      : message;
   const plan: RolloutPlan = { actions: out.actions, status, events: out.events };
   if (traffic) plan.traffic = traffic.intent;
   if (out.requeueAfterMs !== undefined) plan.requeueAfterMs = out.requeueAfterMs;
@@ -141,6 +148,7 @@ function syncStepProgress(
   const steps = ctx.cfg.steps.length;
   const index = currentStepIndex(ctx);
   if (index !== undefined) status.currentStepIndex = ctx.prev.promoteFull ? steps : index;
+  releasePathGate(status);
   const reason = fullPromotionReason(ctx);
   if (reason) return promoteStable(ctx, status, out, reason);
   if (isAborted(ctx)) {
@@ -148,8 +156,9 @@ function syncStepProgress(
     return;
   }
   if (ctx.prev.promoteFull) return;
-  if (completedCurrentStep(ctx, traffic?.weights, traffic?.holdProgress ?? false))
-    completeStep(ctx, status, out);
+  if (!completedCurrentStep(ctx, traffic?.weights, traffic?.holdProgress ?? false)) return;
+  if (pathGateHolds(ctx)) holdAtPathGate(ctx, status, out);
+  else completeStep(ctx, status, out);
 }
 
 /** One reconcile of a canary Rollout. */

@@ -121,3 +121,27 @@ export function completeStep(ctx: PlanContext, status: RolloutStatus, out: PlanO
   );
   status.pauseConditions = (status.pauseConditions ?? []).filter((c) => c.reason !== CANARY_PAUSE);
 }
+
+export const PATH_GATE_PAUSE = 'PathGate';
+/** While the path gate holds, look again this soon even if no watched object changes. */
+export const PATH_GATE_RECHECK_MS = 30_000;
+
+/** The path gate holds the current step: a blocked gate at a `setWeight` step. */
+export function pathGateHolds(ctx: PlanContext): boolean {
+  return ctx.pathGate?.blocked === true && typeof currentStep(ctx)?.setWeight === 'number';
+}
+
+/** Drop a PathGate pause left by an earlier pass; `holdAtPathGate` puts it back while the gate still holds. */
+export function releasePathGate(status: RolloutStatus): void {
+  if (!status.pauseConditions?.some((c) => c.reason === PATH_GATE_PAUSE)) return;
+  status.pauseConditions = status.pauseConditions.filter((c) => c.reason !== PATH_GATE_PAUSE);
+}
+
+/** The step would complete but the gate holds it: a PathGate pause (start time kept), a controller pause. */
+export function holdAtPathGate(ctx: PlanContext, status: RolloutStatus, out: PlanOutput): void {
+  const since = findPauseCondition(ctx.prev.pauseConditions, PATH_GATE_PAUSE)?.startTime;
+  const condition: PauseCondition = { reason: PATH_GATE_PAUSE, startTime: since ?? formatTime(ctx.now) };
+  status.pauseConditions = [...(status.pauseConditions ?? []), condition];
+  status.controllerPause = true;
+  out.requeue(PATH_GATE_RECHECK_MS);
+}
