@@ -64,6 +64,15 @@ function renderSummary(view: RolloutView, paint: Paint): string {
   lines.push(field('ActualWeight', String(view.weights.canary), 2));
   const images = imagesByRole(view.revisions);
   images.forEach((image, i) => lines.push(i === 0 ? field('Images', image) : `${' '.repeat(17)}${image}`));
+  const { desired, current, updated, ready, available } = view.replicas;
+  lines.push(
+    'Replicas:',
+    field('Desired', String(desired), 2),
+    field('Current', String(current), 2),
+    field('Updated', String(updated), 2),
+    field('Ready', String(ready), 2),
+    field('Available', String(available), 2),
+  );
   return lines.join('\n');
 }
 

@@ -86,13 +86,25 @@ export interface RolloutView {
   currentStep: number | null;
   steps: StepView[];
   weights: { desired: number; canary: number; stable: number };
+  /** `kubectl argo rollouts get`'s Replicas block, from the Rollout's status (desired from the spec). */
+  replicas: ReplicaCountsView;
   revisions: RevisionView[];
   paths: PathView[];
   findings: FindingView[];
 }
 
+export interface ReplicaCountsView {
+  desired: number;
+  current: number;
+  updated: number;
+  ready: number;
+  available: number;
+}
+
 export interface RolloutViewInput {
   rollout: Rollout;
+  /** Phase and message to show instead of status.phase (the CLI's view of a status not yet observed). */
+  phase?: { phase: string; message: string };
   replicaSets: ReplicaSet[];
   pods: Pod[];
   analysis?: PathAnalysis;
@@ -116,8 +128,8 @@ export function buildRolloutView(input: RolloutViewInput): RolloutView {
   return {
     name: rollout.metadata.name,
     namespace: rollout.metadata.namespace ?? '',
-    phase: rollout.status?.phase ?? 'Unknown',
-    message: rollout.status?.message ?? '',
+    phase: input.phase?.phase ?? rollout.status?.phase ?? 'Unknown',
+    message: input.phase?.message ?? rollout.status?.message ?? '',
     strategy: strategyOf(rollout),
     containers: (rollout.spec.template?.spec?.containers ?? []).map((c) => ({
       name: c.name,
@@ -130,11 +142,23 @@ export function buildRolloutView(input: RolloutViewInput): RolloutView {
       state: stepState(index, currentStep),
     })),
     weights: weightsOf(rollout, steps, currentStep),
+    replicas: replicaCountsOf(rollout),
     revisions: revisionsOf(rollout, input.replicaSets, input.pods),
     paths: (input.analysis?.paths ?? []).map((p) =>
       pathView(p, input.analysis?.findings ?? [], input.observed),
     ),
     findings: (input.analysis?.findings ?? []).map(findingView),
+  };
+}
+
+function replicaCountsOf(rollout: Rollout): ReplicaCountsView {
+  const status = rollout.status;
+  return {
+    desired: rollout.spec.replicas ?? 1,
+    current: status?.replicas ?? 0,
+    updated: status?.updatedReplicas ?? 0,
+    ready: status?.readyReplicas ?? 0,
+    available: status?.availableReplicas ?? 0,
   };
 }
 

@@ -10,11 +10,17 @@ import { EXIT, UsageError } from '../command.js';
 import { FILENAME_HELP, FILENAME_OPTION, inputPaths, readValidatedInput } from '../input.js';
 import type { Style } from '../output.js';
 import { renderTable, serialize, styleFor } from '../output.js';
+import { analyzeLive } from '../live/analyze-live.js';
+import { ALL_NAMESPACES_HELP, ALL_NAMESPACES_OPTION, KUBE_OPTIONS } from '../live/flags.js';
+import type { LiveFlags } from '../live/session.js';
+import { openSession, runLive } from '../live/session.js';
 import { describeStep } from '../step-action.js';
 
 const OPTIONS = {
   ...FILENAME_OPTION,
-  output: { type: 'string', short: 'o' },
+  ...KUBE_OPTIONS,
+  ...ALL_NAMESPACES_OPTION,
+  live: { type: 'boolean' },
   'fail-on': { type: 'string' },
   tolerance: { type: 'string' },
 } as const;
@@ -22,11 +28,24 @@ const OPTIONS = {
 type FailOn = Severity | 'never';
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
 
+/** `--live`: one Rollout as it runs now, analysed on its live pods. */
+export interface LiveMoment {
+  phase: string;
+  message: string;
+  /** `current/total`, null without steps. */
+  step: string | null;
+  canaryWeight: number;
+  paths: TrafficPath[];
+  /** Codes of the findings raised now (listed in full under `findings`). */
+  findings: string[];
+}
+
 /** The JSON shape of `truesplit analyze -o json`. */
 export interface AnalyzeReport {
   rollouts: {
     rollout: string;
     steps: { index: number; step: string; canaryWeight: number; paths: TrafficPath[] }[];
+    live?: LiveMoment;
   }[];
   findings: Finding[];
 }
@@ -84,11 +103,17 @@ function renderFinding(f: Finding, style: Style): string {
   return `${head}: ${f.message}\n  objects: ${f.objects.join(', ')}\n  fix:\n${fix}\n`;
 }
 
+function liveHeading(live: LiveMoment): string {
+  const step = live.step === null ? '' : ` at step ${live.step}`;
+  return `Now: ${live.phase}${step}, canary weight ${live.canaryWeight}%`;
+}
+
 export function renderAnalyzeTable(report: AnalyzeReport, style: Style): string {
   const blocks: string[] = [];
   for (const r of report.rollouts) {
     const diverging = r.steps.filter((s) => s.paths.some((p) => !p.followsWeight));
     const lines = [style.bold(`Rollout ${r.rollout}`)];
+    if (r.live) lines.push(liveHeading(r.live), renderPaths(r.live.paths, style));
     if (diverging.length === 0)
       lines.push(`  every path follows the weight at all ${r.steps.length} steps\n`);
     for (const s of diverging) {
@@ -138,38 +163,92 @@ async function analyzeInput(
   return result.routerErrors.length > 0 ? undefined : buildAnalyzeReport(result);
 }
 
+interface ReportSettings {
+  format: 'table' | 'json' | 'yaml';
+  failOn: FailOn;
+  tolerance: number;
+}
+
+function printReport(io: CliIo, report: AnalyzeReport, settings: ReportSettings): number {
+  const { format } = settings;
+  io.stdout.write(format === 'table' ? renderAnalyzeTable(report, styleFor(io)) : serialize(report, format));
+  io.stderr.write(`${summary(report)}\n`);
+  return exitCode(report.findings, settings.failOn);
+}
+
+const LIVE_ONLY_FLAGS = ['kubeconfig', 'context', 'namespace', 'all-namespaces'] as const;
+
+/** `--live`: the Rollouts of `-n` (default: the context's namespace) or of every namespace (`-A`). */
+async function analyzeCluster(
+  values: LiveFlags & { filename?: string[] | undefined; 'all-namespaces'?: boolean | undefined },
+  positionals: readonly string[],
+  io: CliIo,
+  settings: ReportSettings,
+): Promise<number> {
+  if (values.filename !== undefined || positionals.length > 0) {
+    throw new UsageError('--live reads the cluster: drop -f and file arguments');
+  }
+  if (values['all-namespaces'] && values.namespace !== undefined) {
+    throw new UsageError('flags -n/--namespace and -A/--all-namespaces cannot be used together');
+  }
+  return runLive(io, 'analyze', async () => {
+    const session = openSession(io, { ...values, output: undefined });
+    const namespace = values['all-namespaces'] ? undefined : session.namespace;
+    const live = await analyzeLive(session.cluster, namespace, settings.tolerance, io);
+    if (!live) return EXIT.usage;
+    const code = printReport(io, live.report, settings);
+    return live.invalid > 0 ? Math.max(code, EXIT.problems) : code;
+  });
+}
+
 export const analyze: Command = {
   name: 'analyze',
   summary: 'Show the canary share every caller really gets (gateway, mesh, no sidecar, ambient) at each step',
   usage: `Usage: truesplit analyze -f PATH... [-o table|json|yaml] [--fail-on error|warning|info|never] [--tolerance PCT]
+       truesplit analyze --live [-n NS | -A] [flags]
 
 Validates the input, simulates each Rollout's steps, renders its VirtualServices and DestinationRule as the
 controller would write them at every step, and computes for each traffic path (ingress gateways, in-mesh callers
 per namespace, callers without a sidecar, ambient callers) the share of requests that reaches the canary. Prints
 the findings that explain every divergence from the desired weight, each with a fix.
 
+With --live the same analysis runs on the objects of a cluster instead of files: the Rollouts of -n (default: the
+kubeconfig context's namespace) or of every namespace (-A), with the live Services, VirtualServices,
+DestinationRules, Gateways, Namespaces, Sidecars and PeerAuthentications. Each Rollout also gets a 'Now' block
+(JSON: "live"): the canary share of every path at its current weight, computed on the ready pods it runs now.
+A live Rollout whose spec is invalid is reported on stderr and left out (exit code at least 1).
+
 Flags:
 ${FILENAME_HELP}
   -o, --output FORMAT   table (default), json or yaml
       --fail-on LEVEL   exit 1 when a finding is at least this severe: error (default), warning, info, never
       --tolerance PCT   a path follows the weight when within PCT percentage points (default 0)
+      --live            analyse the Rollouts of a cluster instead of files
+${ALL_NAMESPACES_HELP}
+  -n, --namespace NS    with --live: namespace (default: the kubeconfig context's namespace, else default)
+      --context NAME    with --live: kubeconfig context to use (default: the current context)
+      --kubeconfig PATH with --live: kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)
 
-Exit codes: 0 nothing reached --fail-on, 1 findings reached it, 2 unreadable or invalid input or bad flags.
+Exit codes: 0 nothing reached --fail-on, 1 findings reached it (or, with --live, an invalid Rollout or an API
+error), 2 unreadable or invalid input, bad flags, no Rollout found or no cluster configured.
 
 Examples:
   truesplit analyze -f examples/broken-mesh
   kustomize build overlays/prod | truesplit analyze -f - -o json --fail-on warning
+  truesplit analyze --live -n rollouts-demo-istio
+  truesplit analyze --live -A --fail-on warning
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, OPTIONS, true);
-    const format = parseOutputFlag(values.output, ['table', 'json', 'yaml'] as const, 'table');
-    const failOn = parseFailOn(values['fail-on']);
-    const tolerance = parseTolerance(values.tolerance);
-    const report = await analyzeInput(inputPaths(values.filename, positionals), io, tolerance);
-    if (!report) return EXIT.usage;
-    const style = styleFor(io);
-    io.stdout.write(format === 'table' ? renderAnalyzeTable(report, style) : serialize(report, format));
-    io.stderr.write(`${summary(report)}\n`);
-    return exitCode(report.findings, failOn);
+    const settings: ReportSettings = {
+      format: parseOutputFlag(values.output, ['table', 'json', 'yaml'] as const, 'table'),
+      failOn: parseFailOn(values['fail-on']),
+      tolerance: parseTolerance(values.tolerance),
+    };
+    if (values.live) return analyzeCluster(values, positionals, io, settings);
+    const liveOnly = LIVE_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
+    if (liveOnly) throw new UsageError(`flag --${liveOnly} needs --live`);
+    const report = await analyzeInput(inputPaths(values.filename, positionals), io, settings.tolerance);
+    return report ? printReport(io, report, settings) : EXIT.usage;
   },
 };

@@ -1,0 +1,95 @@
+import { renderRolloutTree } from '../../view/render-tree.js';
+import { parseCommandArgs } from '../args.js';
+import type { Command } from '../command.js';
+import { EXIT } from '../command.js';
+import { signalFor } from '../live/connect.js';
+import {
+  exactlyOneName,
+  expectRolloutResource,
+  KUBE_HELP,
+  KUBE_OPTIONS,
+  parseTimeout,
+  WATCH_HELP,
+  WATCH_OPTIONS,
+} from '../live/flags.js';
+import { formatShapeProblem, readRolloutView } from '../live/observe.js';
+import { liveFlags, openSession, runLive } from '../live/session.js';
+import { ViewPrinter } from '../live/view-printer.js';
+import type { WatchTarget } from '../live/watch.js';
+import { watchLoop } from '../live/watch.js';
+
+const SYNOPSIS = 'truesplit get rollout NAME';
+
+/** What changes the tree: the Rollout itself, its ReplicaSets and pods, the traffic objects next to it. */
+function rolloutWatchTargets(namespace: string, name: string): WatchTarget[] {
+  return [
+    { kind: 'Rollout', namespace, fieldSelector: `metadata.name=${name}` },
+    ...(['ReplicaSet', 'Pod', 'Service', 'VirtualService', 'DestinationRule'] as const).map((kind) => ({
+      kind,
+      namespace,
+    })),
+  ];
+}
+
+export const get: Command = {
+  name: 'get',
+  summary:
+    'Show a live Rollout as a tree: steps, weights, revisions, pods, and the canary share of every path',
+  usage: `Usage: ${SYNOPSIS} [-w] [flags]
+
+Reads the Rollout, its ReplicaSets and pods, and the Services, VirtualServices, DestinationRules, Gateways,
+Namespaces, Sidecars and PeerAuthentications the traffic-path model needs, and prints the layout of
+'kubectl argo rollouts get rollout': status and message, strategy, current step, set and actual weight, images,
+replica counts, the steps, and a tree of revisions with their ReplicaSets (stable / canary) and pods. Below the
+summary, the canary share every caller path really gets (gateway, mesh, plain, ambient; from where), the
+diverging ones marked, and the findings that explain them, each with its fix. 'rollouts' and 'ro' are accepted
+for 'rollout'.
+
+Flags:
+${WATCH_HELP}
+${KUBE_HELP}
+
+With -o json or yaml the view model is printed (the same data the dashboard shows); with -w one document per
+change (YAML documents separated by ---).
+
+Exit codes: 0 shown (with -w: interrupted or --timeout passed), 1 the Rollout was not found or the API server
+refused the request, 2 bad flags or no cluster configured.
+
+Examples:
+  truesplit get rollout checkout -n shop
+  truesplit get ro checkout -n shop -w --timeout 10m
+  truesplit get rollout checkout -o json | jq '.paths[] | select(.diverges)'
+`,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandArgs(argv, { ...KUBE_OPTIONS, ...WATCH_OPTIONS }, true);
+    expectRolloutResource(positionals[0], 'get');
+    const name = exactlyOneName(positionals.slice(1), SYNOPSIS);
+    const timeoutMs = parseTimeout(values.timeout, values.watch);
+    return runLive(io, 'get', async () => {
+      const session = openSession(io, liveFlags(values));
+      const printer = new ViewPrinter(io, session.format, values.watch === true);
+      const reported = new Set<string>();
+      const show = async (): Promise<boolean> => {
+        const { view, problems } = await readRolloutView(session.cluster, session.namespace, name);
+        for (const line of problems.map(formatShapeProblem).filter((l) => !reported.has(l))) {
+          reported.add(line);
+          io.stderr.write(`truesplit get: ${line}\n`);
+        }
+        printer.print({ text: (color) => renderRolloutTree(view, { color }), data: view });
+        return false;
+      };
+      if (!values.watch) {
+        await show();
+        return EXIT.ok;
+      }
+      await watchLoop({
+        cluster: session.cluster,
+        targets: rolloutWatchTargets(session.namespace, name),
+        onChange: show,
+        timeoutMs,
+        signal: signalFor(io),
+      });
+      return EXIT.ok;
+    });
+  },
+};

@@ -1,0 +1,94 @@
+/**
+ * The shape shared by `promote`, `abort`, `retry`, `pause`, `resume` and `restart`: read each named Rollout, compute
+ * its patches (pure, `patches.ts`), send them, say what was done. Workloads are never touched.
+ */
+import type { ParseArgsConfig } from 'node:util';
+import type { Rollout } from '../../api/rollout.js';
+import { parseCommandArgs } from '../args.js';
+import type { CliIo, Command } from '../command.js';
+import { EXIT } from '../command.js';
+import { applyPatches, getRollout } from './apply.js';
+import { atLeastOneName, exactlyOneName, expectRolloutResource, KUBE_HELP, KUBE_OPTIONS } from './flags.js';
+import type { RolloutPatches } from './patches.js';
+import { printObjects } from './print.js';
+import { liveFlags, openSession, runLive } from './session.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+export type FlagValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
+
+export interface Intent {
+  patches: RolloutPatches;
+  /** Printed after the patches are sent: `rollout 'x' promoted`. */
+  done: string;
+}
+
+export interface IntentVerb<P = undefined> {
+  name: string;
+  summary: string;
+  /** Synopsis after the program name, e.g. `promote NAME [--full]`. */
+  synopsis: string;
+  /** Paragraphs between the synopsis and the flags. */
+  description: string;
+  /** Extra flags, with their help lines. */
+  options?: Options;
+  optionsHelp?: string;
+  examples: string[];
+  /** `one`: exactly one Rollout (promote, restart); `many`: one or more (abort, pause, …). */
+  arity: 'one' | 'many';
+  /** `retry rollout NAME`: the resource word comes before the names. */
+  resourceWord?: boolean;
+  /** Checks flags before the cluster is opened; returns what `intent` needs. */
+  prepare?: (values: FlagValues, io: CliIo) => P;
+  /** `prepared` is what `prepare` returned (undefined for verbs without one). */
+  intent(rollout: Rollout, prepared: P): Intent;
+}
+
+function usageOf<P>(verb: IntentVerb<P>): string {
+  return `Usage: truesplit ${verb.synopsis} [flags]
+
+${verb.description}
+
+Flags:
+${verb.optionsHelp ? `${verb.optionsHelp}\n` : ''}${KUBE_HELP}
+
+Exit codes: 0 done, 1 the Rollout was not found or the API server refused the change, 2 bad flags or no cluster
+configured.
+
+Examples:
+${verb.examples.map((e) => `  truesplit ${e}`).join('\n')}
+`;
+}
+
+function namesFrom<P>(verb: IntentVerb<P>, positionals: string[]): string[] {
+  const names = verb.resourceWord ? positionals.slice(1) : positionals;
+  if (verb.resourceWord) expectRolloutResource(positionals[0], verb.name);
+  const synopsis = `truesplit ${verb.synopsis}`;
+  return verb.arity === 'one' ? [exactlyOneName(names, synopsis)] : atLeastOneName(names, synopsis);
+}
+
+export function intentCommand<P = undefined>(verb: IntentVerb<P>): Command {
+  const options = { ...KUBE_OPTIONS, ...(verb.options ?? {}) };
+  return {
+    name: verb.name,
+    summary: verb.summary,
+    usage: usageOf(verb),
+    async run(argv, io) {
+      const { values, positionals } = parseCommandArgs(argv, options, true);
+      const names = namesFrom(verb, positionals);
+      const prepared = verb.prepare ? verb.prepare(values, io) : (undefined as P);
+      return runLive(io, verb.name, async () => {
+        const session = openSession(io, liveFlags(values));
+        const results: Rollout[] = [];
+        for (const name of names) {
+          const rollout = await getRollout(session.cluster, session.namespace, name);
+          const { patches, done } = verb.intent(rollout, prepared);
+          results.push(await applyPatches(session.cluster, rollout, patches));
+          // Said as each Rollout is done, so a failure on the third name still reports the first two.
+          if (session.format === 'human') io.stdout.write(`${done}\n`);
+        }
+        if (session.format !== 'human') printObjects(io, session.format, results, []);
+        return EXIT.ok;
+      });
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Reading what live commands show: one Rollout with its ReplicaSets and pods, and the objects the traffic-path
+ * model reads, straight from the API server (a CLI run is too short for informers).
+ */
+import type { KubeObject } from '../../api/meta.js';
+import { objectRef } from '../../api/meta.js';
+import type { Rollout } from '../../api/rollout.js';
+import type { Pod, ReplicaSet } from '../../api/workloads.js';
+import type { Cluster, KindName } from '../../kube/cluster.js';
+import { isKubeApiError } from '../../kube/errors.js';
+import { analyzeRollout } from '../../mesh/analyze.js';
+import type { MeshShapeProblem } from '../../mesh/shape.js';
+import { meshShapeProblems } from '../../mesh/shape.js';
+import type { RolloutTrafficState } from '../../mesh/snapshot.js';
+import { DEFAULT_ROOT_NAMESPACE, snapshotFromObjects } from '../../mesh/snapshot.js';
+import type { PathAnalysis } from '../../view/path-analysis.js';
+import type { RolloutView } from '../../view/rollout-view.js';
+import { buildRolloutView } from '../../view/rollout-view.js';
+import { livePhase } from './phase.js';
+
+export interface RolloutObjects {
+  rollout: Rollout;
+  replicaSets: ReplicaSet[];
+  pods: Pod[];
+}
+
+function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
+  const refs = obj.metadata.ownerReferences ?? [];
+  if (owner.metadata.uid) return refs.some((ref) => ref.uid === owner.metadata.uid);
+  return refs.some((ref) => ref.kind === owner.kind && ref.name === owner.metadata.name);
+}
+
+export async function ownedReplicaSets(cluster: Cluster, rollout: Rollout): Promise<ReplicaSet[]> {
+  const { items } = await cluster.list('ReplicaSet', { namespace: rollout.metadata.namespace ?? '' });
+  return items.filter((rs) => ownedBy(rs, rollout));
+}
+
+export async function readRolloutObjects(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+): Promise<RolloutObjects> {
+  const rollout = await cluster.get('Rollout', namespace, name);
+  const replicaSets = await ownedReplicaSets(cluster, rollout);
+  const { items } = await cluster.list('Pod', { namespace });
+  const pods = items.filter((pod) => replicaSets.some((rs) => ownedBy(pod, rs)));
+  return { rollout, replicaSets, pods };
+}
+
+/** Kinds the path model reads wherever they are (callers and bindings live in any namespace). */
+const MESH_WIDE: readonly KindName[] = [
+  'Namespace',
+  'VirtualService',
+  'DestinationRule',
+  'Gateway',
+  'Sidecar',
+];
+/** Kinds read in the Rollouts' namespaces and the mesh root namespace. */
+const MESH_LOCAL: readonly KindName[] = ['Service', 'Pod', 'PeerAuthentication'];
+
+/** Cluster-wide when allowed; a namespaced user (403 on the cluster-wide list) gets what the namespaces hold. */
+async function listWide(
+  cluster: Cluster,
+  kind: KindName,
+  namespaces: readonly string[],
+): Promise<KubeObject[]> {
+  try {
+    return (await cluster.list(kind)).items;
+  } catch (err) {
+    if (!isKubeApiError(err) || err.code !== 403 || kind === 'Namespace') throw err;
+    return listIn(cluster, kind, namespaces);
+  }
+}
+
+async function listIn(
+  cluster: Cluster,
+  kind: KindName,
+  namespaces: readonly string[],
+): Promise<KubeObject[]> {
+  const lists = await Promise.all(namespaces.map((namespace) => cluster.list(kind, { namespace })));
+  return lists.flatMap((l) => l.items);
+}
+
+export interface MeshObjects {
+  /** Well-formed objects, the model's input. */
+  objects: KubeObject[];
+  /** Objects left out because the model cannot read them, each naming the object and field. */
+  problems: MeshShapeProblem[];
+}
+
+/** `namespaces` undefined: every namespace (`-A`). */
+export async function readMeshObjects(
+  cluster: Cluster,
+  namespaces?: readonly string[],
+): Promise<MeshObjects> {
+  const scope = namespaces ? [...new Set([...namespaces, DEFAULT_ROOT_NAMESPACE])] : undefined;
+  const read = (kind: KindName) =>
+    scope && MESH_LOCAL.includes(kind) ? listIn(cluster, kind, scope) : listWide(cluster, kind, scope ?? []);
+  const all = (await Promise.all([...MESH_WIDE, ...MESH_LOCAL].map(read))).flat();
+  const problems = meshShapeProblems(all);
+  const malformed = new Set(problems.map((p) => p.object));
+  return { objects: all.filter((o) => !malformed.has(objectRef(o))), problems };
+}
+
+export function formatShapeProblem(problem: MeshShapeProblem): string {
+  return `${problem.object}: ${problem.field}: ${problem.message} (left out of the path analysis)`;
+}
+
+/** What the controller currently asks for: the weight it recorded, the canary and stable hashes. */
+export function liveTrafficState(rollout: Rollout): RolloutTrafficState {
+  const status = rollout.status ?? {};
+  const stableHash = status.stableRS ?? '';
+  const current = status.currentPodHash ?? '';
+  return {
+    rollout,
+    canaryWeight: status.canary?.weights?.canary.weight ?? 0,
+    canaryHash: current === stableHash ? '' : current,
+    stableHash,
+  };
+}
+
+/** The path model on live objects; a Rollout the model cannot read (no traffic routing) has no paths. */
+export function analyzeLiveRollout(rollout: Rollout, meshObjects: readonly KubeObject[]): PathAnalysis {
+  if (!rollout.spec.strategy.canary?.trafficRouting?.istio) return { paths: [], findings: [] };
+  return analyzeRollout(snapshotFromObjects(meshObjects), liveTrafficState(rollout));
+}
+
+export interface LiveRolloutView {
+  view: RolloutView;
+  problems: MeshShapeProblem[];
+}
+
+/** The shared view model of one live Rollout, paths included. */
+export async function readRolloutView(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+): Promise<LiveRolloutView> {
+  const objects = await readRolloutObjects(cluster, namespace, name);
+  const mesh = await readMeshObjects(cluster, [namespace]);
+  const view = buildRolloutView({
+    ...objects,
+    phase: livePhase(objects.rollout),
+    analysis: analyzeLiveRollout(objects.rollout, mesh.objects),
+  });
+  return { view, problems: mesh.problems };
+}
