@@ -1,5 +1,7 @@
+import { istioSpecProblems } from '../traffic/istio/spec-problems.js';
 import type { LoadedObject } from './loader.js';
 import { asRollout, shapeProblem } from './loader-guards.js';
+import type { KubeObject } from './meta.js';
 import { objectRef } from './meta.js';
 import type { Rollout } from './rollout.js';
 import { validateRollout } from './validate.js';
@@ -31,7 +33,7 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
     }
     const rollout = asRollout(entry.object);
     if (!rollout) continue;
-    const errors = [...validateRollout(rollout), ...validateRolloutContext(rollout, objects)];
+    const errors = validateRolloutWithReferences(rollout, objects);
     result.errors.push(...errors.map((error) => locate(entry, error)));
     if (errors.length === 0) result.rollouts.push({ ...entry, object: rollout });
   }
@@ -71,4 +73,12 @@ function duplicateObjectErrors(loaded: readonly LoadedObject[]): ValidationError
 
 function locate(entry: LoadedObject, error: ValidationError): ValidationError {
   return { ...error, file: entry.file, line: entry.lineOf(error.field) };
+}
+
+/** The Rollout's own rules, the objects it references, and — once its own fields are valid — the Istio route checks. */
+function validateRolloutWithReferences(rollout: Rollout, objects: readonly KubeObject[]): ValidationError[] {
+  const own = validateRollout(rollout);
+  const references = validateRolloutContext(rollout, objects);
+  if (own.length > 0 || references.length > 0) return [...own, ...references];
+  return istioSpecProblems(rollout, objects);
 }

@@ -7,6 +7,7 @@ import { validateRollout } from '../api/validate.js';
 import { validateRolloutContext } from '../api/validate-context.js';
 import { planRollout } from '../rollout/planner.js';
 import { planTraffic } from '../traffic/istio/reconcile-traffic.js';
+import { istioSpecProblems } from '../traffic/istio/spec-problems.js';
 import type { Rollout } from '../api/rollout.js';
 import type { ValidationError } from '../api/validate.js';
 import type { RolloutPlan, RolloutSnapshot } from '../rollout/plan-types.js';
@@ -23,7 +24,10 @@ export interface Planning {
 /** The real implementations: the only Planning the controller runs with. */
 export const defaultPlanning: Planning = {
   validateRollout,
-  validateRolloutContext,
+  validateRolloutContext: (rollout, objects) => {
+    const references = validateRolloutContext(rollout, objects);
+    return references.length > 0 ? references : istioSpecProblems(rollout, objects);
+  },
   planRollout,
   planTraffic,
 };

@@ -78,7 +78,9 @@ function validate(planning: Planning, obs: Observation): ValidationError[] {
     ...obs.virtualServices,
     ...(obs.destinationRule ? [obs.destinationRule] : []),
   ];
-  return [...planning.validateRollout(obs.rollout), ...planning.validateRolloutContext(obs.rollout, objects)];
+  const own = planning.validateRollout(obs.rollout);
+  // The context checks (incl. the Istio route checks) read the Rollout's fields: only once they are valid.
+  return own.length > 0 ? own : planning.validateRolloutContext(obs.rollout, objects);
 }
 
 /** InvalidSpec: condition + Degraded phase through /status, one Warning event, no workload or traffic writes. */
