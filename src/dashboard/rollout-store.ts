@@ -7,11 +7,10 @@ import type { Rollout } from '../api/rollout.js';
 import type { Cluster, KindName } from '../kube/cluster.js';
 import type { Clock } from '../kube/clock.js';
 import { Informer } from '../kube/informer.js';
-import { analyzeRollout } from '../mesh/analyze.js';
-import { snapshotFromObjects } from '../mesh/snapshot.js';
 import type { RoutablePath } from '../sandbox/request-simulator.js';
 import type { PathAnalysis } from '../view/path-analysis.js';
 import { buildRolloutView, pathId, type ObservedShare, type RolloutView } from '../view/rollout-view.js';
+import { AnalysisCache } from './analysis-cache.js';
 
 const WATCHED_KINDS = [
   'Rollout',
@@ -58,7 +57,7 @@ export const observedKey = (namespace: string, rollout: string, path: string): s
 export class RolloutStore {
   private readonly informers: { [K in WatchedKind]: Informer<K> };
   private readonly listeners = new Set<() => void>();
-  private analyses: Map<string, PathAnalysis> | undefined;
+  private readonly analyses: AnalysisCache;
 
   constructor(
     cluster: Cluster,
@@ -71,12 +70,20 @@ export class RolloutStore {
         ...(ns ? { namespace: ns } : {}),
         ...(options.onError ? { onError: options.onError } : {}),
       });
-      informer.onChange(() => this.changed());
+      informer.onChange((_key, _type, object) => this.changed(kind, object.metadata.namespace ?? ''));
       return informer;
     };
     this.informers = Object.fromEntries(WATCHED_KINDS.map((k) => [k, make(k)])) as {
       [K in WatchedKind]: Informer<K>;
     };
+    this.analyses = new AnalysisCache({
+      objects: () =>
+        WATCHED_KINDS.flatMap((k): readonly KubeObject[] =>
+          k === 'Rollout' ? [] : this.informers[k].listShared(),
+        ),
+      rollouts: () => this.informers.Rollout.listShared(),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
   }
 
   start(): void {
@@ -130,8 +137,8 @@ export class RolloutStore {
     return result;
   }
 
-  private changed(): void {
-    this.analyses = undefined;
+  private changed(kind: WatchedKind, namespace: string): void {
+    this.analyses.invalidate(kind, namespace);
     for (const listener of this.listeners) listener();
   }
 
@@ -152,45 +159,11 @@ export class RolloutStore {
   }
 
   private analysisOf(rollout: Rollout): PathAnalysis {
-    this.analyses ??= this.analyseAll();
-    return (
-      this.analyses.get(`${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}`) ?? {
-        paths: [],
-        findings: [],
-      }
-    );
-  }
-
-  private analyseAll(): Map<string, PathAnalysis> {
-    const objects: KubeObject[] = [];
-    for (const kind of WATCHED_KINDS) if (kind !== 'Rollout') objects.push(...this.informers[kind].list());
-    const snapshot = snapshotFromObjects(objects);
-    const result = new Map<string, PathAnalysis>();
-    for (const rollout of this.informers.Rollout.list()) {
-      const key = `${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}`;
-      try {
-        result.set(key, analyzeRollout(snapshot, trafficState(rollout)));
-      } catch (err) {
-        this.options.onError?.(err instanceof Error ? err : new Error(String(err)));
-        result.set(key, { paths: [], findings: [] });
-      }
-    }
-    return result;
+    return this.analyses.get(rollout);
   }
 }
 
-/** What the controller currently asks for: the weight it recorded, and the canary and stable hashes. */
-export function trafficState(rollout: Rollout) {
-  const status = rollout.status ?? {};
-  const stableHash = status.stableRS ?? '';
-  const current = status.currentPodHash ?? '';
-  return {
-    rollout,
-    canaryWeight: status.canary?.weights?.canary.weight ?? 0,
-    canaryHash: current === stableHash ? '' : current,
-    stableHash,
-  };
-}
+export { trafficState } from './analysis-cache.js';
 
 function ownedBy(obj: KubeObject, rollout: Rollout): boolean {
   const refs = obj.metadata.ownerReferences ?? [];

@@ -1,0 +1,90 @@
+/**
+ * The path analyses of the dashboard's Rollouts, recomputed lazily and only where something changed. A change to a
+ * namespaced object a Rollout's own analysis reads (Rollout, ReplicaSet, Pod, Service, DestinationRule) makes only
+ * that namespace's Rollouts stale; objects seen across namespaces (Namespace, VirtualService, Gateway, Sidecar,
+ * PeerAuthentication) make every Rollout stale. A refresh builds the snapshot once and re-analyses the stale Rollouts.
+ * When a refresh is slow (thousands of Rollouts while pods churn), the next one waits 4× its duration, so analysis
+ * takes at most ~20 % of the process and the controller sharing it keeps going; small setups are always fresh.
+ */
+import type { KubeObject } from '../api/meta.js';
+import type { Rollout } from '../api/rollout.js';
+import { analyzeRollout } from '../mesh/analyze.js';
+import { snapshotFromObjects } from '../mesh/snapshot.js';
+import type { PathAnalysis } from '../view/path-analysis.js';
+
+const SCOPED_KINDS = new Set(['Rollout', 'ReplicaSet', 'Pod', 'Service', 'DestinationRule']);
+/** Refreshes faster than this are never delayed. */
+const ALWAYS_FRESH_MS = 50;
+const SPACING_FACTOR = 4;
+const EMPTY: PathAnalysis = { paths: [], findings: [] };
+
+export interface AnalysisSource {
+  /** Every cached object the path model reads except Rollouts (shared, read only). */
+  objects(): readonly KubeObject[];
+  rollouts(): readonly Rollout[];
+  onError?: (err: Error) => void;
+}
+
+const keyOf = (rollout: Rollout) => `${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}`;
+
+export class AnalysisCache {
+  private readonly analyses = new Map<string, PathAnalysis>();
+  private readonly staleNamespaces = new Set<string>();
+  private allStale = true;
+  private notBefore = 0;
+
+  constructor(private readonly source: AnalysisSource) {}
+
+  /** An object of `kind` in `namespace` changed. */
+  invalidate(kind: string, namespace: string): void {
+    if (SCOPED_KINDS.has(kind)) this.staleNamespaces.add(namespace);
+    else this.allStale = true;
+  }
+
+  get(rollout: Rollout): PathAnalysis {
+    const stale = this.allStale || this.staleNamespaces.size > 0;
+    const missing = !this.analyses.has(keyOf(rollout));
+    if (missing || (stale && performance.now() >= this.notBefore)) this.refresh();
+    return this.analyses.get(keyOf(rollout)) ?? EMPTY;
+  }
+
+  private refresh(): void {
+    const started = performance.now();
+    const snapshot = snapshotFromObjects([...this.source.objects()]);
+    const present = new Set<string>();
+    for (const rollout of this.source.rollouts()) {
+      const key = keyOf(rollout);
+      present.add(key);
+      const namespaceStale = this.staleNamespaces.has(rollout.metadata.namespace ?? '');
+      if (!this.allStale && !namespaceStale && this.analyses.has(key)) continue;
+      this.analyses.set(key, this.analyse(snapshot, rollout));
+    }
+    for (const key of this.analyses.keys()) if (!present.has(key)) this.analyses.delete(key);
+    this.allStale = false;
+    this.staleNamespaces.clear();
+    const took = performance.now() - started;
+    this.notBefore = took < ALWAYS_FRESH_MS ? 0 : performance.now() + SPACING_FACTOR * took;
+  }
+
+  private analyse(snapshot: ReturnType<typeof snapshotFromObjects>, rollout: Rollout): PathAnalysis {
+    try {
+      return analyzeRollout(snapshot, trafficState(rollout));
+    } catch (err) {
+      this.source.onError?.(err instanceof Error ? err : new Error(String(err)));
+      return EMPTY;
+    }
+  }
+}
+
+/** What the controller currently asks for: the weight it recorded, and the canary and stable hashes. */
+export function trafficState(rollout: Rollout) {
+  const status = rollout.status ?? {};
+  const stableHash = status.stableRS ?? '';
+  const current = status.currentPodHash ?? '';
+  return {
+    rollout,
+    canaryWeight: status.canary?.weights?.canary.weight ?? 0,
+    canaryHash: current === stableHash ? '' : current,
+    stableHash,
+  };
+}
