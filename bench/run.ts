@@ -1,11 +1,15 @@
 /** `npm run bench`: prints figures for every performance goal. Timing is reported, never asserted. */
+import { benchAnalyze } from './analyze.js';
 import { benchPlanner, benchSimulate } from './planner.js';
+import { benchSandbox } from './sandbox.js';
 import { peakRssMb } from './stats.js';
 
 const only = process.argv.slice(2);
 const sections: [string, () => void | Promise<void>][] = [
   ['planner', () => benchPlanner()],
   ['simulate', () => benchSimulate()],
+  ['analyze', () => benchAnalyze()],
+  ['sandbox', () => benchSandbox()],
 ];
 
 for (const [name, run] of sections) {

@@ -1,0 +1,150 @@
+/**
+ * `truesplit analyze` at scale: a generated mesh of ~10,000 objects (1,000 subset-level Rollouts with their Services,
+ * VirtualServices and DestinationRules across 200 namespaces). Times the path model on the ready snapshot, and the
+ * path the CLI takes on the same objects written as one multi-document YAML file: load + parse, validate, shape
+ * checks, and every Rollout's steps simulated, rendered and analysed.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { KubeObject } from '../src/api/meta.js';
+import type { Rollout } from '../src/api/rollout.js';
+import { loadManifests } from '../src/api/loader.js';
+import { validateManifests } from '../src/api/validate-manifests.js';
+import { meshShapeProblems } from '../src/mesh/shape.js';
+import { analyzeManifests } from '../src/mesh/simulate-paths.js';
+import {
+  analyzeGeneratedMesh,
+  generateMeshSnapshot,
+  type GeneratedMesh,
+} from '../src/mesh/testing/generate.js';
+import { printFigures, type Figure } from './stats.js';
+
+const RUNS = 5;
+
+/** A generated Rollout made complete enough to pass `truesplit analyze`'s validation (selector, a container). */
+function manifestRollout(rollout: Rollout): Rollout {
+  const labels = rollout.spec.template?.metadata?.labels ?? {};
+  return {
+    ...rollout,
+    spec: {
+      ...rollout.spec,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+    },
+  };
+}
+
+/** Every object of the generated mesh as manifests (endpoint groups stand for pods, which manifests do not carry). */
+function meshManifests(generated: GeneratedMesh): KubeObject[] {
+  const { snapshot, states } = generated;
+  const namespaces = snapshot.namespaces.map((ns): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: ns.name, labels: ns.labels },
+  }));
+  return [
+    ...namespaces,
+    ...snapshot.gateways,
+    ...snapshot.peerAuthentications,
+    ...snapshot.sidecars,
+    ...snapshot.services,
+    ...snapshot.virtualServices,
+    ...snapshot.destinationRules,
+    ...states.map((s) => manifestRollout(s.rollout)),
+  ];
+}
+
+interface CliTimings {
+  load: number;
+  validate: number;
+  analyze: number;
+  total: number;
+  rollouts: number;
+  findings: number;
+}
+
+/** What `truesplit analyze -f FILE` does before rendering its report, phase by phase. */
+async function runCliPath(file: string): Promise<CliTimings> {
+  const t0 = performance.now();
+  const loaded = await loadManifests([file]);
+  if (loaded.errors.length > 0) throw new Error(`bench manifests do not load: ${loaded.errors[0]?.message}`);
+  const t1 = performance.now();
+  const { rollouts, errors } = validateManifests(loaded.objects);
+  const objects = loaded.objects.map((o) => o.object);
+  const problems = meshShapeProblems(objects);
+  if (errors.length > 0 || problems.length > 0)
+    throw new Error(`bench manifests are invalid: ${JSON.stringify(errors[0] ?? problems[0])}`);
+  const t2 = performance.now();
+  const result = analyzeManifests(
+    objects,
+    rollouts.map((r) => r.object),
+  );
+  const t3 = performance.now();
+  const findings = result.rollouts.reduce((n, r) => n + r.analysis.findings.length, 0);
+  return {
+    load: t1 - t0,
+    validate: t2 - t1,
+    analyze: t3 - t2,
+    total: t3 - t0,
+    rollouts: result.rollouts.length,
+    findings,
+  };
+}
+
+function medianMin(samples: number[]): string {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  return `median ${median.toFixed(0)} ms, min ${(sorted[0] ?? Number.NaN).toFixed(0)} ms`;
+}
+
+function timeModel(generated: GeneratedMesh): { samples: number[]; paths: number; findings: number } {
+  analyzeGeneratedMesh(generated); // warm-up
+  const samples: number[] = [];
+  let counts = { paths: 0, findings: 0 };
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    counts = analyzeGeneratedMesh(generated);
+    samples.push(performance.now() - t);
+  }
+  return { samples, ...counts };
+}
+
+export async function benchAnalyze(): Promise<void> {
+  const generated = generateMeshSnapshot(1000, 200);
+  const model = timeModel(generated);
+  const dir = await mkdtemp(join(tmpdir(), 'truesplit-bench-analyze-'));
+  try {
+    const manifests = meshManifests(generated);
+    const text = manifests.map((o) => stringify(o)).join('---\n');
+    const file = join(dir, 'mesh.yaml');
+    await writeFile(file, text);
+    // The CLI path simulates and analyses every step of every Rollout: one run (it takes minutes on 2 cores).
+    const runs: CliTimings[] = [await runCliPath(file)];
+    const last = runs[runs.length - 1];
+    const figures: Figure[] = [
+      { name: 'objects in the snapshot', value: String(generated.objectCount) },
+      { name: 'runs', value: `model ${RUNS} (after one warm-up), CLI path 1` },
+      {
+        name: 'model: 1,000 Rollouts analysed',
+        value: `${medianMin(model.samples)} (${model.paths} paths, ${model.findings} findings)`,
+        goal: '≤ 1 s',
+      },
+      {
+        name: 'CLI path: manifests',
+        value: `${manifests.length} documents, ${(text.length / 1e6).toFixed(1)} MB YAML`,
+      },
+      { name: 'CLI path: load + parse YAML', value: medianMin(runs.map((r) => r.load)) },
+      { name: 'CLI path: validate + shape', value: medianMin(runs.map((r) => r.validate)) },
+      { name: 'CLI path: simulate + analyse all steps', value: medianMin(runs.map((r) => r.analyze)) },
+      {
+        name: 'CLI path: total',
+        value: `${medianMin(runs.map((r) => r.total))} (${last?.rollouts} Rollouts, ${last?.findings} findings)`,
+      },
+    ];
+    printFigures('analyze: 10,000-object mesh', figures);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
