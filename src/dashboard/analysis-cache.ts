@@ -9,7 +9,7 @@
 import type { KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
 import { analyzeRollout } from '../mesh/analyze.js';
-import { snapshotFromObjects } from '../mesh/snapshot.js';
+import { recordedTrafficState, snapshotFromObjects } from '../mesh/snapshot.js';
 import type { PathAnalysis } from '../view/path-analysis.js';
 
 const SCOPED_KINDS = new Set(['Rollout', 'ReplicaSet', 'Pod', 'Service', 'DestinationRule']);
@@ -68,23 +68,10 @@ export class AnalysisCache {
 
   private analyse(snapshot: ReturnType<typeof snapshotFromObjects>, rollout: Rollout): PathAnalysis {
     try {
-      return analyzeRollout(snapshot, trafficState(rollout));
+      return analyzeRollout(snapshot, recordedTrafficState(rollout));
     } catch (err) {
       this.source.onError?.(err instanceof Error ? err : new Error(String(err)));
       return EMPTY;
     }
   }
-}
-
-/** What the controller currently asks for: the weight it recorded, and the canary and stable hashes. */
-export function trafficState(rollout: Rollout) {
-  const status = rollout.status ?? {};
-  const stableHash = status.stableRS ?? '';
-  const current = status.currentPodHash ?? '';
-  return {
-    rollout,
-    canaryWeight: status.canary?.weights?.canary.weight ?? 0,
-    canaryHash: current === stableHash ? '' : current,
-    stableHash,
-  };
 }

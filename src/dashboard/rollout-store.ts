@@ -163,8 +163,6 @@ export class RolloutStore {
   }
 }
 
-export { trafficState } from './analysis-cache.js';
-
 function ownedBy(obj: KubeObject, rollout: Rollout): boolean {
   const refs = obj.metadata.ownerReferences ?? [];
   if (rollout.metadata.uid) return refs.some((ref) => ref.uid === rollout.metadata.uid);

@@ -64,6 +64,22 @@ export interface RolloutTrafficState {
   stableHash: string;
 }
 
+/**
+ * What a live Rollout's status says the controller currently asks for: the weight it recorded, the canary hash
+ * (empty once promoted) and the stable hash. The dashboard, `get rollout` and `analyze --live` read it.
+ */
+export function recordedTrafficState(rollout: Rollout): RolloutTrafficState {
+  const status = rollout.status ?? {};
+  const stableHash = status.stableRS ?? '';
+  const current = status.currentPodHash ?? '';
+  return {
+    rollout,
+    canaryWeight: status.canary?.weights?.canary.weight ?? 0,
+    canaryHash: current === stableHash ? '' : current,
+    stableHash,
+  };
+}
+
 export type DataplaneMode = 'sidecar' | 'ambient' | 'none';
 
 export const DEFAULT_ROOT_NAMESPACE = 'istio-system';

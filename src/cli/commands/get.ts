@@ -16,7 +16,7 @@ import { formatShapeProblem, readRolloutView } from '../live/observe.js';
 import { liveFlags, openSession, runLive } from '../live/session.js';
 import { ViewPrinter } from '../live/view-printer.js';
 import type { WatchTarget } from '../live/watch.js';
-import { watchLoop } from '../live/watch.js';
+import { showOnceOrWatch } from '../live/watch.js';
 
 const SYNOPSIS = 'truesplit get rollout NAME';
 
@@ -69,23 +69,19 @@ Examples:
       const session = openSession(io, liveFlags(values));
       const printer = new ViewPrinter(io, session.format, values.watch === true);
       const reported = new Set<string>();
-      const show = async (): Promise<boolean> => {
+      const show = async (): Promise<void> => {
         const { view, problems } = await readRolloutView(session.cluster, session.namespace, name);
         for (const line of problems.map(formatShapeProblem).filter((l) => !reported.has(l))) {
           reported.add(line);
           io.stderr.write(`truesplit get: ${line}\n`);
         }
         printer.print({ text: (color) => renderRolloutTree(view, { color }), data: view });
-        return false;
       };
-      if (!values.watch) {
-        await show();
-        return EXIT.ok;
-      }
-      await watchLoop({
+      await showOnceOrWatch({
         cluster: session.cluster,
+        watch: values.watch === true,
         targets: rolloutWatchTargets(session.namespace, name),
-        onChange: show,
+        show,
         timeoutMs,
         signal: signalFor(io),
       });

@@ -16,7 +16,7 @@ import type { RolloutRow } from '../live/rollout-rows.js';
 import { readRolloutRows, ROW_HEADERS, rowCells } from '../live/rollout-rows.js';
 import { liveFlags, openSession, runLive } from '../live/session.js';
 import { ViewPrinter } from '../live/view-printer.js';
-import { watchLoop } from '../live/watch.js';
+import { showOnceOrWatch } from '../live/watch.js';
 import { renderTable } from '../output.js';
 
 const OPTIONS = { ...KUBE_OPTIONS, ...ALL_NAMESPACES_OPTION, ...WATCH_OPTIONS } as const;
@@ -71,19 +71,14 @@ Examples:
       const session = openSession(io, liveFlags(values));
       const namespace = values['all-namespaces'] ? undefined : session.namespace;
       const printer = new ViewPrinter(io, session.format, values.watch === true);
-      const show = async (): Promise<boolean> => {
-        const rows = await readRolloutRows(session.cluster, namespace);
-        printer.print({ text: () => renderRows(rows, namespace), data: { items: rows } });
-        return false;
-      };
-      if (!values.watch) {
-        await show();
-        return EXIT.ok;
-      }
-      await watchLoop({
+      await showOnceOrWatch({
         cluster: session.cluster,
+        watch: values.watch === true,
         targets: [{ kind: 'Rollout', ...(namespace === undefined ? {} : { namespace }) }],
-        onChange: show,
+        show: async () => {
+          const rows = await readRolloutRows(session.cluster, namespace);
+          printer.print({ text: () => renderRows(rows, namespace), data: { items: rows } });
+        },
         timeoutMs,
         signal: signalFor(io),
       });

@@ -10,11 +10,11 @@ import { analyzeRollout } from '../../mesh/analyze.js';
 import { sortFindings } from '../../mesh/index.js';
 import type { Finding } from '../../mesh/index.js';
 import { analyzeManifests } from '../../mesh/simulate-paths.js';
-import { snapshotFromObjects } from '../../mesh/snapshot.js';
+import { recordedTrafficState, snapshotFromObjects } from '../../mesh/snapshot.js';
 import type { CliIo } from '../command.js';
 import type { AnalyzeReport, LiveMoment } from '../commands/analyze.js';
 import { buildAnalyzeReport } from '../commands/analyze.js';
-import { formatShapeProblem, liveTrafficState, readMeshObjects } from './observe.js';
+import { formatShapeProblem, readMeshObjects } from './observe.js';
 import { livePhase } from './phase.js';
 
 export interface LiveAnalysis {
@@ -48,7 +48,7 @@ function liveMoment(rollout: Rollout, findings: Finding[], paths: LiveMoment['pa
     phase: phase.phase,
     message: phase.message,
     step: steps.length === 0 || index === undefined ? null : `${index}/${steps.length}`,
-    canaryWeight: liveTrafficState(rollout).canaryWeight,
+    canaryWeight: recordedTrafficState(rollout).canaryWeight,
     paths,
     findings: findings.map((f) => f.code),
   };
@@ -87,7 +87,7 @@ export async function analyzeLive(
   report.rollouts.forEach((entry, i) => {
     const rollout = valid[i];
     if (!rollout?.spec.strategy.canary?.trafficRouting?.istio) return;
-    const now = analyzeRollout(snapshot, liveTrafficState(rollout), { tolerance });
+    const now = analyzeRollout(snapshot, recordedTrafficState(rollout), { tolerance });
     entry.live = liveMoment(rollout, now.findings, now.paths);
     addNew(report.findings, now.findings);
   });

@@ -11,8 +11,7 @@ import { isKubeApiError } from '../../kube/errors.js';
 import { analyzeRollout } from '../../mesh/analyze.js';
 import type { MeshShapeProblem } from '../../mesh/shape.js';
 import { meshShapeProblems } from '../../mesh/shape.js';
-import type { RolloutTrafficState } from '../../mesh/snapshot.js';
-import { DEFAULT_ROOT_NAMESPACE, snapshotFromObjects } from '../../mesh/snapshot.js';
+import { DEFAULT_ROOT_NAMESPACE, recordedTrafficState, snapshotFromObjects } from '../../mesh/snapshot.js';
 import type { PathAnalysis } from '../../view/path-analysis.js';
 import type { RolloutView } from '../../view/rollout-view.js';
 import { buildRolloutView } from '../../view/rollout-view.js';
@@ -106,23 +105,10 @@ export function formatShapeProblem(problem: MeshShapeProblem): string {
   return `${problem.object}: ${problem.field}: ${problem.message} (left out of the path analysis)`;
 }
 
-/** What the controller currently asks for: the weight it recorded, the canary and stable hashes. */
-export function liveTrafficState(rollout: Rollout): RolloutTrafficState {
-  const status = rollout.status ?? {};
-  const stableHash = status.stableRS ?? '';
-  const current = status.currentPodHash ?? '';
-  return {
-    rollout,
-    canaryWeight: status.canary?.weights?.canary.weight ?? 0,
-    canaryHash: current === stableHash ? '' : current,
-    stableHash,
-  };
-}
-
 /** The path model on live objects; a Rollout the model cannot read (no traffic routing) has no paths. */
 export function analyzeLiveRollout(rollout: Rollout, meshObjects: readonly KubeObject[]): PathAnalysis {
   if (!rollout.spec.strategy.canary?.trafficRouting?.istio) return { paths: [], findings: [] };
-  return analyzeRollout(snapshotFromObjects(meshObjects), liveTrafficState(rollout));
+  return analyzeRollout(snapshotFromObjects(meshObjects), recordedTrafficState(rollout));
 }
 
 export interface LiveRolloutView {

@@ -139,3 +139,26 @@ class WatchLoop {
 export function watchLoop(options: WatchLoopOptions): Promise<WatchEnd> {
   return new Promise((resolve, reject) => new WatchLoop(options, resolve, reject).start());
 }
+
+export interface ShowOptions {
+  cluster: Cluster;
+  watch: boolean;
+  targets: readonly WatchTarget[];
+  /** Reads and prints the current state. */
+  show: () => Promise<void>;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** `get` and `list`: show once, or with `-w` again after every change until interrupted or the timeout passes. */
+export async function showOnceOrWatch(options: ShowOptions): Promise<void> {
+  const { show, ...loop } = options;
+  if (!options.watch) return show();
+  await watchLoop({
+    ...loop,
+    onChange: async () => {
+      await show();
+      return false;
+    },
+  });
+}
