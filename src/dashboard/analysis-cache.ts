@@ -5,6 +5,7 @@
  * PeerAuthentication) make every Rollout stale. A refresh builds the snapshot once and re-analyses the stale Rollouts.
  * When a refresh is slow (thousands of Rollouts while pods churn), the next one waits 4× its duration, so analysis
  * takes at most ~20 % of the process and the controller sharing it keeps going; small setups are always fresh.
+ * A delayed view shows the analysis of a few seconds ago next to the Rollout's current status.
  */
 import type { KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
@@ -13,8 +14,11 @@ import { recordedTrafficState, snapshotFromObjects } from '../mesh/snapshot.js';
 import type { PathAnalysis } from '../view/path-analysis.js';
 
 const SCOPED_KINDS = new Set(['Rollout', 'ReplicaSet', 'Pod', 'Service', 'DestinationRule']);
-/** Refreshes faster than this are never delayed. */
-const ALWAYS_FRESH_MS = 50;
+/**
+ * Refreshes faster than this are never delayed, so a small setup (the demo, a few dozen Rollouts) always shows an
+ * analysis that matches the Rollout's current status, even on a loaded machine.
+ */
+const ALWAYS_FRESH_MS = 250;
 const SPACING_FACTOR = 4;
 const EMPTY: PathAnalysis = { paths: [], findings: [] };
 
