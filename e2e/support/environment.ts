@@ -24,9 +24,13 @@ export interface E2eEnvironment {
   stop(): Promise<void>;
 }
 
-export async function startEnvironment(): Promise<E2eEnvironment> {
+/** `crdDirs`: the CRDs to install instead of the default (../shared/crds/istio and deploy/crds). */
+export async function startEnvironment(options: { crdDirs?: string[] } = {}): Promise<E2eEnvironment> {
   ensureControllerBuilt();
-  const plane = await startControlPlane({ log: (msg) => console.log(`control plane: ${msg}`) });
+  const plane = await startControlPlane({
+    log: (msg) => console.log(`control plane: ${msg}`),
+    ...(options.crdDirs ? { crdDirs: options.crdDirs } : {}),
+  });
   const admin = new E2eClient(plane.kubeconfigPath);
   const identity = await provisionControllerIdentity(admin, plane, plane.workDir);
   const logDir = join(plane.workDir, 'logs');

@@ -13,6 +13,8 @@ import type { Namespace, ReplicaSet, Service } from '../api/workloads.js';
 import type { EndpointGroup, MeshSnapshot, NamespaceInfo } from '../mesh/snapshot.js';
 import { namespaceInfo, podHasSidecar } from '../mesh/snapshot.js';
 import type { RolloutPlan } from '../rollout/plan-types.js';
+import type { Rollout } from '../api/rollout.js';
+import { referencedVsRefs } from '../mesh/context.js';
 import type { TrafficPlan } from '../traffic/router.js';
 import type { CacheReader, ControllerCaches } from './observe.js';
 
@@ -84,17 +86,29 @@ function switchedServices(services: readonly Service[], plan: RolloutPlan, names
 }
 
 /**
- * The snapshot for a Rollout in `namespace`: every Namespace, VirtualService, DestinationRule, Gateway and Sidecar
- * (callers and bindings live anywhere), the Services and PeerAuthentications of the Rollout's namespace and the
- * root namespace, and the Rollout-managed ReplicaSets of the Rollout's namespace as endpoints.
+ * Whether a VirtualService or DestinationRule host may name one of `services` (a superset: same first DNS label, or a
+ * wildcard). The model only reads configuration for the Rollout's own hosts, so leaving the rest out changes no
+ * result and keeps each reconcile's cost independent of how many other applications the mesh has.
+ */
+function hostFilter(services: readonly Service[]): (host: string) => boolean {
+  const names = new Set(services.map((svc) => svc.metadata.name));
+  return (host) => host === '*' || host.startsWith('*') || names.has(host.split('.')[0] ?? '');
+}
+
+/**
+ * The snapshot for a Rollout: every Namespace, Gateway and Sidecar (callers and bindings live anywhere), the
+ * VirtualServices it references and those and the DestinationRules whose hosts may be its Services (`hostFilter`),
+ * the Services and PeerAuthentications of its namespace and the root namespace, and the Rollout-managed ReplicaSets
+ * of its namespace as endpoints.
  */
 export function observeMeshSnapshot(
   caches: ControllerCaches & PathCaches,
-  namespace: string,
+  rollout: Rollout,
   plan: RolloutPlan,
   traffic: TrafficPlan | undefined,
   rootNamespace = 'istio-system',
 ): MeshSnapshot {
+  const namespace = rollout.metadata.namespace ?? '';
   const namespaces = read<Namespace>(caches.namespaces).map((ns) => namespaceInfo(ns));
   const writes = traffic?.errors.length === 0 ? traffic.writes : [];
   const vsWrites = writes.flatMap((w) => (w.kind === 'VirtualService' ? [w.object] : []));
@@ -103,11 +117,22 @@ export function observeMeshSnapshot(
     ...read(reader, namespace),
     ...(rootNamespace !== namespace ? read(reader, rootNamespace) : []),
   ];
+  const services = switchedServices(inScope<Service>(caches.services), plan, namespace);
+  const concerns = hostFilter(services);
+  const referenced = new Set(
+    referencedVsRefs({ rollout, canaryWeight: 0, canaryHash: '', stableHash: '' }).map(
+      (ref) => `${ref.namespace}/${ref.name}`,
+    ),
+  );
   return {
     namespaces,
-    services: switchedServices(inScope<Service>(caches.services), plan, namespace),
-    virtualServices: replaced(read<VirtualService>(caches.virtualServices), vsWrites),
-    destinationRules: replaced(read<DestinationRule>(caches.destinationRules), drWrites),
+    services,
+    virtualServices: replaced(read<VirtualService>(caches.virtualServices), vsWrites).filter(
+      (vs) => referenced.has(keyOf(vs)) || (vs.spec.hosts ?? []).some(concerns),
+    ),
+    destinationRules: replaced(read<DestinationRule>(caches.destinationRules), drWrites).filter((dr) =>
+      concerns(dr.spec.host),
+    ),
     gateways: [...read<Gateway>(caches.gateways)],
     sidecars: [...read<Sidecar>(caches.sidecars)],
     peerAuthentications: inScope<PeerAuthentication>(caches.peerAuthentications),

@@ -69,8 +69,11 @@ export function evaluatePathTruth(
     return { ...base, condition, gate: OPEN_GATE, seconds: (performance.now() - started) / 1000 };
   }
   try {
-    const snapshot = observeMeshSnapshot(caches, rollout.metadata.namespace ?? '', plan, traffic);
-    const { paths, findings } = analyzeRollout(snapshot, state, { tolerance: settings.tolerance });
+    const snapshot = observeMeshSnapshot(caches, rollout, plan, traffic);
+    const { paths, findings } = analyzeRollout(snapshot, state, {
+      tolerance: settings.tolerance,
+      fixes: false,
+    });
     const gate = settings.mode === 'enforce' ? decidePathGate(paths, settings.tolerance) : OPEN_GATE;
     const condition = pathCondition({ findings, paths, desiredShare, problems: settings.problems });
     return { ...base, paths, findings, condition, gate, seconds: (performance.now() - started) / 1000 };

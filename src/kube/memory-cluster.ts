@@ -23,6 +23,7 @@ import { systemClock, type Clock } from './clock.js';
 import { alreadyExists, conflict, invalid, notFound } from './errors.js';
 import { applyMergePatch, cloneJson, deepEqual } from './json.js';
 import { describe, objectAfterWrite, specOf, type AnyObject } from './memory-semantics.js';
+import { ObjectStore } from './memory-store.js';
 import { WatchHub } from './memory-watch.js';
 import { fieldsMatch, labelsMatch } from './selectors.js';
 
@@ -44,14 +45,17 @@ export interface MemoryClusterOptions {
   historyLimit?: number;
 }
 
+/** A long-running sandbox makes millions of calls: only the latest are kept. */
+const OPERATIONS_KEPT = 10_000;
+
 const WRITE_VERBS: ReadonlySet<Verb> = new Set(['create', 'update', 'updateStatus', 'patch', 'delete']);
 
 export class MemoryCluster implements Cluster {
-  private readonly store = new Map<string, AnyObject>();
+  private readonly store = new ObjectStore();
   private rv = 0;
   private readonly hub: WatchHub;
   private readonly clock: Clock;
-  /** Every call, in order: lets tests assert "nothing was written". */
+  /** The most recent calls (up to OPERATIONS_KEPT), in order: lets tests assert "nothing was written". */
   readonly operations: Operation[] = [];
   faultInjector: FaultInjector | undefined;
 
@@ -69,14 +73,13 @@ export class MemoryCluster implements Cluster {
 
   list<K extends KindName>(kind: K, options: ListOptions = {}): Promise<ListResult<KindMap[K]>> {
     return this.run({ verb: 'list', kind, namespace: options.namespace ?? '', name: '' }, () => {
-      const items = this.objectsOf(kind).filter(
-        (o) =>
-          (!options.namespace ||
-            !RESOURCE_KINDS[kind].namespaced ||
-            o.metadata.namespace === options.namespace) &&
-          labelsMatch(o.metadata.labels, options.labelSelector) &&
-          fieldsMatch(o, options.fieldSelector),
-      );
+      const scoped = options.namespace && RESOURCE_KINDS[kind].namespaced ? options.namespace : undefined;
+      const items = this.store
+        .ofKind(kind, scoped)
+        .filter(
+          (o) =>
+            labelsMatch(o.metadata.labels, options.labelSelector) && fieldsMatch(o, options.fieldSelector),
+        );
       return { items: cloneJson<unknown>(items) as KindMap[K][], resourceVersion: String(this.rv) };
     });
   }
@@ -132,14 +135,14 @@ export class MemoryCluster implements Cluster {
     onDone: (error?: Error) => void,
   ): WatchHandle {
     const op: Operation = { verb: 'watch', kind, namespace: options.namespace ?? '', name: '' };
-    this.operations.push(op);
+    this.record(op);
     const fault = this.faultInjector?.(op);
     if (fault) {
       queueMicrotask(() => onDone(fault));
       return { stop: () => undefined };
     }
     return this.hub.open(kind, options, onEvent as (e: WatchEvent<KubeObject>) => void, onDone, () =>
-      this.objectsOf(kind),
+      this.store.ofKind(kind),
     );
   }
 
@@ -176,8 +179,13 @@ export class MemoryCluster implements Cluster {
     return this.operations.filter((op) => WRITE_VERBS.has(op.verb));
   }
 
-  private run<T>(op: Operation, body: () => T): Promise<T> {
+  private record(op: Operation): void {
     this.operations.push(op);
+    if (this.operations.length > 2 * OPERATIONS_KEPT) this.operations.splice(0, OPERATIONS_KEPT);
+  }
+
+  private run<T>(op: Operation, body: () => T): Promise<T> {
+    this.record(op);
     try {
       const fault = this.faultInjector?.(op);
       if (fault) throw fault;
@@ -187,23 +195,18 @@ export class MemoryCluster implements Cluster {
     }
   }
 
-  private key(kind: KindName, namespace: string, name: string): string {
-    return `${kind}/${RESOURCE_KINDS[kind].namespaced ? namespace : ''}/${name}`;
+  private ref(kind: KindName, namespace: string, name: string) {
+    return { kind, namespace: RESOURCE_KINDS[kind].namespaced ? namespace : '', name };
   }
 
   private find(kind: KindName, namespace: string, name: string): AnyObject | undefined {
-    return this.store.get(this.key(kind, namespace, name));
+    return this.store.get(this.ref(kind, namespace, name));
   }
 
   private mustFind(kind: KindName, namespace: string, name: string): AnyObject {
     const found = this.find(kind, namespace, name);
     if (!found) throw notFound(describe(kind, namespace, name));
     return found;
-  }
-
-  private objectsOf(kind: KindName): AnyObject[] {
-    const prefix = `${kind}/`;
-    return [...this.store.entries()].filter(([k]) => k.startsWith(prefix)).map(([, o]) => o);
   }
 
   private timestamp(): string {
@@ -232,7 +235,7 @@ export class MemoryCluster implements Cluster {
       creationTimestamp: this.timestamp(),
     };
     if (!desc.namespaced) delete obj.metadata.namespace;
-    this.store.set(this.key(kind, namespace, name), obj);
+    this.store.set(this.ref(kind, namespace, name), obj);
     this.hub.record({ rv: this.rv, kind, type: 'ADDED', object: obj });
     return cloneJson<unknown>(obj) as KindMap[K];
   }
@@ -258,14 +261,14 @@ export class MemoryCluster implements Cluster {
     if (!deepEqual(specOf(next), specOf(current)))
       next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     next.metadata.resourceVersion = String(++this.rv);
-    this.store.set(this.key(kind, namespace, name), next);
+    this.store.set(this.ref(kind, namespace, name), next);
     this.hub.record({ rv: this.rv, kind, type: 'MODIFIED', object: next, previous: current });
     return cloneJson<unknown>(next) as KindMap[K];
   }
 
   private doDelete(kind: KindName, namespace: string, name: string): void {
     const current = this.mustFind(kind, namespace, name);
-    this.store.delete(this.key(kind, namespace, name));
+    this.store.delete(this.ref(kind, namespace, name));
     const deleted: AnyObject = {
       ...current,
       metadata: { ...current.metadata, resourceVersion: String(++this.rv) },
@@ -276,27 +279,20 @@ export class MemoryCluster implements Cluster {
   }
 
   private deleteNamespaceContents(namespace: string): void {
-    for (const obj of [...this.store.values()]) {
-      if (
-        obj.metadata.namespace === namespace &&
-        this.find(obj.kind as KindName, namespace, obj.metadata.name)
-      ) {
-        this.doDelete(obj.kind as KindName, namespace, obj.metadata.name);
-      }
+    for (const ref of this.store.inNamespace(namespace)) {
+      if (this.store.get(ref)) this.doDelete(ref.kind, namespace, ref.name);
     }
   }
 
   /** Garbage collection: dependents whose every owner is gone are deleted (recursively: Rollout → RS → Pods). */
   private collectDependents(ownerUid: string | undefined): void {
     if (!ownerUid) return;
-    const liveUids = new Set([...this.store.values()].map((o) => o.metadata.uid));
-    for (const obj of [...this.store.values()]) {
-      const owners = obj.metadata.ownerReferences ?? [];
-      if (!owners.some((ref) => ref.uid === ownerUid)) continue;
-      if (owners.some((ref) => liveUids.has(ref.uid))) continue;
-      const { namespace = '', name } = obj.metadata;
-      if (this.find(obj.kind as KindName, namespace, name))
-        this.doDelete(obj.kind as KindName, namespace, name);
+    for (const ref of this.store.takeDependents(ownerUid)) {
+      const obj = this.store.get(ref);
+      const owners = obj?.metadata.ownerReferences ?? [];
+      if (!owners.some((owner) => owner.uid === ownerUid)) continue;
+      if (owners.some((owner) => this.store.isLive(owner.uid))) continue;
+      this.doDelete(ref.kind, ref.namespace, ref.name);
     }
   }
 }

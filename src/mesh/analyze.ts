@@ -10,6 +10,8 @@ import type { Finding, TrafficPath } from './types.js';
 export interface AnalyzeOptions extends PathOptions {
   /** Weights the Rollout's steps use; default: every `setWeight` of its steps plus the current weight. */
   weights?: number[];
+  /** Build each finding's fix (YAML and commands); default true. The controller's condition needs none. */
+  fixes?: boolean;
 }
 
 export interface RolloutAnalysis {
@@ -29,7 +31,7 @@ export function analyzeRollout(
   state: RolloutTrafficState,
   options: AnalyzeOptions = {},
 ): RolloutAnalysis {
-  return analyzeAt(snapshot, state, options, true);
+  return analyzeAt(snapshot, state, options, options.fixes ?? true);
 }
 
 function analyzeAt(
