@@ -112,8 +112,14 @@ describe('subset-level Istio canary', () => {
     const s = await waitForApp(
       env.admin,
       app,
-      'healthy at revision 2 with the old ReplicaSet at 0',
-      (s) => s.phase === 'Healthy' && s.stableHash === s.currentHash && s.replicaSets[0]?.replicas === 0,
+      'healthy at revision 2 with the old ReplicaSet at 0 and its pods gone',
+      // Phase Healthy comes first (with traffic routing, old pods pending termination do not hold the phase);
+      // the Healthy condition follows once status.replicas no longer counts them, as in Argo.
+      (s) =>
+        s.phase === 'Healthy' &&
+        s.stableHash === s.currentHash &&
+        s.replicaSets[0]?.replicas === 0 &&
+        s.conditions['Healthy'] === 'True/RolloutHealthy',
       60_000,
     );
     expect(s.stepIndex).toBe(6);
