@@ -114,7 +114,7 @@ export function benchSimulate(count = 1000): void {
   let entries = 0;
   for (const r of rollouts) entries += simulateRollout(r).length;
   const wall = performance.now() - start;
-  printFigures('simulate: 1,000 Rollouts', [
+  printFigures(`simulate: ${count} Rollouts`, [
     { name: 'rollouts simulated', value: String(count) },
     { name: 'step entries produced', value: String(entries) },
     { name: 'wall time', value: `${wall.toFixed(0)} ms` },
