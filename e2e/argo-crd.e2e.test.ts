@@ -1,10 +1,10 @@
 /**
- * truesplit on a cluster that has the official Argo Rollouts CRD (v1.10.2, from the github.com/argoproj/argo-rollouts
- * Go module's manifests) instead of truesplit's own: users who switch controllers keep their CRD. Argo's schema is
+ * truesplit on a cluster that has the official Argo Rollouts CRDs (Rollout, AnalysisRun, AnalysisTemplate,
+ * ClusterAnalysisTemplate, Experiment: Argo's `manifests/crds` at the commit in test/fixtures/argo-rollouts/README.md)
+ * instead of truesplit's own: users who switch controllers keep their CRD. Argo's schema is
  * fully structural, so anything truesplit wrote outside it would be pruned; the test proves the canary still runs,
  * with status, conditions, pauses and weights intact.
  */
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,9 +24,7 @@ const waitApp = (what: string, done: (s: AppState) => boolean) =>
   waitForApp(env.admin, app, what, done, 90_000);
 
 beforeAll(async () => {
-  const argoCrds = execFileSync('bash', [resolve(REPO_ROOT, 'hack/fetch-argo-crds.sh')], {
-    encoding: 'utf8',
-  }).trim();
+  const argoCrds = resolve(REPO_ROOT, 'test/fixtures/argo-rollouts/crds');
   env = await startEnvironment({ crdDirs: [resolve(REPO_ROOT, '../shared/crds/istio'), argoCrds] });
   await env.admin.createNamespace(ns);
   await env.startController('controller');
