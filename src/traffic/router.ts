@@ -1,5 +1,5 @@
 import type { DestinationRule, VirtualService } from '../api/istio.js';
-import type { RolloutEvent } from '../rollout/plan-types.js';
+import type { RolloutEvent } from '../rollout/intent.js';
 
 /**
  * The traffic-router port. Every operation is a pure transform: it takes the objects as read from the cache and

@@ -22,7 +22,7 @@ import {
   setImagePatch,
   undoPatch,
 } from '../../src/cli/live/template-edits.js';
-import { applyMergePatch } from '../../src/kube/json.js';
+import { applyMergePatch } from '../../src/util/json.js';
 
 const STEPS = [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '1m' } }];
 

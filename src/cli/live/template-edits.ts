@@ -10,7 +10,7 @@ import {
 import type { PodTemplateSpec, Rollout } from '../../api/index.js';
 import type { ReplicaSet } from '../../api/workloads.js';
 import type { MergePatch } from '../../kube/cluster.js';
-import { cloneJson, deepEqual, diffMergePatch } from '../../kube/json.js';
+import { cloneJson, deepEqual, diffMergePatch } from '../../util/json.js';
 import { templatesMatch } from '../../rollout/template-match.js';
 import { LiveInputError, rolloutRef } from './input-error.js';
 

@@ -1,4 +1,4 @@
-/** JSON helpers for API objects: deep equality, clones, RFC 7386 merge patches. */
+/** JSON helpers for API objects: deep equality, clones, RFC 7386 merge patches. Pure: the one copy every module shares. */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
