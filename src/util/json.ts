@@ -2,6 +2,9 @@
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** A JSON merge patch (RFC 7386): objects merge, arrays replace, `null` deletes. */
+export type MergePatch = Record<string, unknown>;
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
