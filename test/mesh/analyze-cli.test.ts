@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { AnalyzeReport } from '../../src/cli/commands/analyze.js';
+import type { AnalyzeReport } from '../../src/cli/analyze-report.js';
 import { runAnalyze } from './cli-io.js';
 
 const example = (name: string) => new URL(`../../examples/${name}`, import.meta.url).pathname;
