@@ -50,20 +50,6 @@ export function resultObject<T>(input: T, result: RouterResult<T>): T {
   return result.kind === 'updated' ? result.object : input;
 }
 
-/** Events and object of `next` applied after `prev`, as one result against the original input. */
-export function chainResults<T>(
-  input: T,
-  prev: RouterResult<T>,
-  step: (current: T) => RouterResult<T>,
-): RouterResult<T> {
-  if (prev.kind === 'error') return prev;
-  const next = step(resultObject(input, prev));
-  if (next.kind === 'error') return next;
-  if (next.kind === 'unchanged') return prev;
-  const earlier = prev.kind === 'updated' ? prev.events : [];
-  return updated(next.object, [...earlier, ...next.events]);
-}
-
 /** One reconcile's worth of router output. */
 export interface TrafficPlan {
   /** Full objects to Update, in order. Empty whenever `errors` is not: nothing is half-applied. */
