@@ -84,7 +84,8 @@ describe('dashboard server', () => {
     const res = await fetch(new URL('api/v1/events', url), { signal: controller.signal });
     const reader = res.body!.getReader();
     let text = '';
-    while (!text.includes('event: rollouts')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('event: rollouts'))
+      text += new TextDecoder().decode((await reader.read()).value as Uint8Array | undefined);
     controller.abort();
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
   });

@@ -1,5 +1,5 @@
 import type { Finding, Severity, TrafficPath } from '../../mesh/index.js';
-import { formatShare, pathLabel, SEVERITY_RANK, sortFindings } from '../../mesh/index.js';
+import { formatShare, pathLabel, SEVERITY_RANK } from '../../mesh/index.js';
 import { meshShapeProblems } from '../../mesh/shape.js';
 import { analyzeManifests } from '../../mesh/simulate-paths.js';
 import { parseCommandArgs, parseOutputFlag } from '../args.js';
