@@ -18,7 +18,7 @@ import {
   analyzeGeneratedMesh,
   generateMeshSnapshot,
   type GeneratedMesh,
-} from '../src/mesh/testing/generate.js';
+} from '../test/fixtures/mesh-generator.js';
 import { printFigures, type Figure } from './stats.js';
 
 const RUNS = 5;

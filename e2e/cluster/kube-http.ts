@@ -122,7 +122,7 @@ export async function* watch<T>(
   const decoder = new TextDecoder();
   let buffered = '';
   for await (const chunk of res.body) {
-    buffered += decoder.decode(chunk, { stream: true });
+    buffered += decoder.decode(chunk as Uint8Array, { stream: true });
     let nl = buffered.indexOf('\n');
     while (nl >= 0) {
       const line = buffered.slice(0, nl).trim();

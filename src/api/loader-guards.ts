@@ -1,8 +1,8 @@
-import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from './istio.js';
+import type { VirtualService } from './istio.js';
 import { ISTIO_NETWORKING_GROUP, ROLLOUT_API_VERSION } from './labels.js';
 import type { KubeObject } from './meta.js';
 import type { Rollout } from './rollout.js';
-import type { Namespace, Pod, ReplicaSet, Service } from './workloads.js';
+import type { Service } from './workloads.js';
 import { isRecord } from './validate-values.js';
 
 /**
@@ -121,13 +121,6 @@ function guard<T extends KubeObject>(kind: T['kind']): (object: KubeObject) => T
 export const asRollout = guard<Rollout>('Rollout');
 export const asService = guard<Service>('Service');
 export const asVirtualService = guard<VirtualService>('VirtualService');
-export const asDestinationRule = guard<DestinationRule>('DestinationRule');
-export const asGateway = guard<Gateway>('Gateway');
-export const asSidecar = guard<Sidecar>('Sidecar');
-export const asPeerAuthentication = guard<PeerAuthentication>('PeerAuthentication');
-export const asReplicaSet = guard<ReplicaSet>('ReplicaSet');
-export const asPod = guard<Pod>('Pod');
-export const asNamespace = guard<Namespace>('Namespace');
 
 /** Every object of one kind that passes its guard, e.g. `objectsOfKind(objects, asService)`. */
 export function objectsOfKind<T extends KubeObject>(

@@ -55,3 +55,10 @@ export function objectRef(obj: KubeObject): string {
 export function objectKey(obj: KubeObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }
+
+/** True when `owner` is among `obj`'s owner references: by uid when the owner has one, else by kind and name. */
+export function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
+  const refs = obj.metadata.ownerReferences ?? [];
+  if (owner.metadata.uid) return refs.some((ref) => ref.uid === owner.metadata.uid);
+  return refs.some((ref) => ref.kind === owner.kind && ref.name === owner.metadata.name);
+}

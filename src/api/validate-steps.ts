@@ -1,5 +1,5 @@
 import type { TrafficRouting } from './rollout.js';
-import type { ReportProblem } from './validate.js';
+import type { ReportProblem } from './report-problem.js';
 import { managedRouteNames } from './validate-traffic.js';
 import { isNonNegativeInteger, isRecord, parseDuration } from './validate-values.js';
 

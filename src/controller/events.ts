@@ -7,6 +7,7 @@ import type { Cluster, KubeEvent } from '../kube/cluster.js';
 import type { Clock } from '../kube/clock.js';
 import { isNotFound } from '../kube/errors.js';
 import type { RolloutEvent } from '../rollout/plan-types.js';
+import { formatTime } from '../util/time.js';
 
 export const EVENT_COMPONENT = 'truesplit-controller';
 
@@ -23,10 +24,6 @@ export interface EventRecorderOptions {
   onError?: (error: Error) => void;
   /** Remembered (type, reason, message) per Rollout for deduplication. Default 4096 entries. */
   memory?: number;
-}
-
-function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export class EventRecorder {
@@ -50,7 +47,7 @@ export class EventRecorder {
 
   private async write(rollout: Rollout, event: RolloutEvent): Promise<void> {
     const dedupKey = `${rollout.metadata.uid ?? ''}|${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}|${event.type}|${event.reason}|${event.message}`;
-    const now = timestamp(this.options.clock.now());
+    const now = formatTime(this.options.clock.now());
     const previous = this.recorded.get(dedupKey);
     if (previous) {
       try {

@@ -8,7 +8,7 @@ import type { OwnerReference } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
 import type { Cluster } from '../kube/cluster.js';
-import { deepEqual } from '../kube/json.js';
+import { deepEqual } from '../util/json.js';
 import type { WorkloadAction } from '../rollout/plan-types.js';
 import type { TrafficWrite } from '../traffic/router.js';
 

@@ -9,6 +9,7 @@ import { formatShare } from '../mesh/findings.js';
 import type { Finding, TrafficPath } from '../mesh/types.js';
 import { pathLabel } from '../mesh/types.js';
 import type { PathGateInput, RolloutEvent } from '../rollout/plan-types.js';
+import { formatTime } from '../util/time.js';
 
 export const PATHS_CONDITION = 'TrafficPathsConsistent';
 export const PATHS_CONSISTENT_REASON = 'PathsFollowWeight';
@@ -124,10 +125,6 @@ export function unknownPathCondition(error: string): ConditionCore {
   return { type: PATHS_CONDITION, status: 'Unknown', reason: PATHS_UNKNOWN_REASON, message: error };
 }
 
-function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * The status with the path condition set. The message follows the numbers on every pass; times move only when
  * status or reason changes, and an event is returned only for a change into or out of `False`.
@@ -143,11 +140,11 @@ export function withPathCondition(
   const kept = current && !changed ? current : undefined;
   const condition: Condition = {
     ...next,
-    lastUpdateTime: kept?.lastUpdateTime ?? timestamp(now),
+    lastUpdateTime: kept?.lastUpdateTime ?? formatTime(now),
     lastTransitionTime:
       current?.status === next.status && current.lastTransitionTime
         ? current.lastTransitionTime
-        : timestamp(now),
+        : formatTime(now),
   };
   const conditions = [...(status.conditions ?? []).filter((c) => c.type !== PATHS_CONDITION), condition];
   const result: { status: RolloutStatus; event?: RolloutEvent } = { status: { ...status, conditions } };

@@ -22,6 +22,7 @@ import {
 import { observeRollout, type ControllerCaches, type Observation } from './observe.js';
 import { planWithPathGate, withPathTruth, type PathTruth } from './path-truth.js';
 import type { Planning } from './planning.js';
+import { formatTime } from '../util/time.js';
 
 export const INVALID_SPEC_REQUEUE_MS = 20_000;
 /** After a traffic pass that did not reach the intent yet (drain / retarget), look again this soon. */
@@ -46,10 +47,6 @@ export type ReconcileOutcome =
 function splitKey(key: string): [string, string] {
   const slash = key.indexOf('/');
   return slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
-}
-
-function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export async function reconcileRollout(deps: ReconcileDeps, key: string): Promise<ReconcileOutcome> {
@@ -106,9 +103,9 @@ export function invalidSpecStatus(rollout: Rollout, message: string, now: number
     status: 'True',
     reason: 'InvalidSpec',
     message,
-    lastUpdateTime: unchanged && existing.lastUpdateTime ? existing.lastUpdateTime : timestamp(now),
+    lastUpdateTime: unchanged && existing.lastUpdateTime ? existing.lastUpdateTime : formatTime(now),
     lastTransitionTime:
-      unchanged && existing.lastTransitionTime ? existing.lastTransitionTime : timestamp(now),
+      unchanged && existing.lastTransitionTime ? existing.lastTransitionTime : formatTime(now),
   };
   return {
     ...previous,

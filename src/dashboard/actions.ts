@@ -1,9 +1,12 @@
 /**
- * The dashboard's mutating verbs. Like `kubectl argo rollouts`, they only express intent through merge patches on
- * the Rollout's spec or status subresource; the controller does the rest.
+ * The dashboard's mutating verbs: each HTTP action becomes the same verb request the CLI sends (`src/verbs/`), sent
+ * the same way (`kube/send-verb.ts`), so a verb writes identical patches from both. Like `kubectl argo rollouts`,
+ * they only express intent on the Rollout's spec or status subresource; the controller does the rest.
  */
 import type { Rollout } from '../api/rollout.js';
-import type { Cluster, MergePatch } from '../kube/cluster.js';
+import type { Cluster } from '../kube/cluster.js';
+import { sendVerb } from '../kube/send-verb.js';
+import { VerbError, type VerbRequest } from '../verbs/index.js';
 
 export const ROLLOUT_ACTIONS = [
   'promote',
@@ -12,7 +15,9 @@ export const ROLLOUT_ACTIONS = [
   'retry',
   'pause',
   'resume',
+  'restart',
   'set-image',
+  'undo',
 ] as const;
 export type RolloutAction = (typeof ROLLOUT_ACTIONS)[number];
 
@@ -25,77 +30,62 @@ export class ActionInputError extends Error {
   override readonly name = 'ActionInputError';
 }
 
-interface Patches {
-  spec?: MergePatch;
-  status?: MergePatch;
+type Body = Record<string, unknown>;
+
+function nonEmptyString(action: RolloutAction, body: Body, field: string): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value === '') {
+    throw new ActionInputError(`${action}: body.${field} must be a non-empty string`);
+  }
+  return value;
 }
 
-/** The patches of a verb without input (pure, tested). */
-export function actionPatches(action: Exclude<RolloutAction, 'set-image'>, rollout: Rollout): Patches {
+/** An optional whole number ≥ 0 in the body (absent: 0). */
+function wholeNumber(action: RolloutAction, body: Body, field: string): number {
+  const value = body[field];
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new ActionInputError(`${action}: body.${field} must be a whole number ≥ 0`);
+  }
+  return value;
+}
+
+/**
+ * The verb request of an HTTP action. Bodies: `set-image` {container, image} (container `*`: all of them);
+ * `restart` {delaySeconds?}; `undo` {toRevision?} (absent or 0: the previous revision); the others take none.
+ */
+export function actionRequest(action: RolloutAction, body: unknown, now: number): VerbRequest {
+  const fields: Body = typeof body === 'object' && body !== null ? (body as Body) : {};
   switch (action) {
-    case 'promote':
-      return { spec: { spec: { paused: false } }, status: { status: { pauseConditions: null } } };
-    case 'promote-full':
+    case 'restart':
+      return { verb: 'restart', at: now + wholeNumber(action, fields, 'delaySeconds') * 1000 };
+    case 'set-image':
       return {
-        ...(rollout.spec.paused ? { spec: { spec: { paused: false } } } : {}),
-        status: { status: { promoteFull: true } },
+        verb: 'set-image',
+        container: nonEmptyString(action, fields, 'container'),
+        image: nonEmptyString(action, fields, 'image'),
       };
-    case 'abort':
-      return { status: { status: { abort: true } } };
-    case 'retry':
-      return { status: { status: { abort: false } } };
-    case 'pause':
-      return { spec: { spec: { paused: true } } };
-    case 'resume':
-      return { spec: { spec: { paused: false } } };
+    case 'undo':
+      return { verb: 'undo', toRevision: wholeNumber(action, fields, 'toRevision') };
+    default:
+      return { verb: action };
   }
 }
 
-export interface SetImageInput {
-  container: string;
-  image: string;
-}
-
-export function parseSetImage(body: unknown): SetImageInput {
-  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  for (const field of ['container', 'image'] as const) {
-    if (typeof record[field] !== 'string' || record[field] === '') {
-      throw new ActionInputError(`set-image: body.${field} must be a non-empty string`);
-    }
-  }
-  return { container: record.container as string, image: record.image as string };
-}
-
-/** The containers list with one image replaced (merge patches replace arrays whole). */
-export function setImagePatch(rollout: Rollout, input: SetImageInput): MergePatch {
-  const containers = rollout.spec.template?.spec?.containers ?? [];
-  if (!containers.some((c) => c.name === input.container)) {
-    const names = containers.map((c) => c.name).join(', ') || 'none';
-    throw new ActionInputError(
-      `Rollout ${rollout.metadata.namespace ?? ''}/${rollout.metadata.name} has no container "${input.container}" in spec.template.spec.containers (has: ${names})`,
-    );
-  }
-  const next = containers.map((c) => (c.name === input.container ? { ...c, image: input.image } : c));
-  return {
-    metadata: { resourceVersion: rollout.metadata.resourceVersion ?? null },
-    spec: { template: { spec: { containers: next } } },
-  };
-}
-
+/** Sends `action` to the Rollout; a verb that does not apply to it (no such container, revision) is a 400. */
 export async function runRolloutAction(
   cluster: Cluster,
   namespace: string,
   name: string,
   action: RolloutAction,
   body: unknown,
+  now: number = Date.now(),
 ): Promise<Rollout> {
-  const rollout = await cluster.get('Rollout', namespace, name);
-  if (action === 'set-image')
-    return cluster.patch('Rollout', namespace, name, setImagePatch(rollout, parseSetImage(body)));
-  const patches = actionPatches(action, rollout);
-  let result = rollout;
-  if (patches.spec) result = await cluster.patch('Rollout', namespace, name, patches.spec);
-  if (patches.status)
-    result = await cluster.patch('Rollout', namespace, name, patches.status, { subresource: 'status' });
-  return result;
+  const request = actionRequest(action, body, now);
+  try {
+    return (await sendVerb(cluster, namespace, name, request)).rollout;
+  } catch (err) {
+    if (err instanceof VerbError) throw new ActionInputError(err.message);
+    throw err;
+  }
 }

@@ -7,7 +7,6 @@ import type { Rollout } from '../api/rollout.js';
 import type { Cluster, KindName } from '../kube/cluster.js';
 import type { Clock } from '../kube/clock.js';
 import { Informer } from '../kube/informer.js';
-import type { RoutablePath } from '../sandbox/request-simulator.js';
 import type { PathAnalysis } from '../view/path-analysis.js';
 import { buildRolloutView, pathId, type ObservedShare, type RolloutView } from '../view/rollout-view.js';
 import { AnalysisCache } from './analysis-cache.js';
@@ -26,6 +25,12 @@ const WATCHED_KINDS = [
 ] as const satisfies readonly KindName[];
 
 type WatchedKind = (typeof WATCHED_KINDS)[number];
+
+/** One traffic path by id (`observedKey`) and the fraction 0..1 of its requests the canary gets; null: it fails. */
+export interface PathShare {
+  id: string;
+  canaryShare: number | null;
+}
 
 export interface RolloutSummary {
   namespace: string;
@@ -125,9 +130,9 @@ export class RolloutStore {
     return this.rollouts().map((r) => this.viewOf(r));
   }
 
-  /** Every path of every Rollout with its predicted share: the request simulator's clients. */
-  routablePaths(): RoutablePath[] {
-    const result: RoutablePath[] = [];
+  /** Every path of every Rollout with its predicted share (what the sandbox's request simulator drives). */
+  routablePaths(): PathShare[] {
+    const result: PathShare[] = [];
     for (const rollout of this.rollouts()) {
       const { namespace = '', name } = rollout.metadata;
       for (const path of this.analysisOf(rollout).paths) {

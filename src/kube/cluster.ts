@@ -7,6 +7,7 @@ import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualServ
 import type { KubeObject, LabelSelector, ObjectMeta } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
 import type { Namespace, Pod, ReplicaSet, Service } from '../api/workloads.js';
+import type { MergePatch } from '../util/json.js';
 
 /** core/v1 Event, as the controller records it against a Rollout. */
 export interface KubeEvent extends KubeObject {
@@ -148,8 +149,8 @@ export interface PatchOptions {
   subresource?: 'status';
 }
 
-/** A JSON merge patch (RFC 7386): objects merge, arrays replace, `null` deletes. */
-export type MergePatch = Record<string, unknown>;
+/** A JSON merge patch (RFC 7386); defined once in util/. */
+export type { MergePatch };
 
 /** Metadata a caller supplies when creating an object; the server fills the rest. */
 export type NewObject<T extends KubeObject> = Omit<T, 'metadata'> & { metadata: ObjectMeta };

@@ -8,7 +8,7 @@ import { objectKey } from '../api/meta.js';
 import type { Cluster, KindMap, KindName, WatchEvent, WatchHandle } from './cluster.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { isGone } from './errors.js';
-import { cloneJson, deepEqual } from './json.js';
+import { cloneJson, deepEqual } from '../util/json.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'RESYNC';
 

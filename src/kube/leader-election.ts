@@ -6,6 +6,7 @@
 import type { Cluster, Lease } from './cluster.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { isConflict, isNotFound } from './errors.js';
+import { formatMicroTime } from '../util/time.js';
 
 export const DEFAULT_LEASE_NAME = 'truesplit-controller-lock';
 
@@ -21,11 +22,6 @@ export interface LeaderElectionOptions {
   onStartedLeading: () => void;
   onStoppedLeading: () => void;
   onError?: (error: Error) => void;
-}
-
-/** RFC 3339 with exactly six fractional digits, the only form a Lease's MicroTime fields accept. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 export class LeaderElector {
@@ -118,8 +114,8 @@ export class LeaderElector {
       spec: {
         holderIdentity: identity,
         leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
-        acquireTime: holder === identity && spec.acquireTime ? spec.acquireTime : microTime(now),
-        renewTime: microTime(now),
+        acquireTime: holder === identity && spec.acquireTime ? spec.acquireTime : formatMicroTime(now),
+        renewTime: formatMicroTime(now),
         leaseTransitions: (spec.leaseTransitions ?? 0) + (holder === identity ? 0 : 1),
       },
     };
@@ -136,8 +132,8 @@ export class LeaderElector {
         spec: {
           holderIdentity: identity,
           leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
-          acquireTime: microTime(now),
-          renewTime: microTime(now),
+          acquireTime: formatMicroTime(now),
+          renewTime: formatMicroTime(now),
           leaseTransitions: 0,
         },
       }),
@@ -168,7 +164,7 @@ export class LeaderElector {
     const { cluster, namespace, identity } = this.options;
     const lease = await cluster.get('Lease', namespace, this.name);
     if (lease.spec.holderIdentity !== identity) return;
-    const now = microTime(this.clock.now());
+    const now = formatMicroTime(this.clock.now());
     await cluster.update('Lease', {
       ...lease,
       spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now },

@@ -21,11 +21,12 @@ import type {
 import { apiVersionOf, RESOURCE_KINDS } from './cluster.js';
 import { systemClock, type Clock } from './clock.js';
 import { alreadyExists, conflict, invalid, notFound } from './errors.js';
-import { applyMergePatch, cloneJson, deepEqual } from './json.js';
+import { applyMergePatch, cloneJson, deepEqual } from '../util/json.js';
 import { describe, objectAfterWrite, specOf, type AnyObject } from './memory-semantics.js';
 import { ObjectStore } from './memory-store.js';
 import { WatchHub } from './memory-watch.js';
 import { fieldsMatch, labelsMatch } from './selectors.js';
+import { formatTime } from '../util/time.js';
 
 export type Verb = 'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'watch';
 
@@ -210,7 +211,7 @@ export class MemoryCluster implements Cluster {
   }
 
   private timestamp(): string {
-    return new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return formatTime(this.clock.now());
   }
 
   private doCreate<K extends KindName>(kind: K, obj: AnyObject): KindMap[K] {

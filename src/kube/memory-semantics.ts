@@ -2,7 +2,7 @@
 import type { KubeObject } from '../api/meta.js';
 import type { KindName } from './cluster.js';
 import { RESOURCE_KINDS } from './cluster.js';
-import { cloneJson } from './json.js';
+import { cloneJson } from '../util/json.js';
 
 export type AnyObject = KubeObject & { status?: unknown; [field: string]: unknown };
 

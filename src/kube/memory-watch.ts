@@ -2,7 +2,7 @@
 import type { KubeObject } from '../api/meta.js';
 import type { KindName, WatchEvent, WatchHandle, WatchOptions } from './cluster.js';
 import { gone } from './errors.js';
-import { cloneJson } from './json.js';
+import { cloneJson } from '../util/json.js';
 import { fieldsMatch, labelsMatch } from './selectors.js';
 
 export interface HistoryEntry {

@@ -3,6 +3,17 @@ import type { Rollout, VirtualService } from '../api/index.js';
 import { objectRef, POD_TEMPLATE_HASH_LABEL } from '../api/index.js';
 import type { RolloutContext } from './context.js';
 import { hasStarHost, MESH_GATEWAY, parseServiceFqdn } from './hosts.js';
+import {
+  addHostWrite,
+  bindToMeshWrite,
+  injectionWrites,
+  meshCopyName,
+  meshCopyWrite,
+  podRatioWrite,
+  virtualServicesWrite,
+  writeDocument,
+  type FixWrite,
+} from './fix-writes.js';
 import type { FindingCode } from './types.js';
 
 /** What a fix needs besides the context: the objects and the callers behind one merged finding. */
@@ -19,20 +30,12 @@ export interface FixInput {
 
 const yamlDoc = (value: unknown) =>
   stringify(value, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd();
+/** A write as the YAML shown with the finding. */
+const writeYaml = (write: FixWrite) => yamlDoc(writeDocument(write));
 const nsOf = (obj: { metadata: { namespace?: string } }) => obj.metadata.namespace ?? 'default';
 
 function findVs(ctx: RolloutContext, ref: string | undefined): VirtualService | undefined {
   return ctx.index.snapshot.virtualServices.find((vs) => objectRef(vs) === ref);
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
-/** Smallest replica count whose 1/replicas grid contains every weight (capped at 100). */
-export function replicasForExactWeights(weights: readonly number[]): number {
-  const divisor = weights.filter((w) => w > 0 && w < 100).reduce((g, w) => gcd(g, Math.round(w)), 100);
-  return 100 / divisor;
 }
 
 function meshBindingFix(input: FixInput): string {
@@ -43,42 +46,24 @@ function meshBindingFix(input: FixInput): string {
   const existing = userMeshVs(input.ctx);
   if (existing) return manageExistingFix(input.ctx, vs, existing);
   if (!hasStarHost(vs)) {
-    const patch = {
-      spec: {
-        gateways: [...(vs.spec.gateways ?? []), MESH_GATEWAY],
-        hosts: [...(vs.spec.hosts ?? []), fqdn],
-      },
-    };
-    return `# ${objectRef(vs)}: bind it to the mesh and to the Service name\n${yamlDoc(patch)}`;
+    return `# ${objectRef(vs)}: bind it to the mesh and to the Service name\n${writeYaml(bindToMeshWrite(vs, fqdn))}`;
   }
   return splitFix(input.ctx, vs);
 }
 
-function meshCopy(ctx: RolloutContext, vs: VirtualService, meshName: string) {
-  const http = (vs.spec.http ?? []).map((route) => {
-    const match = route.match?.map(({ gateways: _gateways, ...rest }) => rest);
-    return match ? { ...route, match } : route;
-  });
-  return {
-    apiVersion: vs.apiVersion,
-    kind: 'VirtualService',
-    metadata: { name: meshName, namespace: nsOf(vs) },
-    spec: { gateways: [MESH_GATEWAY], hosts: [ctx.dialled.fqdn], http },
-  };
-}
-
-function virtualServicesPatch(ctx: RolloutContext, vs: VirtualService, meshName: string) {
+/** The Rollout's references with the mesh copy of `vs` listed after it (with the same routes). */
+export function refsWithMeshCopy(
+  ctx: RolloutContext,
+  vs: VirtualService,
+): { name: string; routes?: string[] }[] {
   const istio = ctx.state.rollout.spec.strategy.canary?.trafficRouting?.istio;
   const refs = istio?.virtualServices ?? (istio?.virtualService ? [istio.virtualService] : []);
   const ref = refs.find((r) => r.name.split('.')[0] === vs.metadata.name);
   const routes = ref?.routes ? { routes: ref.routes } : {};
-  const virtualServices = [
+  return [
     { name: vs.metadata.name, ...routes },
-    { name: meshName, ...routes },
+    { name: meshCopyName(vs), ...routes },
   ];
-  return {
-    spec: { strategy: { canary: { trafficRouting: { istio: { virtualService: null, virtualServices } } } } },
-  };
 }
 
 /** A mesh-bound VirtualService for the Service that the Rollout does not manage (rule 2.4: never add a second). */
@@ -93,35 +78,32 @@ function manageExistingFix(ctx: RolloutContext, vs: VirtualService, existing: Vi
   const routes = ref?.routes ? { routes: ref.routes } : {};
   const name =
     nsOf(existing) === ctx.namespace ? existing.metadata.name : `${existing.metadata.name}.${nsOf(existing)}`;
-  const virtualServices = [...refs, { name, ...routes }];
-  const patch = {
-    spec: { strategy: { canary: { trafficRouting: { istio: { virtualService: null, virtualServices } } } } },
-  };
+  const write = virtualServicesWrite(ctx.state.rollout, [...refs, { name, ...routes }]);
   return [
     `# In-mesh callers use ${objectRef(existing)}, which the Rollout does not manage: let the Rollout set its weights`,
     `# (its routes must name the canary and stable destinations) in ${objectRef(ctx.state.rollout)} (merge patch):`,
-    yamlDoc(patch),
+    writeYaml(write),
   ].join('\n');
 }
 
 /** `*` cannot stay on a mesh-bound VirtualService: keep it for the gateway and add one for the mesh. */
 function splitFix(ctx: RolloutContext, vs: VirtualService): string {
-  const meshName = `${vs.metadata.name}-mesh`;
   return [
     `# hosts: ["*"] is invalid on a mesh-bound VirtualService: keep ${objectRef(vs)} for the gateway as it is,`,
     '# add a second VirtualService for in-mesh callers (truesplit manages its weights like the first one):',
-    yamlDoc(meshCopy(ctx, vs, meshName)),
+    writeYaml(meshCopyWrite(vs, ctx.dialled.fqdn)),
     '---',
     `# and list both in ${objectRef(ctx.state.rollout)} (merge patch):`,
-    yamlDoc(virtualServicesPatch(ctx, vs, meshName)),
+    writeYaml(virtualServicesWrite(ctx.state.rollout, refsWithMeshCopy(ctx, vs))),
   ].join('\n');
 }
 
+/** The injection writes as kubectl commands (pods get their sidecar when restarted). */
 function injectCommands(input: FixInput): string[] {
   const namespaces = input.callerNamespaces.length > 0 ? input.callerNamespaces : ['<caller-namespace>'];
-  return namespaces.map(
-    (ns) =>
-      `kubectl label namespace ${ns} istio-injection=enabled --overwrite && kubectl -n ${ns} rollout restart deployment`,
+  return injectionWrites(namespaces).map(
+    ({ target: { name } }) =>
+      `kubectl label namespace ${name} istio-injection=enabled --overwrite && kubectl -n ${name} rollout restart deployment`,
   );
 }
 
@@ -133,7 +115,6 @@ function plainCallersFix(input: FixInput, pinned: boolean): string {
       ...injectCommands(input),
     ].join('\n');
   const rollout: Rollout = ctx.state.rollout;
-  const replicas = Math.max(replicasForExactWeights(input.weights), rollout.spec.replicas ?? 1);
   const svc = parseServiceFqdn(ctx.dialled.fqdn)?.name ?? rollout.metadata.name;
   const { [POD_TEMPLATE_HASH_LABEL]: _hash, ...selector } = ctx.dialled.service?.spec.selector ?? {};
   const stableOnly = {
@@ -146,7 +127,7 @@ function plainCallersFix(input: FixInput, pinned: boolean): string {
     '# Option 1: give the callers a sidecar',
     ...injectCommands(input),
     `# Option 2: make the pod ratio follow the weight (precision 1/replicas; remove setCanaryScale steps)`,
-    yamlDoc({ spec: { replicas, strategy: { canary: { dynamicStableScale: true } } } }),
+    writeYaml(podRatioWrite(rollout, input.weights)),
     '# Option 3: pin non-mesh callers to stable: a stable-only Service they dial (truesplit adds the stable hash to its selector)',
     yamlDoc(stableOnly),
     '---',
@@ -158,14 +139,13 @@ function hostsFix(input: FixInput, code: FindingCode): string {
   const vs = findVs(input.ctx, input.objects[0]);
   const fqdn = input.ctx.dialled.fqdn;
   if (!vs) return `Add ${fqdn} to the VirtualService's spec.hosts.`;
-  const hosts = (vs.spec.hosts ?? []).filter((h) => h !== '*');
   const lead =
     code === 'mesh-wildcard'
       ? `# ${objectRef(vs)}: "*" is rejected on a mesh-bound VirtualService; name the Service instead`
       : `# ${objectRef(vs)}: short names resolve in the VirtualService's namespace (${nsOf(vs)}); use the FQDN`;
   const tail =
     code === 'mesh-wildcard' && (vs.spec.gateways ?? []).length > 1 ? `\n${splitFix(input.ctx, vs)}` : '';
-  return `${lead}\n${yamlDoc({ spec: { hosts: [...hosts, fqdn] } })}${tail}`;
+  return `${lead}\n${writeYaml(addHostWrite(vs, fqdn))}${tail}`;
 }
 
 function exportToFix(input: FixInput): string {

@@ -6,7 +6,7 @@ export { indexSnapshot } from './index-snapshot.js';
 export type { PathOptions, CallerSets } from './paths.js';
 export { evaluatePaths, callerSets } from './paths.js';
 export { mergeFindings, formatShare, sortFindings } from './findings.js';
-export { replicasForExactWeights } from './fixes.js';
+export { replicasForExactWeights } from './fix-writes.js';
 export * from './analyze.js';
 export { withControllerState, withServiceHashes } from './controller-state.js';
 export { meshShapeProblems } from './shape.js';

@@ -20,15 +20,3 @@ export class PlanOutput {
     this.requeueAfterMs = this.requeueAfterMs === undefined ? wait : Math.min(this.requeueAfterMs, wait);
   }
 }
-
-/** RFC 3339 at second precision, as Kubernetes writes timestamps. */
-export function formatTime(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Epoch milliseconds of an RFC 3339 time, or undefined when unreadable. */
-export function parseTime(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}

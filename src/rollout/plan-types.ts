@@ -1,6 +1,8 @@
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
-import type { TrafficIntent } from '../traffic/intent.js';
+import type { RolloutEvent, TrafficIntent } from './intent.js';
+
+export type { RolloutEvent } from './intent.js';
 
 /** Everything the planner reads: one Rollout and what it owns, as observed from the caches. */
 export interface RolloutSnapshot {
@@ -26,12 +28,6 @@ export type WorkloadAction =
   | { type: 'scaleReplicaSet'; name: string; replicas: number; annotations?: Record<string, string | null> }
   | { type: 'annotateReplicaSet'; name: string; annotations: Record<string, string | null> }
   | { type: 'switchService'; name: string; hash: string };
-
-export interface RolloutEvent {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-}
 
 export interface RolloutPlan {
   /** ReplicaSet and Service changes, in the order they must be applied. */

@@ -8,7 +8,8 @@ import type { RolloutStatus } from '../api/rollout.js';
 import { buildContext, maxRevision, type PlanContext } from './context.js';
 import { computePhase } from './conditions.js';
 import { buildNewReplicaSet, withCreatedReplicaSet } from './new-replicaset.js';
-import { formatTime, PlanOutput } from './plan-output.js';
+import { formatTime } from '../util/time.js';
+import { PlanOutput } from './plan-output.js';
 import type { RolloutPlan, RolloutSnapshot } from './plan-types.js';
 import {
   completedCurrentStep,

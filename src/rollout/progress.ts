@@ -2,7 +2,8 @@
 import { REVISION_ANNOTATION } from '../api/labels.js';
 import type { PauseCondition, RolloutStatus, TrafficWeights } from '../api/rollout.js';
 import type { PlanContext } from './context.js';
-import { formatTime, parseTime, type PlanOutput } from './plan-output.js';
+import { formatTime, parseTime } from '../util/time.js';
+import type { PlanOutput } from './plan-output.js';
 import { atDesiredReplicaCounts, requiredAvailable } from './replicas.js';
 import { annotateScaleDownDeadline } from './scale.js';
 import {

@@ -6,7 +6,8 @@ import {
 } from '../api/labels.js';
 import type { TrafficWeights } from '../api/rollout.js';
 import { hasDistinctStable, sumReplicas, type PlanContext, type RsView } from './context.js';
-import { formatTime, parseTime, type PlanOutput } from './plan-output.js';
+import { formatTime, parseTime } from '../util/time.js';
+import type { PlanOutput } from './plan-output.js';
 import { targetCounts } from './replicas.js';
 import { isAborted } from './steps.js';
 

@@ -6,6 +6,7 @@ import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.js
 import type { Rollout } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
 import type { RolloutPlan, RolloutSnapshot, WorkloadAction } from './plan-types.js';
+import { cloneJson } from '../util/json.js';
 
 export interface SimCluster {
   rollout: Rollout;
@@ -13,12 +14,12 @@ export interface SimCluster {
   services: Service[];
 }
 
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
-
 export function snapshotOf(cluster: SimCluster): RolloutSnapshot {
-  return clone({ rollout: cluster.rollout, replicaSets: cluster.replicaSets, services: cluster.services });
+  return cloneJson({
+    rollout: cluster.rollout,
+    replicaSets: cluster.replicaSets,
+    services: cluster.services,
+  });
 }
 
 function mergeAnnotations(rs: ReplicaSet, annotations: Record<string, string | null> | undefined): void {
@@ -36,7 +37,7 @@ function applyAction(cluster: SimCluster, action: WorkloadAction): void {
     cluster.replicaSets.find((rs) => rs.metadata.name === name);
   switch (action.type) {
     case 'createReplicaSet':
-      if (!byName(action.replicaSet.metadata.name)) cluster.replicaSets.push(clone(action.replicaSet));
+      if (!byName(action.replicaSet.metadata.name)) cluster.replicaSets.push(cloneJson(action.replicaSet));
       return;
     case 'scaleReplicaSet': {
       const rs = byName(action.name);
@@ -64,7 +65,7 @@ function applyAction(cluster: SimCluster, action: WorkloadAction): void {
 /** Apply the plan's actions in order and write its status to the Rollout. */
 export function applyPlan(cluster: SimCluster, plan: RolloutPlan): void {
   for (const action of plan.actions) applyAction(cluster, action);
-  cluster.rollout.status = clone(plan.status);
+  cluster.rollout.status = cloneJson(plan.status);
 }
 
 /** Every ReplicaSet's pods exist, are ready and available (or only `available` of them, when given per RS name). */

@@ -8,13 +8,14 @@
  */
 import type { CanaryStep, Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet } from '../api/workloads.js';
-import type { TrafficIntent } from '../traffic/intent.js';
+import type { TrafficIntent } from './intent.js';
 import { planRollout } from './planner.js';
 import type { RolloutPlan } from './plan-types.js';
 import { computeStepsHash } from './hash.js';
 import { applyPlan, makePodsAvailable, makeService, snapshotOf, type SimCluster } from './sim-cluster.js';
-import { parseTime } from './plan-output.js';
+import { parseTime } from '../util/time.js';
 import { pauseDurationSeconds } from './steps.js';
+import { cloneJson } from '../util/json.js';
 
 export interface SimulatedStep {
   /** Step index; `steps.length` for the final, fully promoted entry. */
@@ -50,10 +51,6 @@ interface Run {
   now: number;
   iterations: number;
   maxIterations: number;
-}
-
-function clone<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function isConverged(cluster: SimCluster): boolean {
@@ -117,7 +114,7 @@ function entryFor(
   stableHash: string,
 ): SimulatedStep {
   const { rollout, replicaSets } = run.cluster;
-  const status = clone(rollout.status ?? {});
+  const status = cloneJson(rollout.status ?? {});
   const replicasOf = (hash: string | undefined): number =>
     replicaSets.find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === hash)?.spec.replicas ?? 0;
   const canaryPods = step === null ? 0 : replicasOf(status.currentPodHash);
@@ -136,31 +133,31 @@ function entryFor(
     replicas: { stable: stablePods, canary: canaryPods },
     status,
   };
-  if (plan.traffic) entry.traffic = clone(plan.traffic);
+  if (plan.traffic) entry.traffic = cloneJson(plan.traffic);
   return entry;
 }
 
 function initialCluster(rollout: Rollout, opts: SimulateOptions): SimCluster {
-  const r = clone(rollout);
+  const r = cloneJson(rollout);
   r.metadata = { ...r.metadata, generation: r.metadata?.generation ?? 1 };
   const canary = r.spec?.strategy?.canary;
   const services = [canary?.stableService, canary?.canaryService]
     .filter((n): n is string => Boolean(n))
     .map((name) => makeService(name, r.metadata.namespace, r.spec?.selector?.matchLabels ?? {}));
-  const replicaSets = opts.previousStable ? [clone(opts.previousStable)] : [];
+  const replicaSets = opts.previousStable ? [cloneJson(opts.previousStable)] : [];
   return { rollout: r, replicaSets, services };
 }
 
 /** Deploy the pre-update template and run to Healthy, so the update starts from a real stable ReplicaSet. */
 function deployStable(run: Run): void {
   const target = run.cluster.rollout;
-  const template = clone(target.spec.template ?? {});
+  const template = cloneJson(target.spec.template ?? {});
   const annotations = { ...(template.metadata?.annotations ?? {}) };
   delete annotations[SIMULATED_ANNOTATION];
   target.spec.template = { ...template, metadata: { ...(template.metadata ?? {}), annotations } };
   delete target.status;
   while (!isConverged(run.cluster)) advanceClock(run, pass(run), '');
-  const next = clone(template);
+  const next = cloneJson(template);
   next.metadata = { ...(next.metadata ?? {}), annotations: { ...annotations, [SIMULATED_ANNOTATION]: '2' } };
   target.spec.template = next;
   target.metadata.generation = (target.metadata.generation ?? 1) + 1;
@@ -237,8 +234,8 @@ const STEP_PROGRESS_FIELDS = [
  * iteration budget; the main simulation and its clock go on untouched.
  */
 function steadyEntry(run: Run, index: number, steps: CanaryStep[], stableHash: string): SimulatedStep {
-  const reachedStatus = clone(run.cluster.rollout.status ?? {});
-  const held: Run = { ...run, cluster: clone(run.cluster) };
+  const reachedStatus = cloneJson(run.cluster.rollout.status ?? {});
+  const held: Run = { ...run, cluster: cloneJson(run.cluster) };
   const canary = held.cluster.rollout.spec.strategy?.canary;
   if (canary) {
     canary.steps = [...steps.slice(0, index + 1), { pause: {} }];

@@ -3,7 +3,8 @@ import type { LabelSelector } from '../api/meta.js';
 import type { RolloutStatus } from '../api/rollout.js';
 import { sumReplicas, type PlanContext } from './context.js';
 import { getCondition, MESSAGE, REASON, refreshCondition, setCondition } from './conditions.js';
-import { formatTime, parseTime, type PlanOutput } from './plan-output.js';
+import { formatTime, parseTime } from '../util/time.js';
+import type { PlanOutput } from './plan-output.js';
 
 /** metav1.FormatLabelSelector: `k=v` and expressions, sorted by key. */
 export function formatSelector(selector: LabelSelector | undefined): string {

@@ -5,8 +5,8 @@
  * not a Rollout's (a CRD). Empty values (null, {}, [], "") are treated as absent, as Go's omitempty does.
  */
 import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
+import { cloneJson, deepEqual, type Json } from '../util/json.js';
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const POD_SPEC_DEFAULTS: JsonObject = {
@@ -102,24 +102,13 @@ function pruneEmpty(value: Json): Json | undefined {
 }
 
 function normalizeTemplate(template: unknown): Json | undefined {
-  const copy = JSON.parse(JSON.stringify(template ?? {})) as Json;
+  const copy = cloneJson((template ?? {}) as Json);
   if (!isObject(copy)) return pruneEmpty(copy);
   const metadata = copy.metadata;
   if (isObject(metadata) && isObject(metadata.labels)) delete metadata.labels[POD_TEMPLATE_HASH_LABEL];
   if (isObject(metadata)) delete metadata.creationTimestamp;
   if (isObject(copy.spec)) defaultPodSpec(copy.spec);
   return pruneEmpty(copy);
-}
-
-function deepEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 /** True when two pod templates describe the same pods, ignoring the hash label and Kubernetes defaulting. */

@@ -1,6 +1,6 @@
 /** Desired traffic weight, managed routes and the TrafficIntent for the router (§3.3). */
 import type { TrafficWeights, WeightDestination } from '../api/rollout.js';
-import type { ManagedRoute, TrafficIntent } from '../traffic/intent.js';
+import type { ManagedRoute, TrafficIntent } from './intent.js';
 import { stableIsNew, type PlanContext } from './context.js';
 import { atDesiredReplicaCounts } from './replicas.js';
 import {

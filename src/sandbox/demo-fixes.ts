@@ -1,13 +1,24 @@
 /**
- * "Apply fix" in the sandbox: the cluster writes behind the fixes the path model proposes (src/mesh/fixes.ts), for
- * the finding codes where one change is clearly right. Other codes show their YAML only.
+ * "Apply fix" in the sandbox: sends the object writes behind the fixes the path model proposes
+ * (src/mesh/fix-writes.ts, the same writes the finding's YAML shows), for the finding codes where one change is
+ * clearly right. Other codes show their YAML only.
  */
 import type { IstioVirtualServiceRef, Rollout } from '../api/rollout.js';
 import type { VirtualService } from '../api/istio.js';
-import type { Cluster, NewObject } from '../kube/cluster.js';
+import type { Cluster, KindName, NewObject } from '../kube/cluster.js';
 import { isNotFound } from '../kube/errors.js';
-import { hasStarHost, isMeshBound, MESH_GATEWAY, resolveHost, serviceFqdn } from '../mesh/hosts.js';
-import { replicasForExactWeights } from '../mesh/fixes.js';
+import {
+  addHostWrite,
+  bindToMeshWrite,
+  injectionWrites,
+  meshCopyName,
+  meshCopyWrite,
+  podRatioReplicas,
+  podRatioWrite,
+  virtualServicesWrite,
+  type FixWrite,
+} from '../mesh/fix-writes.js';
+import { hasStarHost, isMeshBound, resolveHost, serviceFqdn } from '../mesh/hosts.js';
 
 export type FixOptionId = 'bind-mesh' | 'inject-callers' | 'pod-ratio';
 
@@ -74,6 +85,14 @@ async function getRollout(cluster: Cluster, namespace: string, name: string): Pr
   }
 }
 
+/** Sends one write of a fix: a create, or a merge patch. */
+async function send(cluster: Cluster, write: FixWrite): Promise<void> {
+  const kind = write.target.kind as KindName;
+  if (write.action === 'create')
+    await cluster.create(kind, write.object as unknown as NewObject<VirtualService>);
+  else await cluster.patch(kind, write.target.namespace, write.target.name, write.patch);
+}
+
 function vsRefs(rollout: Rollout): IstioVirtualServiceRef[] {
   const istio = rollout.spec.strategy.canary?.trafficRouting?.istio;
   return istio?.virtualServices ?? (istio?.virtualService ? [istio.virtualService] : []);
@@ -101,10 +120,7 @@ async function bindToMesh(cluster: Cluster, rollout: Rollout): Promise<string[]>
     nextRefs.push(ref);
     if (isMeshBound(vs) && !hasStarHost(vs)) {
       if (!(vs.spec.hosts ?? []).some((h) => resolveHost(h, vsNs) === fqdn)) {
-        await cluster.update('VirtualService', {
-          ...vs,
-          spec: { ...vs.spec, hosts: [...(vs.spec.hosts ?? []), fqdn] },
-        });
+        await send(cluster, addHostWrite(vs, fqdn));
         changes.push(`VirtualService/${vsNs}/${vs.metadata.name}: added host ${fqdn}`);
       }
     } else if (hasStarHost(vs)) {
@@ -112,20 +128,12 @@ async function bindToMesh(cluster: Cluster, rollout: Rollout): Promise<string[]>
       nextRefs.push({ ...ref, name: meshVs.metadata.name });
       changes.push(`VirtualService/${vsNs}/${meshVs.metadata.name}: created, bound to mesh for ${fqdn}`);
     } else {
-      const spec = {
-        ...vs.spec,
-        gateways: [...(vs.spec.gateways ?? []), MESH_GATEWAY],
-        hosts: [...(vs.spec.hosts ?? []), fqdn],
-      };
-      await cluster.update('VirtualService', { ...vs, spec });
+      await send(cluster, bindToMeshWrite(vs, fqdn));
       changes.push(`VirtualService/${vsNs}/${vs.metadata.name}: added gateway mesh and host ${fqdn}`);
     }
   }
   if (nextRefs.length !== refs.length) {
-    const istio = { virtualService: null, virtualServices: nextRefs };
-    await cluster.patch('Rollout', ns, rollout.metadata.name, {
-      spec: { strategy: { canary: { trafficRouting: { istio } } } },
-    });
+    await send(cluster, virtualServicesWrite(rollout, nextRefs));
     changes.push(
       `Rollout/${ns}/${rollout.metadata.name}: trafficRouting.istio.virtualServices = ${nextRefs.map((r) => r.name).join(', ')}`,
     );
@@ -143,7 +151,7 @@ async function createMeshVirtualService(
   refs: IstioVirtualServiceRef[],
 ): Promise<VirtualService> {
   const vsNs = vs.metadata.namespace ?? 'default';
-  const name = `${vs.metadata.name}-mesh`;
+  const name = meshCopyName(vs);
   if (refs.some((r) => r.name.split('.')[0] === name))
     throw new FixError(`VirtualService ${vsNs}/${name} is already listed`);
   const meshBound = (await cluster.list('VirtualService', { namespace: '' })).items.filter(
@@ -157,26 +165,15 @@ async function createMeshVirtualService(
       `${taken} already routes ${fqdn} for the mesh: list it under virtualServices instead (IST0109)`,
     );
   }
-  const http = (vs.spec.http ?? []).map((route) => {
-    const match = route.match?.map(({ gateways: _gateways, ...rest }) => rest);
-    return match ? { ...route, match } : route;
-  });
-  const object: NewObject<VirtualService> = {
-    apiVersion: vs.apiVersion,
-    kind: 'VirtualService',
-    metadata: { name, namespace: vsNs },
-    spec: { gateways: [MESH_GATEWAY], hosts: [fqdn], http },
-  };
-  return cluster.create('VirtualService', object);
+  await send(cluster, meshCopyWrite(vs, fqdn));
+  return cluster.get('VirtualService', vsNs, name);
 }
 
 async function injectCallers(cluster: Cluster, namespaces: string[]): Promise<string[]> {
   const targets = [...new Set(namespaces.filter((ns) => ns !== '*' && ns !== ''))];
   if (targets.length === 0)
     throw new FixError('no caller namespace to inject: the plain callers are not declared');
-  for (const ns of targets) {
-    await cluster.patch('Namespace', '', ns, { metadata: { labels: { 'istio-injection': 'enabled' } } });
-  }
+  for (const write of injectionWrites(targets)) await send(cluster, write);
   return targets.map((ns) => `Namespace/${ns}: labelled istio-injection=enabled`);
 }
 
@@ -185,9 +182,7 @@ async function followWeightWithPods(cluster: Cluster, rollout: Rollout): Promise
   const weights = (rollout.spec.strategy.canary?.steps ?? []).flatMap((s) =>
     s.setWeight !== undefined ? [s.setWeight] : [],
   );
-  const replicas = Math.max(replicasForExactWeights(weights), rollout.spec.replicas ?? 1);
-  await cluster.patch('Rollout', ns, rollout.metadata.name, {
-    spec: { replicas, strategy: { canary: { dynamicStableScale: true } } },
-  });
+  await send(cluster, podRatioWrite(rollout, weights));
+  const replicas = podRatioReplicas(rollout, weights);
   return [`Rollout/${ns}/${rollout.metadata.name}: replicas ${replicas}, dynamicStableScale true`];
 }

@@ -5,6 +5,7 @@ import { isPodReady } from '../api/workloads.js';
 import type { NewObject } from '../kube/cluster.js';
 import { labelsMatch } from '../kube/selectors.js';
 import type { Rng } from './request-simulator.js';
+import { formatTime } from '../util/time.js';
 
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -53,7 +54,7 @@ export function podStatus(
   now: number,
   podIP?: string,
 ): NonNullable<Pod['status']> {
-  const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = formatTime(now);
   const condition: Condition = {
     type: 'Ready',
     status: ready ? 'True' : 'False',

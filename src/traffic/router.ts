@@ -1,5 +1,5 @@
 import type { DestinationRule, VirtualService } from '../api/istio.js';
-import type { RolloutEvent } from '../rollout/plan-types.js';
+import type { RolloutEvent } from '../rollout/intent.js';
 
 /**
  * The traffic-router port. Every operation is a pure transform: it takes the objects as read from the cache and
@@ -48,20 +48,6 @@ export function failed(error: RouterError): RouterResult<never> {
 /** The object a result leaves in place: the new one when updated, the input otherwise. */
 export function resultObject<T>(input: T, result: RouterResult<T>): T {
   return result.kind === 'updated' ? result.object : input;
-}
-
-/** Events and object of `next` applied after `prev`, as one result against the original input. */
-export function chainResults<T>(
-  input: T,
-  prev: RouterResult<T>,
-  step: (current: T) => RouterResult<T>,
-): RouterResult<T> {
-  if (prev.kind === 'error') return prev;
-  const next = step(resultObject(input, prev));
-  if (next.kind === 'error') return next;
-  if (next.kind === 'unchanged') return prev;
-  const earlier = prev.kind === 'updated' ? prev.events : [];
-  return updated(next.object, [...earlier, ...next.events]);
 }
 
 /** One reconcile's worth of router output. */

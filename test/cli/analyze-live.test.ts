@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalyzeReport } from '../../src/cli/commands/analyze.js';
+import type { AnalyzeReport } from '../../src/cli/analyze-report.js';
 import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { runTruesplit } from './harness.js';
 import { clusterAt, NAME, NS, pausedAt10, runLive } from './live-read-fixtures.js';

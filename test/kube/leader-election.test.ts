@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KubeApiError } from '../../src/kube/errors.js';
-import { LeaderElector, microTime } from '../../src/kube/leader-election.js';
+import { LeaderElector } from '../../src/kube/leader-election.js';
+import { formatMicroTime as microTime } from '../../src/util/time.js';
 import { flush, newCluster, NS } from './fixtures.js';
 
 async function twoCandidates() {

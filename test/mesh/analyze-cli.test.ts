@@ -1,15 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { AnalyzeReport } from '../../src/cli/commands/analyze.js';
+import type { AnalyzeReport } from '../../src/cli/analyze-report.js';
 import { runAnalyze } from './cli-io.js';
 
 const example = (name: string) => new URL(`../../examples/${name}`, import.meta.url).pathname;
-
-function golden(name: string, text: string): string {
-  const file = new URL(`../golden/mesh/${name}`, import.meta.url);
-  if (process.env['UPDATE_GOLDEN']) writeFileSync(file, text);
-  return readFileSync(file, 'utf8');
-}
 
 function shareAt(report: AnalyzeReport, step: number, kind: string, from: string): number | null | undefined {
   const paths = report.rollouts[0]?.steps.find((s) => s.index === step)?.paths ?? [];
@@ -20,7 +14,7 @@ describe('truesplit analyze', () => {
   it('broken-mesh: table output matches the golden file, exit 1', async () => {
     const { code, stdout } = await runAnalyze(['-f', example('broken-mesh')]);
     expect(code).toBe(1);
-    expect(stdout).toBe(golden('analyze-broken-mesh.txt', stdout));
+    await expect(stdout).toMatchFileSnapshot('../golden/mesh/analyze-broken-mesh.txt');
   });
 
   it.each([

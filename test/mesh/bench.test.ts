@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeRollout } from '../../src/mesh/index.js';
-import { generateMeshSnapshot } from '../../src/mesh/testing/generate.js';
+import { generateMeshSnapshot } from '../fixtures/mesh-generator.js';
 
 describe('generateMeshSnapshot', () => {
   it('produces about 10,000 objects that analyse with findings', () => {

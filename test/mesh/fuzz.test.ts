@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import type { AnalyzeReport } from '../../src/cli/commands/analyze.js';
+import type { AnalyzeReport } from '../../src/cli/analyze-report.js';
 import { runAnalyze } from './cli-io.js';
 
 /**

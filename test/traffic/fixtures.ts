@@ -8,7 +8,7 @@ import type {
   VirtualService,
   VirtualServiceSpec,
 } from '../../src/api/index.js';
-import type { TrafficIntent } from '../../src/traffic/intent.js';
+import type { TrafficIntent } from '../../src/rollout/intent.js';
 
 export const NS = 'default';
 

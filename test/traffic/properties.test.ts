@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { HTTPRoute, RouteDestination, TCPRoute, VirtualService } from '../../src/api/index.js';
-import type { ManagedRoute } from '../../src/traffic/intent.js';
+import type { ManagedRoute } from '../../src/rollout/intent.js';
 import { applyTrafficIntent } from '../../src/traffic/istio/index.js';
 import { resultObject } from '../../src/traffic/router.js';
 import { hostRollout, virtualService } from './fixtures.js';

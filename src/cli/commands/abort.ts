@@ -1,5 +1,4 @@
 import { intentCommand } from '../live/intent-command.js';
-import { abortPatches } from '../live/patches.js';
 
 export const abort = intentCommand({
   name: 'abort',
@@ -10,5 +9,6 @@ all traffic back to the stable ReplicaSet, scales the canary down and marks the 
 (RolloutAborted). 'truesplit retry rollout NAME' starts the update again from the first step.`,
   examples: ['abort checkout -n shop'],
   arity: 'many',
-  intent: (rollout) => ({ patches: abortPatches(), done: `rollout '${rollout.metadata.name}' aborted` }),
+  request: () => ({ verb: 'abort' }),
+  done: (name) => `rollout '${name}' aborted`,
 });

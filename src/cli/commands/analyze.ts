@@ -1,8 +1,6 @@
-import { objectKey } from '../../api/meta.js';
 import type { Finding, Severity, TrafficPath } from '../../mesh/index.js';
-import { formatShare, pathLabel, SEVERITY_RANK, sortFindings } from '../../mesh/index.js';
+import { formatShare, pathLabel, SEVERITY_RANK } from '../../mesh/index.js';
 import { meshShapeProblems } from '../../mesh/shape.js';
-import type { ManifestAnalysis } from '../../mesh/simulate-paths.js';
 import { analyzeManifests } from '../../mesh/simulate-paths.js';
 import { parseCommandArgs, parseOutputFlag } from '../args.js';
 import type { CliIo, Command } from '../command.js';
@@ -14,7 +12,7 @@ import { analyzeLive } from '../live/analyze-live.js';
 import { ALL_NAMESPACES_HELP, ALL_NAMESPACES_OPTION, KUBE_OPTIONS } from '../live/flags.js';
 import type { LiveFlags } from '../live/session.js';
 import { openSession, runLive } from '../live/session.js';
-import { describeStep } from '../step-action.js';
+import { buildAnalyzeReport, type AnalyzeReport, type LiveMoment } from '../analyze-report.js';
 
 const OPTIONS = {
   ...FILENAME_OPTION,
@@ -27,42 +25,6 @@ const OPTIONS = {
 
 type FailOn = Severity | 'never';
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'info', 'never'];
-
-/** `--live`: one Rollout as it runs now, analysed on its live pods. */
-export interface LiveMoment {
-  phase: string;
-  message: string;
-  /** `current/total`, null without steps. */
-  step: string | null;
-  canaryWeight: number;
-  paths: TrafficPath[];
-  /** Codes of the findings raised now (listed in full under `findings`). */
-  findings: string[];
-}
-
-/** The JSON shape of `truesplit analyze -o json`. */
-export interface AnalyzeReport {
-  rollouts: {
-    rollout: string;
-    steps: { index: number; step: string; canaryWeight: number; paths: TrafficPath[] }[];
-    live?: LiveMoment;
-  }[];
-  findings: Finding[];
-}
-
-export function buildAnalyzeReport(result: ManifestAnalysis): AnalyzeReport {
-  const rollouts = result.rollouts.map(({ rollout, analysis }) => ({
-    rollout: objectKey(rollout),
-    steps: analysis.steps.map((s) => ({
-      index: s.index,
-      step: describeStep(s.step ?? null),
-      canaryWeight: s.canaryWeight,
-      paths: s.paths,
-    })),
-  }));
-  const findings = result.rollouts.flatMap(({ analysis }) => analysis.findings);
-  return { rollouts, findings: sortFindings(findings) };
-}
 
 function parseFailOn(value: string | undefined): FailOn {
   if (value === undefined) return 'error';

@@ -4,20 +4,7 @@ import { startDashboardServer } from '../../dashboard/server.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../command.js';
-import { parsePort } from './sandbox.js';
-
-/** Resolves on SIGINT or SIGTERM. */
-export function waitForShutdown(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
+import { parsePort, waitForShutdown } from '../serve.js';
 
 export const dashboard: Command = {
   name: 'dashboard',

@@ -1,5 +1,4 @@
 import { intentCommand } from '../live/intent-command.js';
-import { pausePatches } from '../live/patches.js';
 
 export const pause = intentCommand({
   name: 'pause',
@@ -9,5 +8,6 @@ export const pause = intentCommand({
 moving through steps; traffic stays where it is. 'truesplit resume NAME' lifts the pause (and so does promote).`,
   examples: ['pause checkout -n shop'],
   arity: 'many',
-  intent: (rollout) => ({ patches: pausePatches(), done: `rollout '${rollout.metadata.name}' paused` }),
+  request: () => ({ verb: 'pause' }),
+  done: (name) => `rollout '${name}' paused`,
 });

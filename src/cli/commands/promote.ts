@@ -1,8 +1,7 @@
 import { UsageError } from '../command.js';
 import type { FlagValues } from '../live/intent-command.js';
 import { intentCommand } from '../live/intent-command.js';
-import type { StepSkip } from '../live/patches.js';
-import { promoteFullPatches, promotePatches, skipStepPatches } from '../live/patches.js';
+import type { StepSkip, VerbRequest } from '../../verbs/index.js';
 
 type PromoteMode = 'step' | 'full' | StepSkip;
 
@@ -40,11 +39,11 @@ Only intent is written; the controller moves the ReplicaSets and the traffic.`,
   examples: ['promote checkout -n shop', 'promote checkout -n shop --full'],
   arity: 'one',
   prepare: promoteMode,
-  intent(rollout, mode) {
-    const name = rollout.metadata.name;
-    if (mode === 'full')
-      return { patches: promoteFullPatches(rollout), done: `rollout '${name}' fully promoted` };
-    const patches = mode === 'step' ? promotePatches(rollout) : skipStepPatches(rollout, mode);
-    return { patches, done: `rollout '${name}' promoted` };
-  },
+  request: (mode): VerbRequest =>
+    mode === 'full'
+      ? { verb: 'promote-full' }
+      : mode === 'step'
+        ? { verb: 'promote' }
+        : { verb: 'skip-steps', skip: mode },
+  done: (name, mode) => `rollout '${name}' ${mode === 'full' ? 'fully promoted' : 'promoted'}`,
 });

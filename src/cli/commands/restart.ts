@@ -1,7 +1,6 @@
 import { nowFor } from '../live/connect.js';
 import { parseDuration } from '../live/flags.js';
 import { intentCommand } from '../live/intent-command.js';
-import { restartPatches } from '../live/patches.js';
 
 interface RestartPlan {
   now: number;
@@ -23,10 +22,6 @@ replaces every pod created before that time, one at a time, without a new revisi
     const raw = typeof values.in === 'string' ? values.in : undefined;
     return { now: nowFor(io), delayMs: raw ? parseDuration(raw, '--in') : 0, label: raw ?? '0s' };
   },
-  intent(rollout, plan) {
-    return {
-      patches: restartPatches(plan.now, plan.delayMs),
-      done: `rollout '${rollout.metadata.name}' restarts in ${plan.label}`,
-    };
-  },
+  request: (plan) => ({ verb: 'restart', at: plan.now + plan.delayMs }),
+  done: (name, plan) => `rollout '${name}' restarts in ${plan.label}`,
 });

@@ -1,5 +1,4 @@
 import { intentCommand } from '../live/intent-command.js';
-import { resumePatches } from '../live/patches.js';
 
 export const resume = intentCommand({
   name: 'resume',
@@ -11,5 +10,6 @@ verb only lifts the manual pause. It does not clear status.pauseConditions or mo
 waiting at a pause step keeps waiting: use promote for that.`,
   examples: ['resume checkout -n shop'],
   arity: 'many',
-  intent: (rollout) => ({ patches: resumePatches(), done: `rollout '${rollout.metadata.name}' resumed` }),
+  request: () => ({ verb: 'resume' }),
+  done: (name) => `rollout '${name}' resumed`,
 });

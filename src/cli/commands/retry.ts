@@ -1,5 +1,4 @@
 import { intentCommand } from '../live/intent-command.js';
-import { retryPatches } from '../live/patches.js';
 
 export const retry = intentCommand({
   name: 'retry',
@@ -10,5 +9,6 @@ controller records RolloutRetry and starts the update again from step 0.`,
   examples: ['retry rollout checkout -n shop'],
   arity: 'many',
   resourceWord: true,
-  intent: (rollout) => ({ patches: retryPatches(), done: `rollout '${rollout.metadata.name}' retried` }),
+  request: () => ({ verb: 'retry' }),
+  done: (name) => `rollout '${name}' retried`,
 });

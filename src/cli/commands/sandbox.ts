@@ -1,17 +1,8 @@
 import { startSandbox } from '../../sandbox/sandbox.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { EXIT, UsageError } from '../command.js';
-import { waitForShutdown } from './dashboard.js';
-
-export function parsePort(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new UsageError(`flag --port must be an integer 0..65535 (got "${value}")`);
-  }
-  return port;
-}
+import { EXIT } from '../command.js';
+import { parsePort, waitForShutdown } from '../serve.js';
 
 export const sandbox: Command = {
   name: 'sandbox',

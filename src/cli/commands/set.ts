@@ -1,11 +1,10 @@
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { editWithRetry } from '../live/apply.js';
+import { runVerb } from '../live/apply.js';
 import { KUBE_HELP, KUBE_OPTIONS } from '../live/flags.js';
 import { printObjects } from '../live/print.js';
 import { liveFlags, openSession, runLive } from '../live/session.js';
-import { setImagePatch } from '../live/template-edits.js';
 
 const SYNOPSIS = 'truesplit set image NAME CONTAINER=IMAGE';
 
@@ -62,9 +61,11 @@ Examples:
     const edit = parseImageArgs(positionals);
     return runLive(io, 'set image', async () => {
       const session = openSession(io, liveFlags(values));
-      const { rollout } = await editWithRetry(session.cluster, session.namespace, edit.name, (current) =>
-        setImagePatch(current, edit.container, edit.image),
-      );
+      const { rollout } = await runVerb(session.cluster, session.namespace, edit.name, {
+        verb: 'set-image',
+        container: edit.container,
+        image: edit.image,
+      });
       printObjects(io, session.format, [rollout], [`rollout "${rollout.metadata.name}" image updated`]);
       return EXIT.ok;
     });

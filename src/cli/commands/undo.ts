@@ -1,12 +1,10 @@
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
-import { editWithRetry } from '../live/apply.js';
+import { runVerb } from '../live/apply.js';
 import { exactlyOneName, KUBE_HELP, KUBE_OPTIONS } from '../live/flags.js';
-import { ownedReplicaSets } from '../live/observe.js';
 import { printObjects } from '../live/print.js';
 import { liveFlags, openSession, runLive } from '../live/session.js';
-import { replicaSetForRevision, revisionOf, undoPatch } from '../live/template-edits.js';
 
 const SYNOPSIS = 'truesplit undo NAME [--to-revision N]';
 
@@ -46,24 +44,13 @@ Examples:
     const toRevision = parseRevision(values['to-revision']);
     return runLive(io, 'undo', async () => {
       const session = openSession(io, liveFlags(values));
-      let target = 0;
-      const { rollout, changed } = await editWithRetry(
-        session.cluster,
-        session.namespace,
-        name,
-        async (current) => {
-          const rs = replicaSetForRevision(
-            current,
-            await ownedReplicaSets(session.cluster, current),
-            toRevision,
-          );
-          target = revisionOf(rs) ?? 0;
-          return undoPatch(current, rs);
-        },
-      );
+      const { rollout, changed, revision } = await runVerb(session.cluster, session.namespace, name, {
+        verb: 'undo',
+        toRevision,
+      });
       const sentence = changed
         ? `rollout '${name}' undo`
-        : `skipped rollback (current template already matches revision ${target})`;
+        : `skipped rollback (current template already matches revision ${revision ?? 0})`;
       printObjects(io, session.format, [rollout], [sentence]);
       return EXIT.ok;
     });

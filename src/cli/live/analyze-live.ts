@@ -12,8 +12,7 @@ import type { Finding } from '../../mesh/index.js';
 import { analyzeManifests } from '../../mesh/simulate-paths.js';
 import { recordedTrafficState, snapshotFromObjects } from '../../mesh/snapshot.js';
 import type { CliIo } from '../command.js';
-import type { AnalyzeReport, LiveMoment } from '../commands/analyze.js';
-import { buildAnalyzeReport } from '../commands/analyze.js';
+import { buildAnalyzeReport, type AnalyzeReport, type LiveMoment } from '../analyze-report.js';
 import { formatShapeProblem, readMeshObjects } from './observe.js';
 import { livePhase } from './phase.js';
 

@@ -1,26 +1,21 @@
 /**
- * The shape shared by `promote`, `abort`, `retry`, `pause`, `resume` and `restart`: read each named Rollout, compute
- * its patches (pure, `patches.ts`), send them, say what was done. Workloads are never touched.
+ * The shape shared by `promote`, `abort`, `retry`, `pause`, `resume` and `restart`: for each named Rollout, send the
+ * verb's request (planned by `src/verbs/`, sent by `kube/send-verb.ts`, as the dashboard does), say what was done.
+ * Workloads are never touched.
  */
 import type { ParseArgsConfig } from 'node:util';
 import type { Rollout } from '../../api/rollout.js';
+import type { VerbRequest } from '../../verbs/index.js';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { EXIT } from '../command.js';
-import { applyPatches, getRollout } from './apply.js';
+import { runVerb } from './apply.js';
 import { atLeastOneName, exactlyOneName, expectRolloutResource, KUBE_HELP, KUBE_OPTIONS } from './flags.js';
-import type { RolloutPatches } from './patches.js';
 import { printObjects } from './print.js';
 import { liveFlags, openSession, runLive } from './session.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 export type FlagValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
-
-export interface Intent {
-  patches: RolloutPatches;
-  /** Printed after the patches are sent: `rollout 'x' promoted`. */
-  done: string;
-}
 
 export interface IntentVerb<P = undefined> {
   name: string;
@@ -39,8 +34,10 @@ export interface IntentVerb<P = undefined> {
   resourceWord?: boolean;
   /** Checks flags before the cluster is opened; returns what `intent` needs. */
   prepare?: (values: FlagValues, io: CliIo) => P;
-  /** `prepared` is what `prepare` returned (undefined for verbs without one). */
-  intent(rollout: Rollout, prepared: P): Intent;
+  /** The request sent to every named Rollout; `prepared` is what `prepare` returned (undefined without one). */
+  request(prepared: P): VerbRequest;
+  /** Printed after each Rollout is done: `rollout 'x' promoted`. */
+  done(name: string, prepared: P): string;
 }
 
 function usageOf<P>(verb: IntentVerb<P>): string {
@@ -80,11 +77,10 @@ export function intentCommand<P = undefined>(verb: IntentVerb<P>): Command {
         const session = openSession(io, liveFlags(values));
         const results: Rollout[] = [];
         for (const name of names) {
-          const rollout = await getRollout(session.cluster, session.namespace, name);
-          const { patches, done } = verb.intent(rollout, prepared);
-          results.push(await applyPatches(session.cluster, rollout, patches));
+          const { rollout } = await runVerb(session.cluster, session.namespace, name, verb.request(prepared));
+          results.push(rollout);
           // Said as each Rollout is done, so a failure on the third name still reports the first two.
-          if (session.format === 'human') io.stdout.write(`${done}\n`);
+          if (session.format === 'human') io.stdout.write(`${verb.done(name, prepared)}\n`);
         }
         if (session.format !== 'human') printObjects(io, session.format, results, []);
         return EXIT.ok;

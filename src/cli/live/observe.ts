@@ -2,12 +2,12 @@
  * Reading what live commands show: one Rollout with its ReplicaSets and pods, and the objects the traffic-path
  * model reads, straight from the API server (a CLI run is too short for informers).
  */
-import type { KubeObject } from '../../api/meta.js';
-import { objectRef } from '../../api/meta.js';
+import { objectRef, ownedBy, type KubeObject } from '../../api/meta.js';
 import type { Rollout } from '../../api/rollout.js';
 import type { Pod, ReplicaSet } from '../../api/workloads.js';
 import type { Cluster, KindName } from '../../kube/cluster.js';
 import { isKubeApiError } from '../../kube/errors.js';
+import { ownedReplicaSets } from '../../kube/send-verb.js';
 import { analyzeRollout } from '../../mesh/analyze.js';
 import type { MeshShapeProblem } from '../../mesh/shape.js';
 import { meshShapeProblems } from '../../mesh/shape.js';
@@ -21,17 +21,6 @@ export interface RolloutObjects {
   rollout: Rollout;
   replicaSets: ReplicaSet[];
   pods: Pod[];
-}
-
-function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
-  const refs = obj.metadata.ownerReferences ?? [];
-  if (owner.metadata.uid) return refs.some((ref) => ref.uid === owner.metadata.uid);
-  return refs.some((ref) => ref.kind === owner.kind && ref.name === owner.metadata.name);
-}
-
-export async function ownedReplicaSets(cluster: Cluster, rollout: Rollout): Promise<ReplicaSet[]> {
-  const { items } = await cluster.list('ReplicaSet', { namespace: rollout.metadata.namespace ?? '' });
-  return items.filter((rs) => ownedBy(rs, rollout));
 }
 
 export async function readRolloutObjects(

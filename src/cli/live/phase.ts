@@ -1,6 +1,6 @@
 /**
  * The phase a live Rollout is in, as `kubectl argo rollouts` reports it: a status the controller has not written
- * for the current spec yet says nothing about it (ADR 0073).
+ * for the current spec yet says nothing about it (ADR 0100).
  */
 import type { Rollout, RolloutPhase } from '../../api/rollout.js';
 import { computePhase } from '../../rollout/conditions.js';

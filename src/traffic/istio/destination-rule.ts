@@ -2,7 +2,7 @@ import type { DestinationRule, Subset } from '../../api/istio.js';
 import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../../api/labels.js';
 import type { Rollout, WeightDestination } from '../../api/rollout.js';
 import { failed, UNCHANGED, updated, type RouterResult } from '../router.js';
-import { deepEqual } from './deep-equal.js';
+import { deepEqual } from '../../util/json.js';
 import { messages } from './errors.js';
 
 /**

@@ -6,7 +6,7 @@ import type {
   VirtualService,
 } from '../../api/istio.js';
 import type { CanaryStep, Rollout, StringMatch } from '../../api/rollout.js';
-import type { ManagedRoute } from '../intent.js';
+import type { ManagedRoute } from '../../rollout/intent.js';
 import { failed, UNCHANGED, updated, type RouterResult } from '../router.js';
 import { invalidRoute, messages } from './errors.js';
 import { isRecord } from './shape.js';

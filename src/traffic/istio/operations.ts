@@ -1,8 +1,8 @@
 import type { DestinationRule, HTTPRoute, VirtualService } from '../../api/istio.js';
 import type { Rollout, WeightDestination } from '../../api/rollout.js';
-import type { ManagedRoute } from '../intent.js';
+import type { ManagedRoute } from '../../rollout/intent.js';
 import { failed, type RouterEvent, type RouterResult } from '../router.js';
-import { deepEqual } from './deep-equal.js';
+import { deepEqual } from '../../util/json.js';
 import { invalidRoute } from './errors.js';
 import {
   buildManagedRoute,

@@ -1,7 +1,7 @@
 import type { DestinationRule, VirtualService } from '../../api/istio.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.js';
 import type { Rollout } from '../../api/rollout.js';
-import type { TrafficIntent } from '../intent.js';
+import type { TrafficIntent } from '../../rollout/intent.js';
 import type { RouterError, RouterEvent, RouterResult, TrafficPlan, TrafficWrite } from '../router.js';
 import { updateHashes } from './destination-rule.js';
 import { destinationRuleNotFound, messages, virtualServiceNotFound } from './errors.js';

@@ -1,6 +1,6 @@
 import type { DestinationRule, VirtualService } from '../../api/istio.js';
 import type { Rollout } from '../../api/rollout.js';
-import type { TrafficIntent } from '../intent.js';
+import type { TrafficIntent } from '../../rollout/intent.js';
 import { resultObject, type RouterError } from '../router.js';
 import { updateHashes } from './destination-rule.js';
 import { applyTrafficIntent } from './operations.js';

@@ -1,6 +1,6 @@
 import type { DestinationRule, HTTPRoute, VirtualService } from '../../api/istio.js';
 import type { IstioVirtualServiceRef, Rollout, WeightDestination } from '../../api/rollout.js';
-import type { ManagedRoute } from '../intent.js';
+import type { ManagedRoute } from '../../rollout/intent.js';
 import {
   failed,
   UNCHANGED,
@@ -9,7 +9,7 @@ import {
   type RouterEvent,
   type RouterResult,
 } from '../router.js';
-import { deepEqual } from './deep-equal.js';
+import { deepEqual } from '../../util/json.js';
 import { destinationRuleNotFound, invalidRoute } from './errors.js';
 import { managedRouteOrder, orderManagedRoutes, type CanaryTarget } from './managed-routes.js';
 import {

@@ -4,10 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PauseCondition, Rollout, RolloutStatus } from '../../src/api/rollout.js';
 import type { ReplicaSet } from '../../src/api/workloads.js';
-import { LiveInputError } from '../../src/cli/live/input-error.js';
 import {
   abortPatches,
-  formatRestartAt,
   pausePatches,
   promoteFullPatches,
   promotePatches,
@@ -15,14 +13,15 @@ import {
   resumePatches,
   retryPatches,
   skipStepPatches,
-} from '../../src/cli/live/patches.js';
+} from '../../src/verbs/step-verbs.js';
+import { VerbError } from '../../src/verbs/errors.js';
 import {
   replicaSetForRevision,
   revisionTemplate,
   setImagePatch,
   undoPatch,
-} from '../../src/cli/live/template-edits.js';
-import { applyMergePatch } from '../../src/kube/json.js';
+} from '../../src/verbs/template-verbs.js';
+import { applyMergePatch } from '../../src/util/json.js';
 
 const STEPS = [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '1m' } }];
 
@@ -162,7 +161,7 @@ describe('promote', () => {
     { name: 'without steps', shape: { steps: [] as [] }, message: /spec\.strategy\.canary\.steps is empty/ },
     { name: 'blue-green', shape: { blueGreen: true }, message: /blue-green/ },
   ])('refuses to skip steps of a rollout $name', ({ shape, message }) => {
-    expect(() => skipStepPatches(rollout(shape), 'current')).toThrow(LiveInputError);
+    expect(() => skipStepPatches(rollout(shape), 'current')).toThrow(VerbError);
     expect(() => skipStepPatches(rollout(shape), 'all')).toThrow(message);
   });
 });
@@ -195,8 +194,7 @@ describe('abort, retry, pause, resume, restart', () => {
     { now: Date.UTC(2026, 2, 1, 12, 0, 0), delayMs: 90_000, want: '2026-03-01T12:01:30Z' },
     { now: Date.UTC(2026, 11, 31, 23, 59, 59, 999), delayMs: 1, want: '2027-01-01T00:00:00Z' },
   ])('restart at $now + $delayMs ms writes spec.restartAt $want', ({ now, delayMs, want }) => {
-    expect(formatRestartAt(now + delayMs)).toBe(want);
-    expect(restartPatches(now, delayMs)).toEqual({ spec: { spec: { restartAt: want } } });
+    expect(restartPatches(now + delayMs)).toEqual({ spec: { spec: { restartAt: want } } });
   });
 });
 

@@ -1,6 +1,9 @@
-/** JSON helpers for API objects: deep equality, clones, RFC 7386 merge patches. */
+/** JSON helpers for API objects: deep equality, clones, RFC 7386 merge patches. Pure: the one copy every module shares. */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A JSON merge patch (RFC 7386): objects merge, arrays replace, `null` deletes. */
+export type MergePatch = Record<string, unknown>;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,6 +1,18 @@
 import type { CanaryStep, WeightDestination } from '../api/rollout.js';
 
 /**
+ * The contract between the rollout planner and the traffic routers: the planner computes a `TrafficIntent`, a router
+ * (`src/traffic/`) makes it true and reports `RolloutEvent`s. It sits below both so neither imports the other.
+ */
+
+/** An event the planner or a router asks to record on the Rollout. */
+export interface RolloutEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+/**
  * What the rollout planner wants the traffic router to make true, computed fresh on every reconcile (level-based).
  * The router (`src/traffic/istio/`) turns an intent plus the current VirtualServices / DestinationRule into the
  * objects to write; it never decides weights itself.

@@ -1,10 +1,12 @@
 /**
- * The intent each mutating verb expresses, as the merge patches `kubectl argo rollouts` sends (ADR 0105). Pure: a
- * Rollout in, patches out. Status patches go to the /status subresource; the controller does the rest.
+ * The verbs that move a Rollout through its steps (promote, abort, retry, pause, resume, restart), as the merge
+ * patches `kubectl argo rollouts` sends (ADR 0105). Pure: a Rollout in, patches out. Status patches go to the
+ * /status subresource; the controller does the rest.
  */
-import type { Rollout } from '../../api/rollout.js';
-import type { MergePatch } from '../../kube/cluster.js';
-import { LiveInputError, rolloutRef } from './input-error.js';
+import type { Rollout } from '../api/rollout.js';
+import type { MergePatch } from '../util/json.js';
+import { formatTime } from '../util/time.js';
+import { rolloutRef, VerbError } from './errors.js';
 
 export interface RolloutPatches {
   /** Merge patch on the Rollout (spec). */
@@ -76,11 +78,11 @@ export type StepSkip = 'current' | 'all';
 /** Argo's deprecated step skips: status.currentStepIndex set directly (next step, or past the last one). */
 export function skipStepPatches(rollout: Rollout, skip: StepSkip): RolloutPatches {
   if (rollout.spec.strategy.blueGreen !== undefined) {
-    throw new LiveInputError(`${rolloutRef(rollout)}: cannot skip steps of a blue-green rollout`);
+    throw new VerbError(`${rolloutRef(rollout)}: cannot skip steps of a blue-green rollout`);
   }
   const steps = rollout.spec.strategy.canary?.steps?.length ?? 0;
   if (steps === 0) {
-    throw new LiveInputError(
+    throw new VerbError(
       `${rolloutRef(rollout)}: cannot skip steps of a rollout without steps (spec.strategy.canary.steps is empty)`,
     );
   }
@@ -94,11 +96,7 @@ export const pausePatches = (): RolloutPatches => ({ spec: { spec: { paused: tru
 /** `resume`: lift a manual pause only; step pauses are left to `promote` (ADR 0105). */
 export const resumePatches = (): RolloutPatches => ({ spec: UNPAUSE });
 
-/** RFC 3339 in whole seconds, UTC, as Go's time.RFC3339 writes `spec.restartAt`. */
-export function formatRestartAt(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
-export function restartPatches(now: number, delayMs: number): RolloutPatches {
-  return { spec: { spec: { restartAt: formatRestartAt(now + delayMs) } } };
+/** `restart`: spec.restartAt = `at` (epoch ms), in whole seconds as Go's time.RFC3339 writes it. */
+export function restartPatches(at: number): RolloutPatches {
+  return { spec: { spec: { restartAt: formatTime(at) } } };
 }

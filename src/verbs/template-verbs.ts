@@ -6,13 +6,12 @@ import {
   EPHEMERAL_METADATA_ANNOTATION,
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
-} from '../../api/labels.js';
-import type { PodTemplateSpec, Rollout } from '../../api/index.js';
-import type { ReplicaSet } from '../../api/workloads.js';
-import type { MergePatch } from '../../kube/cluster.js';
-import { cloneJson, deepEqual, diffMergePatch } from '../../kube/json.js';
-import { templatesMatch } from '../../rollout/template-match.js';
-import { LiveInputError, rolloutRef } from './input-error.js';
+} from '../api/labels.js';
+import type { PodTemplateSpec, Rollout } from '../api/index.js';
+import type { ReplicaSet } from '../api/workloads.js';
+import { cloneJson, deepEqual, diffMergePatch, type MergePatch } from '../util/json.js';
+import { templatesMatch } from '../rollout/template-match.js';
+import { rolloutRef, VerbError } from './errors.js';
 
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 
@@ -23,7 +22,7 @@ function requireTemplate(rollout: Rollout): PodTemplateSpec {
   const where = rollout.spec.workloadRef
     ? ` (it uses spec.workloadRef: change ${rollout.spec.workloadRef.kind}/${rollout.spec.workloadRef.name} instead)`
     : '';
-  throw new LiveInputError(`${rolloutRef(rollout)} has no spec.template${where}`);
+  throw new VerbError(`${rolloutRef(rollout)} has no spec.template${where}`);
 }
 
 function guarded(rollout: Rollout, spec: Record<string, unknown>): MergePatch {
@@ -59,7 +58,7 @@ export function setImagePatch(rollout: Rollout, container: string, image: string
     if (!deepEqual(next, containers)) changed[list] = next;
   }
   if (!found) {
-    throw new LiveInputError(
+    throw new VerbError(
       `${rolloutRef(rollout)}: unable to find container named "${container}" in spec.template.spec (has ${containerNames(podSpec)})`,
     );
   }
@@ -87,13 +86,13 @@ export function replicaSetForRevision(
     const match = numbered.find((n) => n.revision === toRevision);
     if (match) return match.rs;
     const known = numbered.map((n) => n.revision).sort((a, b) => a - b);
-    throw new LiveInputError(
+    throw new VerbError(
       `${rolloutRef(rollout)}: unable to find revision ${toRevision} in history (ReplicaSets annotated ${REVISION_ANNOTATION}: ${known.join(', ') || 'none'})`,
     );
   }
   const previous = numbered.sort((a, b) => b.revision - a.revision)[1];
   if (!previous) {
-    throw new LiveInputError(
+    throw new VerbError(
       `${rolloutRef(rollout)}: no previous revision to roll back to (${numbered.length} ReplicaSet(s) in history)`,
     );
   }
