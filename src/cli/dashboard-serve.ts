@@ -80,7 +80,7 @@ export function writeLoginLine(io: CliIo, label: string, server: { url: string; 
   const login = configured ? `${server.url}login?token=$TRUESPLIT_DASHBOARD_TOKEN` : server.loginUrl;
   io.stdout.write(`${label}: ${login}\n`);
   io.stdout.write(
-    `  (this URL logs the browser in, then ${server.url} works; scripts send Authorization: Bearer <token>)\n`,
+    `  (it logs this browser in and opens ${server.url}; scripts send Authorization: Bearer <the token= value>)\n`,
   );
 }
 
