@@ -58,7 +58,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const report = options.onError ?? ((err: unknown) => console.error('sandbox:', err));
   const cluster = new MemoryCluster({ clock, historyLimit: 10_000 });
   const seeded = options.manifestsDir
-    ? await seedFromDirectory(cluster, options.manifestsDir)
+    ? await seedUserManifests(cluster, options.manifestsDir)
     : await seedDemo(cluster);
   // The driver reads the store's paths only once started, below.
   const requests: RequestDriver = new RequestDriver({
@@ -125,6 +125,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await controllerDone;
     },
   };
+}
+
+/** The user's manifests cannot be loaded (missing path, invalid YAML or objects): theirs to fix, exit 2. */
+export class SandboxInputError extends Error {
+  override readonly name = 'SandboxInputError';
+}
+
+async function seedUserManifests(cluster: MemoryCluster, dir: string): Promise<SeedResult> {
+  try {
+    return await seedFromDirectory(cluster, dir);
+  } catch (err) {
+    throw new SandboxInputError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** The demo starts like the seed report: revision 1 healthy, then a new image that the canary steps roll out. */

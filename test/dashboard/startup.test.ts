@@ -47,6 +47,13 @@ describe('dashboard start-up problems are exit 2 with a message, never a stack',
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('sandbox -f with a path that does not exist', async () => {
+    const run = await runTruesplit(['sandbox', '-f', '/nonexistent', '--port', '0']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('/nonexistent: no such file or directory');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('dashboard with an unreadable kubeconfig', async () => {
     const run = await runTruesplit(['dashboard', '--kubeconfig', '/nonexistent/kubeconfig']);
     expect(run.code).toBe(2);

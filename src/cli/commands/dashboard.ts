@@ -24,9 +24,9 @@ Rollout, its steps and revisions, the canary share each traffic path is predicte
 and the promote / abort / retry / pause / set-image actions (which patch the Rollout like kubectl argo rollouts).
 
 Flags:
-      --kubeconfig PATH   kubeconfig file (default KUBECONFIG, ~/.kube/config, then in-cluster)
-      --context NAME      kubeconfig context
-  -n, --namespace NS      only this namespace (default: all)
+      --kubeconfig PATH        kubeconfig file (default KUBECONFIG, ~/.kube/config, then in-cluster)
+      --context NAME           kubeconfig context
+  -n, --namespace NS           only this namespace (default: all)
 ${DASHBOARD_FLAGS_HELP}`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
