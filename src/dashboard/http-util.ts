@@ -1,5 +1,4 @@
-/** Small node:http helpers for the dashboard: JSON in and out, static files, bearer tokens, loopback detection. */
-import { timingSafeEqual } from 'node:crypto';
+/** Small node:http helpers for the dashboard: JSON in and out, request paths, static files. */
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -9,6 +8,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Extra response headers (Retry-After, WWW-Authenticate). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -20,10 +21,16 @@ const SECURITY_HEADERS = {
   'X-Frame-Options': 'DENY',
 } as const;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
+    ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
     'Cache-Control': 'no-store',
@@ -31,15 +38,48 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { error: message, code: status });
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  sendJson(res, status, { error: message, code: status }, headers);
+}
+
+/** A small HTML page (the login answers and the browser's 401), never cached. */
+export function sendPage(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...headers,
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': "default-src 'none'",
+  });
+  res.end(html);
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-/** Reads a JSON body (empty body → {}); POSTs must declare application/json (a cross-site form cannot). */
+/** The media type of a request, lower case, without parameters (`application/json; charset=utf-8` → `application/json`). */
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Reads a mutating request's JSON body (empty body → {}). Every such request must declare application/json, even
+ * with no body: a cross-site form or a no-cors fetch cannot, so a foreign page cannot send one.
+ */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const type = req.headers['content-type'] ?? '';
+  if (mediaType(req) !== 'application/json') {
+    throw new HttpError(415, 'mutating requests must be sent with Content-Type: application/json');
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -49,7 +89,6 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();
   if (text === '') return {};
-  if (!type.startsWith('application/json')) throw new HttpError(415, 'request body must be application/json');
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -57,28 +96,26 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export function isLoopbackHost(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+/** A request target split into its raw path and query; anything but an origin-form target is a 400. */
+export function parseTarget(target: string | undefined): { path: string; query: URLSearchParams } {
+  const raw = target ?? '/';
+  if (!raw.startsWith('/') || raw.startsWith('//')) throw new HttpError(400, 'malformed request path');
+  const mark = raw.indexOf('?');
+  const path = mark === -1 ? raw : raw.slice(0, mark);
+  decodePath(path);
+  return { path, query: new URLSearchParams(mark === -1 ? '' : raw.slice(mark + 1)) };
 }
 
-export function bearerMatches(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  if (!match) return false;
-  const given = Buffer.from(match[1]!.trim());
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-/** A browser POST from another site carries its Origin: refuse it unless it names this server. */
-export function originAllowed(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  if (!origin) return true;
+/** Percent-decodes a path or one segment; a malformed escape (`%zz`) or a NUL byte is the caller's error (400). */
+export function decodePath(text: string): string {
+  let decoded: string;
   try {
-    return new URL(origin).host === req.headers.host;
+    decoded = decodeURIComponent(text);
   } catch {
-    return false;
+    throw new HttpError(400, `malformed percent-escape in request path ${JSON.stringify(text)}`);
   }
+  if (decoded.includes('\0')) throw new HttpError(400, 'request path contains a NUL byte');
+  return decoded;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -98,7 +135,7 @@ const FALLBACK_PAGE =
 /** Serves a file under `root`; unknown paths get index.html (client-side routes). */
 export async function serveStatic(res: ServerResponse, root: string, urlPath: string): Promise<void> {
   const base = resolve(root);
-  const wanted = normalize(join(base, decodeURIComponent(urlPath)));
+  const wanted = normalize(join(base, decodePath(urlPath)));
   const inside = wanted === base || wanted.startsWith(base + sep);
   const file = inside && (await isFile(wanted)) ? wanted : join(base, 'index.html');
   if (!(await isFile(file))) {

@@ -7,7 +7,7 @@ import type { Rollout } from '../api/rollout.js';
 import type { Cluster, KindName } from '../kube/cluster.js';
 import type { Clock } from '../kube/clock.js';
 import { Informer } from '../kube/informer.js';
-import type { PathAnalysis } from '../view/path-analysis.js';
+import type { FindingSeverity, PathAnalysis } from '../view/path-analysis.js';
 import { buildRolloutView, pathId, type ObservedShare, type RolloutView } from '../view/rollout-view.js';
 import { AnalysisCache } from './analysis-cache.js';
 
@@ -26,12 +26,6 @@ const WATCHED_KINDS = [
 
 type WatchedKind = (typeof WATCHED_KINDS)[number];
 
-/** One traffic path by id (`observedKey`) and the fraction 0..1 of its requests the canary gets; null: it fails. */
-export interface PathShare {
-  id: string;
-  canaryShare: number | null;
-}
-
 export interface RolloutSummary {
   namespace: string;
   name: string;
@@ -42,8 +36,21 @@ export interface RolloutSummary {
   weights: RolloutView['weights'];
   images: string[];
   /** Worst finding severity, null when there is none. */
-  worst: 'error' | 'warning' | 'info' | null;
+  worst: FindingSeverity | null;
+  /** Number of findings. */
   findings: number;
+  /** Number of findings of each severity. */
+  bySeverity: Record<FindingSeverity, number>;
+}
+
+const SEVERITIES_WORST_FIRST: readonly FindingSeverity[] = ['error', 'warning', 'info'];
+
+/** One traffic path of one Rollout and the canary share it is predicted to get (the sandbox's synthetic clients). */
+export interface PathShare {
+  /** `ns/rollout|pathId` */
+  id: string;
+  /** Fraction 0..1; null when requests on the path fail. */
+  canaryShare: number | null;
 }
 
 export interface RolloutStoreOptions {
@@ -130,7 +137,7 @@ export class RolloutStore {
     return this.rollouts().map((r) => this.viewOf(r));
   }
 
-  /** Every path of every Rollout with its predicted share (what the sandbox's request simulator drives). */
+  /** Every path of every Rollout with its predicted share: the request simulator's clients. */
   routablePaths(): PathShare[] {
     const result: PathShare[] = [];
     for (const rollout of this.rollouts()) {
@@ -174,15 +181,11 @@ function ownedBy(obj: KubeObject, rollout: Rollout): boolean {
   return refs.some((ref) => ref.kind === 'Rollout' && ref.name === rollout.metadata.name);
 }
 
-function summarise(view: RolloutView): RolloutSummary {
-  const severities = view.findings.map((f) => f.severity);
-  const worst = severities.includes('error')
-    ? 'error'
-    : severities.includes('warning')
-      ? 'warning'
-      : severities.includes('info')
-        ? 'info'
-        : null;
+/** The list row of one Rollout: phase, step, weights, images and its findings counted per severity. */
+export function summarise(view: RolloutView): RolloutSummary {
+  const bySeverity: Record<FindingSeverity, number> = { error: 0, warning: 0, info: 0 };
+  for (const finding of view.findings) bySeverity[finding.severity] += 1;
+  const worst = SEVERITIES_WORST_FIRST.find((severity) => bySeverity[severity] > 0) ?? null;
   return {
     namespace: view.namespace,
     name: view.name,
@@ -194,5 +197,6 @@ function summarise(view: RolloutView): RolloutSummary {
     images: [...new Set(view.revisions.filter((r) => r.role !== 'old').flatMap((r) => r.images))],
     worst,
     findings: view.findings.length,
+    bySeverity,
   };
 }

@@ -22,7 +22,11 @@ export interface SandboxOptions {
   manifestsDir?: string;
   /** Built UI directory (default: next to the dashboard module). */
   webRoot?: string;
+  /** The dashboard's access token (default: generated). */
   token?: string;
+  /** Host names the dashboard answers to besides loopback and the bind address. */
+  allowedHosts?: readonly string[];
+  maxEventStreams?: number;
   /** Pod readiness delay of the workload simulator. Default 1000 ms. */
   readyDelayMs?: number;
   /** Seed of the request simulator's PRNG. */
@@ -35,7 +39,10 @@ export interface SandboxOptions {
 
 export interface Sandbox {
   url: string;
-  token: string | undefined;
+  /** Opens the dashboard in a browser (sets the session cookie). */
+  loginUrl: string;
+  /** Required on every dashboard request (`Authorization: Bearer`). */
+  token: string;
   cluster: MemoryCluster;
   workloads: WorkloadSimulator;
   requests: RequestDriver;
@@ -51,17 +58,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const report = options.onError ?? ((err: unknown) => console.error('sandbox:', err));
   const cluster = new MemoryCluster({ clock, historyLimit: 10_000 });
   const seeded = options.manifestsDir
-    ? await seedFromDirectory(cluster, options.manifestsDir)
+    ? await seedUserManifests(cluster, options.manifestsDir)
     : await seedDemo(cluster);
-  const workloads = new WorkloadSimulator(cluster, {
-    clock,
-    readyDelayMs: options.readyDelayMs ?? 1000,
-    onError: report,
-  });
-  workloads.start();
-  const controller = new RolloutController({ cluster, planning: defaultPlanning, clock });
-  controller.startInformers();
-  const controllerDone = controller.run(2).catch(report);
   // The driver reads the store's paths only once started, below.
   const requests: RequestDriver = new RequestDriver({
     clock,
@@ -76,7 +74,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     onError: report,
   });
-  store.start();
+  // First, so a busy port or an unusable token stops start-up before anything runs.
   const dashboard = await startDashboardServer({
     cluster,
     store,
@@ -84,8 +82,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.webRoot !== undefined ? { webRoot: options.webRoot } : {}),
     ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
+    ...(options.maxEventStreams !== undefined ? { maxEventStreams: options.maxEventStreams } : {}),
     sandbox: { fixOptions: APPLICABLE_FIXES, applyFix: (body) => applySandboxFix(cluster, store, body) },
   });
+  const workloads = new WorkloadSimulator(cluster, {
+    clock,
+    readyDelayMs: options.readyDelayMs ?? 1000,
+    onError: report,
+  });
+  workloads.start();
+  const controller = new RolloutController({ cluster, planning: defaultPlanning, clock });
+  controller.startInformers();
+  const controllerDone = controller.run(2).catch(report);
+  store.start();
   requests.start();
   const tickListener = setInterval(() => dashboard.notify(), 500);
   tickListener.unref();
@@ -95,6 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       : startDemoCanary(cluster, store, report);
   return {
     url: dashboard.url,
+    loginUrl: dashboard.loginUrl,
     token: dashboard.token,
     cluster,
     workloads,
@@ -114,6 +125,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await controllerDone;
     },
   };
+}
+
+/** The user's manifests cannot be loaded (missing path, invalid YAML or objects): theirs to fix, exit 2. */
+export class SandboxInputError extends Error {
+  override readonly name = 'SandboxInputError';
+}
+
+async function seedUserManifests(cluster: MemoryCluster, dir: string): Promise<SeedResult> {
+  try {
+    return await seedFromDirectory(cluster, dir);
+  } catch (err) {
+    throw new SandboxInputError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** The demo starts like the seed report: revision 1 healthy, then a new image that the canary steps roll out. */

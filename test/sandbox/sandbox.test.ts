@@ -21,7 +21,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 async function view(): Promise<RolloutView> {
-  const res = await fetch(new URL(ROLLOUT, sandbox.url));
+  const res = await fetch(new URL(ROLLOUT, sandbox.url), {
+    headers: { Authorization: `Bearer ${sandbox.token}` },
+  });
   return (await res.json()) as RolloutView;
 }
 
@@ -31,7 +33,7 @@ const meshPath = (v: RolloutView) =>
 async function post(path: string, body: unknown) {
   return fetch(new URL(path, sandbox.url), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sandbox.token}` },
     body: JSON.stringify(body),
   });
 }

@@ -7,31 +7,26 @@ export type { RolloutSummary, RolloutView };
 
 export interface DashboardInfo {
   mode: 'sandbox' | 'cluster';
-  authRequired: boolean;
   fixOptions: Record<string, { id: string; label: string }[]>;
 }
 
-const TOKEN_KEY = 'truesplit.token';
-
-function headers(): Record<string, string> {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  return { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) };
-}
+/** The browser is logged in by the session cookie the login URL set; it goes with every same-origin request. */
+const LOGGED_OUT =
+  'not logged in (the dashboard restarted?): open the login URL truesplit printed when it started';
 
 export async function getInfo(): Promise<DashboardInfo> {
   const res = await fetch('api/v1/info');
   return (await res.json()) as DashboardInfo;
 }
 
-/** POSTs a verb; asks for the token once when the server wants one. */
+/** POSTs a verb (always as application/json, which the server requires of every mutating request). */
 export async function post(path: string, body: unknown = {}): Promise<unknown> {
-  let res = await fetch(path, { method: 'POST', headers: headers(), body: JSON.stringify(body) });
-  if (res.status === 401) {
-    const token = window.prompt('This dashboard needs its access token (printed when it started):');
-    if (!token) throw new Error('no token given');
-    sessionStorage.setItem(TOKEN_KEY, token.trim());
-    res = await fetch(path, { method: 'POST', headers: headers(), body: JSON.stringify(body) });
-  }
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status === 401) throw new Error(LOGGED_OUT);
   const data = (await res.json()) as { error?: string };
   if (!res.ok) throw new Error(data.error ?? `HTTP ${res.status}`);
   return data;

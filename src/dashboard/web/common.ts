@@ -34,3 +34,8 @@ export function Card({
     h('div', { className: 'card-body' }, children),
   );
 }
+
+/** `current/total` with the current step 0-based, exactly as `truesplit get rollout` prints "Step: 1/4". */
+export function stepProgress(currentStep: number | null, totalSteps: number): string {
+  return currentStep === null ? '–' : `${currentStep}/${totalSteps}`;
+}

@@ -1,5 +1,6 @@
 /** The centrepiece: what share of each caller path reaches the canary — desired, predicted, observed — live. */
 import type { ReactNode } from 'react';
+import { pathLabel as modelPathLabel } from '../../mesh/types.js';
 import type { PathView } from '../../view/rollout-view.js';
 import { Card } from './common.js';
 import { cx, h, pct } from './h.js';
@@ -16,10 +17,13 @@ export function chartSpan(series: ShareSeries[], now: number): number {
 
 const MARK = { ok: '✔', warning: '⚠', error: '✖' } as const;
 
+/** The CLI's label (`get rollout`, `analyze`, finding texts), so a path reads the same everywhere. */
 export function pathLabel(path: PathView): string {
-  const from =
-    path.kind === 'gateway' ? path.from : `from ${path.from === '*' ? 'any other namespace' : path.from}`;
-  return `${path.kind} ${from}${path.variant ? ` [${path.variant}]` : ''}`;
+  return modelPathLabel({
+    kind: path.kind,
+    from: path.from,
+    ...(path.variant ? { variant: path.variant } : {}),
+  });
 }
 
 export function colorFor(paths: PathView[], id: string): string {

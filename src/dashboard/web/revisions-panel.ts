@@ -17,7 +17,8 @@ export function StepsPanel({ steps }: { steps: StepView[] }): ReactNode {
             h(
               'li',
               { key: s.index, className: cx('step', s.state), 'data-step': s.index, 'data-state': s.state },
-              h('span', { className: 'step-dot' }, s.state === 'done' ? '✔' : String(s.index + 1)),
+              // 0-based like the header's "Step 1/4" and `truesplit get rollout`.
+              h('span', { className: 'step-dot' }, s.state === 'done' ? '✔' : String(s.index)),
               h('span', { className: 'step-label mono' }, s.label),
             ),
           ),

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { RolloutView } from '../../view/rollout-view.js';
 import { post, rolloutPath, useEventStream, type DashboardInfo } from './api.js';
-import { PhaseBadge } from './common.js';
+import { PhaseBadge, stepProgress } from './common.js';
 import { FindingsPanel } from './findings-panel.js';
 import { h } from './h.js';
 import { CHART_SPAN_MS, colorFor, PathsPanel, pathLabel } from './paths-panel.js';
@@ -91,8 +91,7 @@ function Actions({ view }: { view: RolloutView }): ReactNode {
 }
 
 function Summary({ view }: { view: RolloutView }): ReactNode {
-  const step =
-    view.currentStep === null ? '–' : `${Math.min(view.currentStep, view.steps.length)}/${view.steps.length}`;
+  const step = stepProgress(view.currentStep, view.steps.length);
   const facts: [string, string][] = [
     ['Strategy', view.strategy],
     ['Step', step],
