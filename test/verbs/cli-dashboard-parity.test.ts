@@ -12,6 +12,8 @@ import { systemClock } from '../../src/kube/clock.js';
 import { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { NOW, NS, seedReplicaSet, seedRollout, truesplit } from '../cli/live-verbs-harness.js';
 
+const TOKEN = 'parity-token';
+
 interface SentPatch {
   kind: KindName;
   name: string;
@@ -156,10 +158,10 @@ describe('each verb sends the same patches from the CLI and the dashboard', () =
     const cluster = await seeded(row);
     store = new RolloutStore(cluster, { clock: systemClock() });
     store.start();
-    server = await startDashboardServer({ cluster, store, host: '127.0.0.1', port: 0 });
+    server = await startDashboardServer({ cluster, store, host: '127.0.0.1', port: 0, token: TOKEN });
     const res = await fetch(new URL(`api/v1/rollouts/${NS}/checkout/${row.action}`, server.url), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
       body: JSON.stringify(row.body ?? {}),
     });
     expect(res.status, await res.text()).toBe(200);
