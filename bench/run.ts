@@ -1,6 +1,7 @@
 /** `npm run bench`: prints figures for every performance goal. Timing is reported, never asserted. */
 import { benchAnalyze } from './analyze.js';
 import { benchPlanner, benchSimulate } from './planner.js';
+import { benchReconcilePass } from './reconcile-pass.js';
 import { benchSandbox } from './sandbox.js';
 import { peakRssMb } from './stats.js';
 
@@ -10,6 +11,7 @@ const sections: [string, () => void | Promise<void>][] = [
   ['simulate', () => benchSimulate()],
   ['analyze', () => benchAnalyze()],
   ['sandbox', () => benchSandbox()],
+  ['reconcile', () => benchReconcilePass()],
 ];
 
 for (const [name, run] of sections) {
