@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 /** Pure modules (planning, routing transforms, the path model) take time and objects as inputs: no I/O, no clock. */
-const PURE_MODULES = ['src/rollout/**/*.ts', 'src/traffic/**/*.ts', 'src/mesh/**/*.ts'];
+const PURE_MODULES = ['src/rollout/**/*.ts', 'src/traffic/**/*.ts', 'src/mesh/**/*.ts', 'src/plan/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'artifacts/**', 'src/dashboard/web/vendor/**'] },

@@ -79,7 +79,7 @@ function namespaceObjects(): KubeObject[] {
       metadata: { name: 'public', namespace: `ns-${i}` },
       spec: { selector: { istio: 'ingressgateway' }, servers: [{ hosts: ['*'], port: { number: 80 } }] },
     },
-  ]).flat() as KubeObject[];
+  ]).flat();
 }
 
 async function flush(rounds = 3): Promise<void> {

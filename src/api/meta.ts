@@ -55,3 +55,18 @@ export function objectRef(obj: KubeObject): string {
 export function objectKey(obj: KubeObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }
+
+/**
+ * `owner` controls `object`: an owner reference of the owner's kind with the owner's UID (its name when the owner has
+ * no UID) that is not marked `controller: false`. The one ownership rule for the ReplicaSets of a Rollout and the Pods
+ * of a ReplicaSet, in the controller, the CLI, the dashboard and the view.
+ */
+export function ownedBy(object: KubeObject, owner: KubeObject): boolean {
+  const uid = owner.metadata.uid;
+  return (object.metadata.ownerReferences ?? []).some(
+    (ref) =>
+      ref.controller !== false &&
+      ref.kind === owner.kind &&
+      (uid ? ref.uid === uid : ref.name === owner.metadata.name),
+  );
+}

@@ -1,5 +1,9 @@
 import type { DestinationRule, VirtualService } from '../api/istio.js';
+import type { KubeObject } from '../api/meta.js';
+import type { Rollout } from '../api/rollout.js';
+import type { ValidationError } from '../api/validate.js';
 import type { RolloutEvent } from '../rollout/plan-types.js';
+import type { TrafficIntent } from './intent.js';
 
 /**
  * The traffic-router port. Every operation is a pure transform: it takes the objects as read from the cache and
@@ -50,20 +54,6 @@ export function resultObject<T>(input: T, result: RouterResult<T>): T {
   return result.kind === 'updated' ? result.object : input;
 }
 
-/** Events and object of `next` applied after `prev`, as one result against the original input. */
-export function chainResults<T>(
-  input: T,
-  prev: RouterResult<T>,
-  step: (current: T) => RouterResult<T>,
-): RouterResult<T> {
-  if (prev.kind === 'error') return prev;
-  const next = step(resultObject(input, prev));
-  if (next.kind === 'error') return next;
-  if (next.kind === 'unchanged') return prev;
-  const earlier = prev.kind === 'updated' ? prev.events : [];
-  return updated(next.object, [...earlier, ...next.events]);
-}
-
 /** One reconcile's worth of router output. */
 export interface TrafficPlan {
   /** Full objects to Update, in order. Empty whenever `errors` is not: nothing is half-applied. */
@@ -74,12 +64,21 @@ export interface TrafficPlan {
   requeue: boolean;
 }
 
-/** What a router implementation offers the controller and the CLI. Only Istio exists today. */
-export interface TrafficRouter<Input> {
+/** What every router reads: the Rollout, the planner's intent and the referenced objects as observed. */
+export interface TrafficRouterInput {
+  rollout: Rollout;
+  intent: TrafficIntent;
+  /** Every observed VirtualService that might be referenced (extra ones are ignored). */
+  virtualServices: readonly VirtualService[];
+  destinationRule?: DestinationRule;
+}
+
+/** The router port: what the pass dispatches through (`routerFor` in `routers.ts` picks the implementation). */
+export interface TrafficRouter {
   /** Argo's router type name ("Istio"). */
   readonly type: string;
   /** Converge the mesh objects towards the intent (see the implementation for pass ordering). */
-  plan(input: Input): TrafficPlan;
-  /** Spec-level checks for `InvalidSpec` and lint; empty when valid. */
-  validate(input: Input): RouterError[];
+  plan(input: TrafficRouterInput): TrafficPlan;
+  /** The router's checks of the referenced objects, as `InvalidSpec` problems of the Rollout; empty when valid. */
+  specProblems(rollout: Rollout, objects: readonly KubeObject[]): ValidationError[];
 }

@@ -15,6 +15,7 @@ import { ALL_NAMESPACES_HELP, ALL_NAMESPACES_OPTION, KUBE_OPTIONS } from '../liv
 import type { LiveFlags } from '../live/session.js';
 import { openSession, runLive } from '../live/session.js';
 import { describeStep } from '../step-action.js';
+import type { PathVerdictView } from '../../view/path-verdict.js';
 
 const OPTIONS = {
   ...FILENAME_OPTION,
@@ -38,6 +39,8 @@ export interface LiveMoment {
   paths: TrafficPath[];
   /** Codes of the findings raised now (listed in full under `findings`). */
   findings: string[];
+  /** The controller's path verdict (TrafficPathsConsistent and the gate), when it has written one. */
+  pathVerdict?: PathVerdictView;
 }
 
 /** The JSON shape of `truesplit analyze -o json`. */
@@ -105,7 +108,13 @@ function renderFinding(f: Finding, style: Style): string {
 
 function liveHeading(live: LiveMoment): string {
   const step = live.step === null ? '' : ` at step ${live.step}`;
-  return `Now: ${live.phase}${step}, canary weight ${live.canaryWeight}%`;
+  const heading = `Now: ${live.phase}${step}, canary weight ${live.canaryWeight}%`;
+  const verdict = live.pathVerdict;
+  if (!verdict) return heading;
+  const c = verdict.condition;
+  const condition = c ? `\nController: TrafficPathsConsistent ${c.status} (${c.reason}): ${c.message}` : '';
+  const gate = verdict.gate.holding ? `holding the step: ${verdict.gate.message}` : 'open';
+  return `${heading}${condition}\nPath gate (${verdict.gate.mode}): ${gate}`;
 }
 
 export function renderAnalyzeTable(report: AnalyzeReport, style: Style): string {
