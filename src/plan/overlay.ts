@@ -5,8 +5,8 @@
  * ready yet: a write changes specs, never the observed pod counts. Shared cached objects are never mutated.
  */
 import type { DestinationRule, VirtualService } from '../api/istio.js';
-import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
+import { replicaSetsAfter, servicesAfter } from '../rollout/apply-actions.js';
 import type { WorkloadAction } from '../rollout/plan-types.js';
 import type { TrafficWrite } from '../traffic/router.js';
 import type { MeshObservation, Observation } from './observation.js';
@@ -27,75 +27,6 @@ function sameObject(a: Named, b: Named): boolean {
 function replacedIn<T extends Named>(list: readonly T[], written: T): T[] {
   const at = list.findIndex((o) => sameObject(o, written));
   return at < 0 ? [...list, written] : list.map((o, i) => (i === at ? written : o));
-}
-
-function mergeAnnotations(
-  current: Record<string, string> | undefined,
-  delta: Record<string, string | null> | undefined,
-): Record<string, string> | undefined {
-  if (!delta) return current;
-  const merged = { ...(current ?? {}) };
-  for (const [key, value] of Object.entries(delta)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged;
-}
-
-function patchReplicaSet(
-  rs: ReplicaSet,
-  replicas: number | undefined,
-  annotations: Record<string, string | null> | undefined,
-): ReplicaSet {
-  const merged = mergeAnnotations(rs.metadata.annotations, annotations);
-  return {
-    ...rs,
-    metadata: { ...rs.metadata, ...(merged ? { annotations: merged } : {}) },
-    spec: replicas === undefined ? rs.spec : { ...rs.spec, replicas },
-  };
-}
-
-/** The ReplicaSets of `namespace` after one workload action (a ReplicaSet of another namespace is left alone). */
-export function replicaSetsAfter(
-  list: readonly ReplicaSet[],
-  action: WorkloadAction,
-  namespace: string,
-): ReplicaSet[] {
-  const mine = (rs: ReplicaSet, name: string) =>
-    rs.metadata.name === name && (rs.metadata.namespace ?? namespace) === namespace;
-  switch (action.type) {
-    case 'createReplicaSet': {
-      const created = action.replicaSet;
-      if (list.some((rs) => mine(rs, created.metadata.name))) return [...list];
-      return [...list, { ...created, metadata: { ...created.metadata, namespace } }];
-    }
-    case 'scaleReplicaSet':
-      return list.map((rs) =>
-        mine(rs, action.name) ? patchReplicaSet(rs, action.replicas, action.annotations) : rs,
-      );
-    case 'annotateReplicaSet':
-      return list.map((rs) =>
-        mine(rs, action.name) ? patchReplicaSet(rs, undefined, action.annotations) : rs,
-      );
-    case 'switchService':
-      return [...list];
-  }
-}
-
-/** The Services of `namespace` after one workload action: a switch sets the hash selector and the owner annotation. */
-export function servicesAfter(
-  list: readonly Service[],
-  action: WorkloadAction,
-  namespace: string,
-  owner: string,
-): Service[] {
-  if (action.type !== 'switchService') return [...list];
-  return list.map((svc) => {
-    if (svc.metadata.name !== action.name || (svc.metadata.namespace ?? namespace) !== namespace) return svc;
-    const annotations = { ...(svc.metadata.annotations ?? {}), [MANAGED_BY_ANNOTATION]: owner };
-    const selector = { ...(svc.spec.selector ?? {}), [POD_TEMPLATE_HASH_LABEL]: action.hash };
-    return { ...svc, metadata: { ...svc.metadata, annotations }, spec: { ...svc.spec, selector } };
-  });
 }
 
 interface Mutable {
