@@ -109,6 +109,7 @@ interface Driver {
   clock: ManualClock;
   controller: RolloutController;
   timings: number[];
+  writes: number;
 }
 
 /** Reconciles every queued key (timing each pass) and simulates workloads until nothing is left right now. */
@@ -124,7 +125,7 @@ async function settle(d: Driver): Promise<void> {
     if (key === undefined) return;
     const started = performance.now();
     try {
-      await d.controller.processKey(key);
+      d.writes += (await d.controller.processKey(key)).writes.length;
     } finally {
       d.timings.push(performance.now() - started);
       d.controller.queue.done(key);
@@ -143,7 +144,7 @@ async function startDriver(): Promise<Driver> {
   const controller = new RolloutController({ cluster, clock, planning: defaultPlanning });
   controller.startInformers();
   await flush(10);
-  return { cluster, clock, controller, timings: [] };
+  return { cluster, clock, controller, timings: [], writes: 0 };
 }
 
 function figures(label: string, timings: number[]): { name: string; value: string }[] {
@@ -167,12 +168,14 @@ export async function benchReconcilePass(): Promise<void> {
     await d.cluster.update('Rollout', { ...rollout, spec: { ...rollout.spec, template } });
   }
   d.timings = [];
+  d.writes = 0;
   for (let t = 0; t < 8; t++) {
     await settle(d);
     d.clock.advance(1_000);
   }
   await settle(d);
   const progressing = d.timings;
+  const progressingWrites = d.writes;
   d.timings = [];
   for (const key of d.controller.informers.rollouts.keys()) d.controller.queue.add(key);
   for (let i = 0; i < 4; i++) {
@@ -188,6 +191,7 @@ export async function benchReconcilePass(): Promise<void> {
   printFigures(`Reconcile pass (${ROLLOUTS} subset-level Rollouts, path gate enforced, in-memory cluster)`, [
     ...figures('progressing', progressing),
     ...figures('steady', steady),
+    { name: 'progressing writes', value: String(progressingWrites) },
     { name: 'Rollouts completed', value: `${done}/${ROLLOUTS}` },
   ]);
 }
