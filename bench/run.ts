@@ -1,6 +1,7 @@
 /** `npm run bench`: prints figures for every performance goal. Timing is reported, never asserted. */
 import { benchAnalyze } from './analyze.js';
 import { benchPlanner, benchSimulate } from './planner.js';
+import { benchReconcilePass } from './reconcile-pass.js';
 import { benchSandbox } from './sandbox.js';
 import { peakRssMb } from './stats.js';
 
@@ -16,6 +17,7 @@ const sections: [string, () => void | Promise<void>][] = [
   ['simulate', () => benchSimulate(smoke ? 50 : 1000)],
   ['analyze', () => benchAnalyze(smoke)],
   ['sandbox', () => benchSandbox(smoke)],
+  ['reconcile', () => benchReconcilePass(smoke ? 20 : 200)],
 ];
 if (smoke) console.log('bench --smoke: small sizes; the figures show the code runs, the goals do not apply');
 

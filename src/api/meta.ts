@@ -56,9 +56,17 @@ export function objectKey(obj: KubeObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }
 
-/** True when `owner` is among `obj`'s owner references: by uid when the owner has one, else by kind and name. */
-export function ownedBy(obj: KubeObject, owner: KubeObject): boolean {
-  const refs = obj.metadata.ownerReferences ?? [];
-  if (owner.metadata.uid) return refs.some((ref) => ref.uid === owner.metadata.uid);
-  return refs.some((ref) => ref.kind === owner.kind && ref.name === owner.metadata.name);
+/**
+ * `owner` controls `object`: an owner reference of the owner's kind with the owner's UID (its name when the owner has
+ * no UID) that is not marked `controller: false`. The one ownership rule for the ReplicaSets of a Rollout and the Pods
+ * of a ReplicaSet, in the controller, the CLI, the dashboard and the view.
+ */
+export function ownedBy(object: KubeObject, owner: KubeObject): boolean {
+  const uid = owner.metadata.uid;
+  return (object.metadata.ownerReferences ?? []).some(
+    (ref) =>
+      ref.controller !== false &&
+      ref.kind === owner.kind &&
+      (uid ? ref.uid === uid : ref.name === owner.metadata.name),
+  );
 }

@@ -7,20 +7,9 @@ import { problemCollector } from './validate.js';
 import type { ReportProblem, SourceLocation, ValidationError } from './validate.js';
 import { mismatchedSelectorLabels, templateLabels } from './validate-selector.js';
 import { isRecord } from './validate-values.js';
+import { routingOf } from '../traffic/istio/roles.js';
 
 const CANARY_PATH = 'spec.strategy.canary';
-
-/**
- * A VirtualService reference as Argo reads it: `name` or `name.namespace` (anything after the second dot, such as
- * `.svc.cluster.local`, is ignored); without a namespace, the Rollout's.
- */
-export function parseVirtualServiceRef(
-  ref: string,
-  rolloutNamespace: string,
-): { namespace: string; name: string } {
-  const [name = ref, namespace] = ref.split('.');
-  return { name, namespace: namespace || rolloutNamespace };
-}
 
 function namespaceOf(object: KubeObject): string {
   return object.metadata.namespace ?? 'default';
@@ -52,8 +41,7 @@ export function validateRolloutContext(
   for (const [field, name] of referencedServices(rollout)) {
     checkService(rollout, objects, field, name, report);
   }
-  const istio = isRecord(canary.trafficRouting) ? canary.trafficRouting.istio : undefined;
-  if (isRecord(istio)) checkIstioReferences(rollout, objects, istio, report);
+  checkIstioReferences(rollout, objects, report);
   return errors;
 }
 
@@ -98,39 +86,16 @@ function checkService(
   }
 }
 
-function virtualServiceRefs(istio: Record<string, unknown>): [field: string, name: string][] {
-  const path = `${CANARY_PATH}.trafficRouting.istio`;
-  const single = istio.virtualService;
-  const list = Array.isArray(istio.virtualServices) ? (istio.virtualServices as unknown[]) : [];
-  const refs: [string, unknown][] = isRecord(single)
-    ? [[`${path}.virtualService.name`, single.name]]
-    : list.map((ref, index) => [
-        `${path}.virtualServices[${index}].name`,
-        isRecord(ref) ? ref.name : undefined,
-      ]);
-  return refs.flatMap(([field, name]) => (typeof name === 'string' && name !== '' ? [[field, name]] : []));
-}
-
-function checkIstioReferences(
-  rollout: Rollout,
-  objects: readonly KubeObject[],
-  istio: Record<string, unknown>,
-  report: ReportProblem,
-): void {
-  const rolloutNamespace = namespaceOf(rollout);
-  for (const [field, ref] of virtualServiceRefs(istio)) {
-    const { namespace, name } = parseVirtualServiceRef(ref, rolloutNamespace);
+/** The references as the router and the path model resolve them (`routingOf`: Argo's `name.namespace` rule). */
+function checkIstioReferences(rollout: Rollout, objects: readonly KubeObject[], report: ReportProblem): void {
+  const routing = routingOf(rollout);
+  for (const { field, namespace, name } of routing?.virtualServices ?? []) {
     if (!findObject(objects, 'VirtualService', namespace, name)) {
       report(field, `VirtualService "${namespace}/${name}" not found`);
     }
   }
-  const destinationRule = istio.destinationRule;
-  const drName = isRecord(destinationRule) ? destinationRule.name : undefined;
-  if (typeof drName !== 'string' || drName === '') return;
-  if (!findObject(objects, 'DestinationRule', rolloutNamespace, drName)) {
-    report(
-      `${CANARY_PATH}.trafficRouting.istio.destinationRule.name`,
-      `DestinationRule "${rolloutNamespace}/${drName}" not found`,
-    );
+  const dr = routing?.destinationRule;
+  if (dr && !findObject(objects, 'DestinationRule', dr.namespace, dr.name)) {
+    report(dr.field, `DestinationRule "${dr.namespace}/${dr.name}" not found`);
   }
 }

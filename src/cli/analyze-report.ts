@@ -3,6 +3,7 @@ import { objectKey } from '../api/meta.js';
 import type { Finding, TrafficPath } from '../mesh/index.js';
 import { sortFindings } from '../mesh/index.js';
 import type { ManifestAnalysis } from '../mesh/simulate-paths.js';
+import type { PathVerdictView } from '../view/path-verdict.js';
 import { describeStep } from './step-action.js';
 
 /** `--live`: one Rollout as it runs now, analysed on its live pods. */
@@ -15,6 +16,8 @@ export interface LiveMoment {
   paths: TrafficPath[];
   /** Codes of the findings raised now (listed in full under `findings`). */
   findings: string[];
+  /** The controller's path verdict (TrafficPathsConsistent and the gate), when it has written one. */
+  pathVerdict?: PathVerdictView;
 }
 
 /** The JSON shape of `truesplit analyze -o json`. */

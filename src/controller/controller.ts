@@ -39,7 +39,7 @@ interface Informers {
   services: Informer<'Service'>;
   virtualServices: Informer<'VirtualService'>;
   destinationRules: Informer<'DestinationRule'>;
-  /** Read by the traffic-path model only (path-snapshot.ts). */
+  /** Read by the traffic-path model only (observe-mesh.ts). */
   namespaces: Informer<'Namespace'>;
   gateways: Informer<'Gateway'>;
   sidecars: Informer<'Sidecar'>;

@@ -3,19 +3,23 @@
  * server), plus the reference index that routes ReplicaSet / Service / VirtualService / DestinationRule events back
  * to the Rollouts that use them.
  */
-import type { DestinationRule, VirtualService } from '../api/istio.js';
 import type { KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
-import type { ReplicaSet, Service } from '../api/workloads.js';
+import type { ReplicaSet } from '../api/workloads.js';
 import type { KindMap, KindName } from '../kube/cluster.js';
 import { labelsMatch } from '../kube/selectors.js';
-import { resolveVirtualServiceName, virtualServiceRefs } from '../traffic/istio/roles.js';
+import { ownedBy } from '../api/meta.js';
+import type { Observation } from '../plan/observation.js';
+import { routingOf } from '../traffic/istio/roles.js';
+import { observeMesh } from './observe-mesh.js';
 
 /** The part of an informer the reconciler reads. */
 export interface CacheReader<K extends KindName> {
   get(namespace: string, name: string): KindMap[K] | undefined;
   /** `filter` runs on the shared cached objects before they are cloned (read only). */
   list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][];
+  /** The cached objects themselves, not cloned (the Informer offers it): for readers that never modify them. */
+  listShared?(namespace?: string): readonly KindMap[K][];
 }
 
 export interface ControllerCaches {
@@ -26,12 +30,19 @@ export interface ControllerCaches {
   destinationRules: CacheReader<'DestinationRule'>;
 }
 
-export interface Observation {
-  rollout: Rollout;
-  replicaSets: ReplicaSet[];
-  services: Service[];
-  virtualServices: VirtualService[];
-  destinationRule?: DestinationRule;
+/** The extra caches the path model reads; without them a pass has no mesh observation (no path condition). */
+export interface PathCaches {
+  namespaces: CacheReader<'Namespace'>;
+  gateways: CacheReader<'Gateway'>;
+  sidecars: CacheReader<'Sidecar'>;
+  peerAuthentications: CacheReader<'PeerAuthentication'>;
+}
+
+export type { Observation } from '../plan/observation.js';
+
+export function hasPathCaches(caches: ControllerCaches): caches is ControllerCaches & PathCaches {
+  const c = caches as Partial<PathCaches>;
+  return c.namespaces !== undefined && c.gateways !== undefined && c.sidecars !== undefined;
 }
 
 /** `Kind/namespace/name` of every Service, VirtualService and DestinationRule the Rollout names. */
@@ -46,19 +57,9 @@ export function referencedObjects(rollout: Rollout): string[] {
   ]
     .filter((name): name is string => typeof name === 'string' && name !== '')
     .map((name) => `Service/${namespace}/${name}`);
-  const vss = virtualServiceRefs(rollout).map((ref) => {
-    const target = resolveVirtualServiceName(ref.name, namespace);
-    return `VirtualService/${target.namespace}/${target.name}`;
-  });
-  const dr = canary?.trafficRouting?.istio?.destinationRule?.name;
-  return [...services, ...vss, ...(dr ? [`DestinationRule/${namespace}/${dr}`] : [])];
-}
-
-/** The Rollout's UID is the controller owner of the ReplicaSet. */
-function ownedBy(rs: ReplicaSet, rollout: Rollout): boolean {
-  return (rs.metadata.ownerReferences ?? []).some(
-    (ref) => ref.controller === true && ref.kind === 'Rollout' && ref.uid === rollout.metadata.uid,
-  );
+  const routing = routingOf(rollout);
+  const vss = (routing?.virtualServices ?? []).map((target) => target.objectRef);
+  return [...services, ...vss, ...(routing?.destinationRule ? [routing.destinationRule.objectRef] : [])];
 }
 
 /** No controller owner yet, and the Rollout's selector matches: Argo adopts such ReplicaSets. */
@@ -79,6 +80,7 @@ function lookup<T extends KubeObject>(
   return read(namespace, name);
 }
 
+/** One observation per pass: every read of the caches this Rollout's pass makes, made here. */
 export function observeRollout(
   caches: ControllerCaches,
   namespace: string,
@@ -97,13 +99,16 @@ export function observeRollout(
       .map((ref) => lookup(ref, (ns, n) => cache.get(ns, n)))
       .filter((obj): obj is KindMap[K] => obj !== undefined);
   const destinationRule = pick('DestinationRule', caches.destinationRules)[0];
-  return {
+  const observation: Observation = {
     rollout,
     replicaSets,
     services: pick('Service', caches.services),
     virtualServices: pick('VirtualService', caches.virtualServices),
     ...(destinationRule ? { destinationRule } : {}),
   };
+  if (rollout.spec.strategy.canary?.trafficRouting?.istio && hasPathCaches(caches))
+    observation.mesh = observeMesh(caches, rollout);
+  return observation;
 }
 
 /** Which Rollouts reference which objects, kept current from Rollout events. */

@@ -9,8 +9,8 @@
  */
 import type { KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
-import { analyzeRollout } from '../mesh/analyze.js';
-import { recordedTrafficState, snapshotFromObjects } from '../mesh/snapshot.js';
+import { meshSourceOf, type MeshSource } from '../plan/mesh-observation.js';
+import { controllerPathAnalysisIn } from '../view/path-verdict.js';
 import type { PathAnalysis } from '../view/path-analysis.js';
 
 const SCOPED_KINDS = new Set(['Rollout', 'ReplicaSet', 'Pod', 'Service', 'DestinationRule']);
@@ -54,7 +54,7 @@ export class AnalysisCache {
 
   private refresh(): void {
     const started = performance.now();
-    const snapshot = snapshotFromObjects([...this.source.objects()]);
+    const snapshot = meshSourceOf(this.source.objects());
     const present = new Set<string>();
     for (const rollout of this.source.rollouts()) {
       const key = keyOf(rollout);
@@ -70,9 +70,9 @@ export class AnalysisCache {
     this.notBefore = took < ALWAYS_FRESH_MS ? 0 : performance.now() + SPACING_FACTOR * took;
   }
 
-  private analyse(snapshot: ReturnType<typeof snapshotFromObjects>, rollout: Rollout): PathAnalysis {
+  private analyse(snapshot: MeshSource, rollout: Rollout): PathAnalysis {
     try {
-      return analyzeRollout(snapshot, recordedTrafficState(rollout));
+      return controllerPathAnalysisIn(snapshot, rollout);
     } catch (err) {
       this.source.onError?.(err instanceof Error ? err : new Error(String(err)));
       return EMPTY;

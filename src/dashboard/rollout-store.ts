@@ -2,7 +2,7 @@
  * The dashboard's read side: informer caches of every kind the path model reads, the path analysis per Rollout
  * (recomputed when a cache changes), and view models with the latest observed shares.
  */
-import type { KubeObject } from '../api/meta.js';
+import { ownedBy, type KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
 import type { Cluster, KindName } from '../kube/cluster.js';
 import type { Clock } from '../kube/clock.js';
@@ -173,12 +173,6 @@ export class RolloutStore {
   private analysisOf(rollout: Rollout): PathAnalysis {
     return this.analyses.get(rollout);
   }
-}
-
-function ownedBy(obj: KubeObject, rollout: Rollout): boolean {
-  const refs = obj.metadata.ownerReferences ?? [];
-  if (rollout.metadata.uid) return refs.some((ref) => ref.uid === rollout.metadata.uid);
-  return refs.some((ref) => ref.kind === 'Rollout' && ref.name === rollout.metadata.name);
 }
 
 /** The list row of one Rollout: phase, step, weights, images and its findings counted per severity. */

@@ -1,5 +1,6 @@
 import type { Service, VirtualService } from '../api/index.js';
 import { objectRef } from '../api/index.js';
+import { findVirtualService, routingOf, type VirtualServiceTarget } from '../traffic/istio/roles.js';
 import { parseServiceFqdn, resolveHost, serviceFqdn } from './hosts.js';
 import type { SnapshotIndex } from './index-snapshot.js';
 import { countEndpoints, findService } from './index-snapshot.js';
@@ -30,19 +31,9 @@ export interface EndpointRatio {
   issue?: PathIssue;
 }
 
-/** `name`, `name.namespace` or `name.namespace.svc.cluster.local`: the last dot-segment is the namespace. */
-export function parseVsRef(ref: string, rolloutNs: string): { name: string; namespace: string } {
-  const trimmed = ref.replace(/\.svc\.cluster\.local$/, '').replace(/\.cluster\.local$/, '');
-  const dot = trimmed.lastIndexOf('.');
-  if (dot < 0) return { name: trimmed, namespace: rolloutNs };
-  return { name: trimmed.slice(0, dot), namespace: trimmed.slice(dot + 1) };
-}
-
-export function referencedVsRefs(state: RolloutTrafficState): { name: string; namespace: string }[] {
-  const istio = state.rollout.spec.strategy.canary?.trafficRouting?.istio;
-  const ns = state.rollout.metadata.namespace ?? 'default';
-  const refs = istio?.virtualServices ?? (istio?.virtualService ? [istio.virtualService] : []);
-  return refs.map((r) => parseVsRef(r.name, ns));
+/** The VirtualServices the Rollout names (`routingOf`, the router's and validation's reading too). */
+export function referencedVsRefs(state: RolloutTrafficState): VirtualServiceTarget[] {
+  return routingOf(state.rollout)?.virtualServices ?? [];
 }
 
 function dialledFqdn(index: SnapshotIndex, state: RolloutTrafficState, referenced: VirtualService[]): string {
@@ -109,10 +100,8 @@ export function buildContext(
 ): RolloutContext {
   const namespace = state.rollout.metadata.namespace ?? 'default';
   const referenced: VirtualService[] = [];
-  for (const ref of referencedVsRefs(state)) {
-    const vs = index.snapshot.virtualServices.find(
-      (v) => v.metadata.name === ref.name && (v.metadata.namespace ?? 'default') === ref.namespace,
-    );
+  for (const target of referencedVsRefs(state)) {
+    const vs = findVirtualService(index.snapshot.virtualServices, target);
     if (vs) referenced.push(vs);
   }
   const fqdn = dialledFqdn(index, state, referenced);

@@ -1,6 +1,6 @@
 import type { DestinationRule, Service, VirtualService } from '../api/index.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../api/index.js';
-import { parseVsRef } from './context.js';
+import { referencedVsRefs } from './context.js';
 import type { MeshSnapshot, RolloutTrafficState } from './snapshot.js';
 
 /**
@@ -12,10 +12,8 @@ import type { MeshSnapshot, RolloutTrafficState } from './snapshot.js';
 export function withControllerState(snapshot: MeshSnapshot, state: RolloutTrafficState): MeshSnapshot {
   const ns = state.rollout.metadata.namespace ?? 'default';
   const canary = state.rollout.spec.strategy.canary;
-  const istio = canary?.trafficRouting?.istio;
-  const refs = istio?.virtualServices ?? (istio?.virtualService ? [istio.virtualService] : []);
-  const drRef = istio?.destinationRule;
-  const managed = new Map(refs.map((r) => [keyOf(parseVsRef(r.name, ns)), r.routes]));
+  const drRef = canary?.trafficRouting?.istio?.destinationRule;
+  const managed = new Map(referencedVsRefs(state).map((t) => [keyOf(t), t.ref.routes]));
   const virtualServices = snapshot.virtualServices.map((vs) => {
     const key = keyOf({ name: vs.metadata.name, namespace: vs.metadata.namespace ?? 'default' });
     return managed.has(key) ? weighVs(vs, state, managed.get(key)) : vs;

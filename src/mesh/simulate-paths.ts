@@ -2,10 +2,10 @@ import type { DestinationRule, KubeObject, Rollout, VirtualService } from '../ap
 import type { SimulatedStep } from '../rollout/simulate.js';
 import { simulateRollout } from '../rollout/simulate.js';
 import { renderTrafficObjects } from '../traffic/istio/render.js';
+import { namespaceOf, routingOf } from '../traffic/istio/roles.js';
 import type { RouterError } from '../traffic/router.js';
 import type { AnalyzeOptions, StepsAnalysis, StepState } from './analyze.js';
 import { analyzeSteps } from './analyze.js';
-import { referencedVsRefs } from './context.js';
 import { withServiceHashes } from './controller-state.js';
 import type { MeshSnapshot } from './snapshot.js';
 import { endpointGroupsForRollout, snapshotFromObjects } from './snapshot.js';
@@ -30,18 +30,14 @@ export interface RolloutStepsAnalysis {
 }
 
 function referencedObjects(base: MeshSnapshot, rollout: Rollout) {
-  const ns = rollout.metadata.namespace ?? 'default';
+  const routing = routingOf(rollout);
   const key = (o: { metadata: { name: string; namespace?: string } }) =>
-    `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
-  const refs = new Set(
-    referencedVsRefs({ rollout, canaryWeight: 0, canaryHash: '', stableHash: '' }).map(
-      (r) => `${r.namespace}/${r.name}`,
-    ),
-  );
+    `${namespaceOf(o)}/${o.metadata.name}`;
+  const refs = new Set((routing?.virtualServices ?? []).map((r) => `${r.namespace}/${r.name}`));
   const virtualServices = base.virtualServices.filter((vs) => refs.has(key(vs)));
-  const drName = rollout.spec.strategy.canary?.trafficRouting?.istio?.destinationRule?.name;
+  const dr = routing?.destinationRule;
   const destinationRule = base.destinationRules.find(
-    (dr) => drName !== undefined && key(dr) === `${ns}/${drName}`,
+    (o) => dr !== undefined && key(o) === `${dr.namespace}/${dr.name}`,
   );
   return destinationRule ? { virtualServices, destinationRule } : { virtualServices };
 }

@@ -2,9 +2,9 @@
  * An in-memory stand-in for the cluster the planner drives: applies a plan's workload actions and status, and
  * lets pods become available. Used by `simulateRollout` and the planner tests. Pure data in, data out.
  */
-import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
 import type { Rollout } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
+import { replicaSetsAfter, servicesAfter } from './apply-actions.js';
 import type { RolloutPlan, RolloutSnapshot, WorkloadAction } from './plan-types.js';
 import { cloneJson } from '../util/json.js';
 
@@ -22,44 +22,12 @@ export function snapshotOf(cluster: SimCluster): RolloutSnapshot {
   });
 }
 
-function mergeAnnotations(rs: ReplicaSet, annotations: Record<string, string | null> | undefined): void {
-  if (!annotations) return;
-  const merged = { ...(rs.metadata.annotations ?? {}) };
-  for (const [key, value] of Object.entries(annotations)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
-  }
-  rs.metadata.annotations = merged;
-}
-
 function applyAction(cluster: SimCluster, action: WorkloadAction): void {
-  const byName = (name: string): ReplicaSet | undefined =>
-    cluster.replicaSets.find((rs) => rs.metadata.name === name);
-  switch (action.type) {
-    case 'createReplicaSet':
-      if (!byName(action.replicaSet.metadata.name)) cluster.replicaSets.push(cloneJson(action.replicaSet));
-      return;
-    case 'scaleReplicaSet': {
-      const rs = byName(action.name);
-      if (rs) rs.spec.replicas = action.replicas;
-      if (rs) mergeAnnotations(rs, action.annotations);
-      return;
-    }
-    case 'annotateReplicaSet': {
-      const rs = byName(action.name);
-      if (rs) mergeAnnotations(rs, action.annotations);
-      return;
-    }
-    case 'switchService': {
-      const svc = cluster.services.find((s) => s.metadata.name === action.name);
-      if (!svc) return;
-      svc.spec.selector = { ...(svc.spec.selector ?? {}), [POD_TEMPLATE_HASH_LABEL]: action.hash };
-      svc.metadata.annotations = {
-        ...(svc.metadata.annotations ?? {}),
-        [MANAGED_BY_ANNOTATION]: cluster.rollout.metadata.name,
-      };
-    }
-  }
+  const namespace = cluster.rollout.metadata.namespace ?? '';
+  cluster.replicaSets = replicaSetsAfter(cluster.replicaSets, action, namespace).map((rs) =>
+    cluster.replicaSets.includes(rs) ? rs : cloneJson(rs),
+  );
+  cluster.services = servicesAfter(cluster.services, action, namespace, cluster.rollout.metadata.name);
 }
 
 /** Apply the plan's actions in order and write its status to the Rollout. */

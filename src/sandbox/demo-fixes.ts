@@ -18,7 +18,8 @@ import {
   virtualServicesWrite,
   type FixWrite,
 } from '../mesh/fix-writes.js';
-import { hasStarHost, isMeshBound, resolveHost, serviceFqdn } from '../mesh/hosts.js';
+import { hasStarHost, isMeshBound, MESH_GATEWAY, resolveHost, serviceFqdn } from '../mesh/hosts.js';
+import { routingOf, splitVirtualServiceRef } from '../traffic/istio/roles.js';
 
 export type FixOptionId = 'bind-mesh' | 'inject-callers' | 'pod-ratio';
 
@@ -93,11 +94,6 @@ async function send(cluster: Cluster, write: FixWrite): Promise<void> {
   else await cluster.patch(kind, write.target.namespace, write.target.name, write.patch);
 }
 
-function vsRefs(rollout: Rollout): IstioVirtualServiceRef[] {
-  const istio = rollout.spec.strategy.canary?.trafficRouting?.istio;
-  return istio?.virtualServices ?? (istio?.virtualService ? [istio.virtualService] : []);
-}
-
 /** The FQDN in-mesh callers dial: the DestinationRule host (subset mode) or the stable Service (host-level). */
 async function dialledFqdn(cluster: Cluster, rollout: Rollout): Promise<string> {
   const ns = rollout.metadata.namespace ?? 'default';
@@ -111,12 +107,12 @@ async function dialledFqdn(cluster: Cluster, rollout: Rollout): Promise<string> 
 async function bindToMesh(cluster: Cluster, rollout: Rollout): Promise<string[]> {
   const ns = rollout.metadata.namespace ?? 'default';
   const fqdn = await dialledFqdn(cluster, rollout);
-  const refs = vsRefs(rollout);
+  const targets = routingOf(rollout)?.virtualServices ?? [];
+  const refs = targets.map((target) => target.ref);
   const changes: string[] = [];
   const nextRefs: IstioVirtualServiceRef[] = [];
-  for (const ref of refs) {
-    const [name, vsNs = ns] = ref.name.split('.');
-    const vs = await cluster.get('VirtualService', vsNs, name ?? ref.name);
+  for (const { ref, namespace: vsNs, name } of targets) {
+    const vs = await cluster.get('VirtualService', vsNs, name);
     nextRefs.push(ref);
     if (isMeshBound(vs) && !hasStarHost(vs)) {
       if (!(vs.spec.hosts ?? []).some((h) => resolveHost(h, vsNs) === fqdn)) {
@@ -152,7 +148,7 @@ async function createMeshVirtualService(
 ): Promise<VirtualService> {
   const vsNs = vs.metadata.namespace ?? 'default';
   const name = meshCopyName(vs);
-  if (refs.some((r) => r.name.split('.')[0] === name))
+  if (refs.some((r) => splitVirtualServiceRef(r.name, vsNs).name === name))
     throw new FixError(`VirtualService ${vsNs}/${name} is already listed`);
   const meshBound = (await cluster.list('VirtualService', { namespace: '' })).items.filter(
     (other) =>

@@ -1,5 +1,8 @@
 import type { DestinationRule, VirtualService } from '../api/istio.js';
-import type { RolloutEvent } from '../rollout/intent.js';
+import type { KubeObject } from '../api/meta.js';
+import type { Rollout } from '../api/rollout.js';
+import type { ValidationError } from '../api/validate.js';
+import type { RolloutEvent, TrafficIntent } from '../rollout/intent.js';
 
 /**
  * The traffic-router port. Every operation is a pure transform: it takes the objects as read from the cache and
@@ -60,12 +63,21 @@ export interface TrafficPlan {
   requeue: boolean;
 }
 
-/** What a router implementation offers the controller and the CLI. Only Istio exists today. */
-export interface TrafficRouter<Input> {
+/** What every router reads: the Rollout, the planner's intent and the referenced objects as observed. */
+export interface TrafficRouterInput {
+  rollout: Rollout;
+  intent: TrafficIntent;
+  /** Every observed VirtualService that might be referenced (extra ones are ignored). */
+  virtualServices: readonly VirtualService[];
+  destinationRule?: DestinationRule;
+}
+
+/** The router port: what the pass dispatches through (`routerFor` in `routers.ts` picks the implementation). */
+export interface TrafficRouter {
   /** Argo's router type name ("Istio"). */
   readonly type: string;
   /** Converge the mesh objects towards the intent (see the implementation for pass ordering). */
-  plan(input: Input): TrafficPlan;
-  /** Spec-level checks for `InvalidSpec` and lint; empty when valid. */
-  validate(input: Input): RouterError[];
+  plan(input: TrafficRouterInput): TrafficPlan;
+  /** The router's checks of the referenced objects, as `InvalidSpec` problems of the Rollout; empty when valid. */
+  specProblems(rollout: Rollout, objects: readonly KubeObject[]): ValidationError[];
 }

@@ -58,6 +58,7 @@ function renderSummary(view: RolloutView, paint: Paint): string {
     field('Status', phaseText(view.phase, paint)),
   ];
   if (view.message) lines.push(field('Message', view.message));
+  lines.push(...verdictLines(view, paint));
   lines.push(field('Strategy', view.strategy === 'blueGreen' ? 'BlueGreen' : capitalise(view.strategy)));
   if (view.currentStep !== null) lines.push(field('Step', `${view.currentStep}/${view.steps.length}`, 2));
   lines.push(field('SetWeight', String(view.weights.desired), 2));
@@ -74,6 +75,22 @@ function renderSummary(view: RolloutView, paint: Paint): string {
     field('Available', String(available), 2),
   );
   return lines.join('\n');
+}
+
+/** The controller's verdict: the TrafficPathsConsistent condition and the path gate, as written in status. */
+function verdictLines(view: RolloutView, paint: Paint): string[] {
+  const verdict = view.pathVerdict;
+  if (!verdict) return [];
+  const lines: string[] = [];
+  const c = verdict.condition;
+  if (c) {
+    const color = c.status === 'True' ? ANSI.green : c.status === 'False' ? ANSI.red : ANSI.gray;
+    lines.push(field('Paths', `${paint(`${c.status} ${c.reason}`, color)}: ${c.message}`));
+  }
+  const gate = verdict.gate;
+  const held = gate.holding ? paint(`holding the step: ${gate.message}`, ANSI.red) : 'open';
+  lines.push(field('PathGate', `${gate.mode}, ${held}`));
+  return lines;
 }
 
 function imagesByRole(revisions: RevisionView[]): string[] {

@@ -2,6 +2,7 @@
  * The view model of one Rollout, shared by the CLI (`get rollout` tree) and the dashboard. Pure: objects in, plain
  * data out. Shares are percentages (0..100) rounded to one decimal, the unit people read.
  */
+import { ownedBy } from '../api/meta.js';
 import type { CanaryStep, Rollout } from '../api/rollout.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/labels.js';
 import { isPodReady, type Pod, type ReplicaSet } from '../api/workloads.js';
@@ -12,6 +13,7 @@ import type {
   PathAnalysis,
   PathKind,
 } from './path-analysis.js';
+import { pathVerdictOf, type PathVerdictView } from './path-verdict.js';
 
 export type StepState = 'done' | 'current' | 'pending';
 export type RevisionRole = 'stable' | 'canary' | 'old';
@@ -91,6 +93,8 @@ export interface RolloutView {
   revisions: RevisionView[];
   paths: PathView[];
   findings: FindingView[];
+  /** The controller's path verdict (condition and gate hold), when it has written one. */
+  pathVerdict?: PathVerdictView;
 }
 
 export interface ReplicaCountsView {
@@ -148,7 +152,13 @@ export function buildRolloutView(input: RolloutViewInput): RolloutView {
       pathView(p, input.analysis?.findings ?? [], input.observed),
     ),
     findings: (input.analysis?.findings ?? []).map(findingView),
+    ...verdictOf(rollout),
   };
+}
+
+function verdictOf(rollout: Rollout): { pathVerdict?: PathVerdictView } {
+  const verdict = pathVerdictOf(rollout);
+  return verdict ? { pathVerdict: verdict } : {};
 }
 
 function replicaCountsOf(rollout: Rollout): ReplicaCountsView {
@@ -225,7 +235,7 @@ function revisionsOf(rollout: Rollout, replicaSets: ReplicaSet[], pods: Pod[]): 
 function revisionView(rollout: Rollout, rs: ReplicaSet, pods: Pod[]): RevisionView {
   const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] ?? '';
   const revision = Number.parseInt(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? '', 10);
-  const owned = pods.filter((pod) => ownedBy(pod, rs));
+  const owned = pods.filter((pod) => podOf(pod, rs));
   return {
     revision: Number.isNaN(revision) ? null : revision,
     hash,
@@ -245,9 +255,10 @@ function revisionView(rollout: Rollout, rs: ReplicaSet, pods: Pod[]): RevisionVi
   };
 }
 
-function ownedBy(pod: Pod, rs: ReplicaSet): boolean {
+/** A pod read without owner references (a manifest) belongs to the ReplicaSet of its pod-template hash. */
+function podOf(pod: Pod, rs: ReplicaSet): boolean {
   const refs = pod.metadata.ownerReferences ?? [];
-  if (refs.length > 0) return refs.some((ref) => ref.kind === 'ReplicaSet' && ref.name === rs.metadata.name);
+  if (refs.length > 0) return ownedBy(pod, rs);
   const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
   return hash !== undefined && pod.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === hash;
 }

@@ -2,12 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { PATH_GATE_ANNOTATION, PATH_TOLERANCE_ANNOTATION } from '../../src/api/labels.js';
 import type { Condition } from '../../src/api/meta.js';
-import {
-  decidePathGate,
-  pathCondition,
-  pathGateSettings,
-  withPathCondition,
-} from '../../src/controller/path-gate.js';
+import { decidePathGate, pathCondition, pathGateSettings, withPathCondition } from '../../src/plan/gate.js';
 import type { Finding, TrafficPath } from '../../src/mesh/types.js';
 import { planRollout } from '../../src/rollout/planner.js';
 import type { PathGateInput } from '../../src/rollout/plan-types.js';

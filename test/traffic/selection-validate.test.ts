@@ -3,7 +3,7 @@ import type { TLSRoute, VirtualService } from '../../src/api/index.js';
 import {
   ISTIO_ROUTER,
   multipleVirtualServicesConfigured,
-  resolveVirtualServiceName,
+  splitVirtualServiceRef,
   selectHttpRouteIndexes,
   setWeight,
   validateIstioTrafficRouting,
@@ -180,7 +180,7 @@ describe('router identity and references', () => {
     ['name.namespace.svc.cluster.local', 'vsvc.mesh.svc.cluster.local', { namespace: 'mesh', name: 'vsvc' }],
     ['name.namespace.cluster.local', 'vsvc.mesh.cluster.local', { namespace: 'mesh', name: 'vsvc' }],
   ])('§2.4 VS reference %s', (_n, ref, expected) => {
-    expect(resolveVirtualServiceName(ref, 'default')).toEqual(expected);
+    expect(splitVirtualServiceRef(ref, 'default')).toEqual(expected);
   });
 });
 

@@ -67,7 +67,13 @@ function renderFinding(f: Finding, style: Style): string {
 
 function liveHeading(live: LiveMoment): string {
   const step = live.step === null ? '' : ` at step ${live.step}`;
-  return `Now: ${live.phase}${step}, canary weight ${live.canaryWeight}%`;
+  const heading = `Now: ${live.phase}${step}, canary weight ${live.canaryWeight}%`;
+  const verdict = live.pathVerdict;
+  if (!verdict) return heading;
+  const c = verdict.condition;
+  const condition = c ? `\nController: TrafficPathsConsistent ${c.status} (${c.reason}): ${c.message}` : '';
+  const gate = verdict.gate.holding ? `holding the step: ${verdict.gate.message}` : 'open';
+  return `${heading}${condition}\nPath gate (${verdict.gate.mode}): ${gate}`;
 }
 
 export function renderAnalyzeTable(report: AnalyzeReport, style: Style): string {

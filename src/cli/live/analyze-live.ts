@@ -6,14 +6,14 @@
 import type { Rollout } from '../../api/rollout.js';
 import { formatValidationError, validateRollout } from '../../api/validate.js';
 import type { Cluster } from '../../kube/cluster.js';
-import { analyzeRollout } from '../../mesh/analyze.js';
 import { sortFindings } from '../../mesh/index.js';
 import type { Finding } from '../../mesh/index.js';
 import { analyzeManifests } from '../../mesh/simulate-paths.js';
-import { recordedTrafficState, snapshotFromObjects } from '../../mesh/snapshot.js';
+import { recordedTrafficState } from '../../mesh/snapshot.js';
+import { controllerPathAnalysis, pathVerdictOf } from '../../view/path-verdict.js';
 import type { CliIo } from '../command.js';
 import { buildAnalyzeReport, type AnalyzeReport, type LiveMoment } from '../analyze-report.js';
-import { formatShapeProblem, readMeshObjects } from './observe.js';
+import { formatShapeProblem, readMeshObjects, readReplicaSets } from './observe.js';
 import { livePhase } from './phase.js';
 
 export interface LiveAnalysis {
@@ -41,6 +41,7 @@ async function readRollouts(cluster: Cluster, namespace: string | undefined, io:
 
 function liveMoment(rollout: Rollout, findings: Finding[], paths: LiveMoment['paths']): LiveMoment {
   const phase = livePhase(rollout);
+  const verdict = pathVerdictOf(rollout);
   const steps = rollout.spec.strategy.canary?.steps ?? [];
   const index = rollout.status?.currentStepIndex;
   return {
@@ -50,6 +51,7 @@ function liveMoment(rollout: Rollout, findings: Finding[], paths: LiveMoment['pa
     canaryWeight: recordedTrafficState(rollout).canaryWeight,
     paths,
     findings: findings.map((f) => f.code),
+    ...(verdict ? { pathVerdict: verdict } : {}),
   };
 }
 
@@ -82,11 +84,11 @@ export async function analyzeLive(
   for (const e of result.routerErrors) io.stderr.write(`${e.object}: ${e.field ?? 'spec'}: ${e.message}\n`);
   if (result.routerErrors.length > 0) return undefined;
   const report = buildAnalyzeReport(result);
-  const snapshot = snapshotFromObjects(mesh.objects);
+  const objects = [...mesh.objects, ...(await readReplicaSets(cluster, scope))];
   report.rollouts.forEach((entry, i) => {
     const rollout = valid[i];
     if (!rollout?.spec.strategy.canary?.trafficRouting?.istio) return;
-    const now = analyzeRollout(snapshot, recordedTrafficState(rollout), { tolerance });
+    const now = controllerPathAnalysis(rollout, objects);
     entry.live = liveMoment(rollout, now.findings, now.paths);
     addNew(report.findings, now.findings);
   });

@@ -8,11 +8,10 @@ import type { Pod, ReplicaSet } from '../../api/workloads.js';
 import type { Cluster, KindName } from '../../kube/cluster.js';
 import { isKubeApiError } from '../../kube/errors.js';
 import { ownedReplicaSets } from '../../kube/send-verb.js';
-import { analyzeRollout } from '../../mesh/analyze.js';
 import type { MeshShapeProblem } from '../../mesh/shape.js';
 import { meshShapeProblems } from '../../mesh/shape.js';
-import { DEFAULT_ROOT_NAMESPACE, recordedTrafficState, snapshotFromObjects } from '../../mesh/snapshot.js';
-import type { PathAnalysis } from '../../view/path-analysis.js';
+import { DEFAULT_ROOT_NAMESPACE } from '../../mesh/snapshot.js';
+import { controllerPathAnalysis } from '../../view/path-verdict.js';
 import type { RolloutView } from '../../view/rollout-view.js';
 import { buildRolloutView } from '../../view/rollout-view.js';
 import { livePhase } from './phase.js';
@@ -94,10 +93,10 @@ export function formatShapeProblem(problem: MeshShapeProblem): string {
   return `${problem.object}: ${problem.field}: ${problem.message} (left out of the path analysis)`;
 }
 
-/** The path model on live objects; a Rollout the model cannot read (no traffic routing) has no paths. */
-export function analyzeLiveRollout(rollout: Rollout, meshObjects: readonly KubeObject[]): PathAnalysis {
-  if (!rollout.spec.strategy.canary?.trafficRouting?.istio) return { paths: [], findings: [] };
-  return analyzeRollout(snapshotFromObjects(meshObjects), recordedTrafficState(rollout));
+/** The ReplicaSets of the namespaces (every workload's: a Service may select any pods), the path model's endpoints. */
+export async function readReplicaSets(cluster: Cluster, namespaces: readonly string[] | undefined) {
+  if (namespaces === undefined) return (await cluster.list('ReplicaSet')).items;
+  return (await listIn(cluster, 'ReplicaSet', namespaces)) as ReplicaSet[];
 }
 
 export interface LiveRolloutView {
@@ -113,10 +112,11 @@ export async function readRolloutView(
 ): Promise<LiveRolloutView> {
   const objects = await readRolloutObjects(cluster, namespace, name);
   const mesh = await readMeshObjects(cluster, [namespace]);
+  const replicaSets = await readReplicaSets(cluster, [namespace]);
   const view = buildRolloutView({
     ...objects,
     phase: livePhase(objects.rollout),
-    analysis: analyzeLiveRollout(objects.rollout, mesh.objects),
+    analysis: controllerPathAnalysis(objects.rollout, [...mesh.objects, ...replicaSets]),
   });
   return { view, problems: mesh.problems };
 }

@@ -2,7 +2,7 @@ import type { VirtualService } from '../../api/istio.js';
 import type { Rollout } from '../../api/rollout.js';
 import type { RouterError, TrafficPlan, TrafficWrite } from '../router.js';
 import { removeManagedRoutes } from './managed-routes.js';
-import { findVirtualService, resolveVirtualServiceName, virtualServiceRefs } from './roles.js';
+import { findVirtualService, routingOf } from './roles.js';
 
 /**
  * Argo's RemoveManagedRoutes over every referenced VirtualService: missing VirtualServices are skipped (there is
@@ -16,11 +16,8 @@ export function planRouteCleanup(input: {
   const writes: TrafficWrite[] = [];
   const errors: RouterError[] = [];
   const events: TrafficPlan['events'] = [];
-  for (const ref of virtualServiceRefs(rollout)) {
-    const vs = findVirtualService(
-      input.virtualServices,
-      resolveVirtualServiceName(ref.name, rollout.metadata.namespace ?? ''),
-    );
+  for (const target of routingOf(rollout)?.virtualServices ?? []) {
+    const vs = findVirtualService(input.virtualServices, target);
     if (!vs) continue;
     const result = removeManagedRoutes(vs, rollout);
     if (result.kind === 'error') errors.push(result.error);

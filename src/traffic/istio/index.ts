@@ -18,7 +18,8 @@ export { updateHashes, stripManagedHashes } from './destination-rule.js';
 export { hashSwitchBlocker } from './delay.js';
 export {
   multipleVirtualServicesConfigured,
-  resolveVirtualServiceName,
+  routingOf,
+  splitVirtualServiceRef,
   routingRoles,
   stableAndCanaryServices,
   virtualServiceRefs,

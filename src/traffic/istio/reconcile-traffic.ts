@@ -2,7 +2,14 @@ import type { DestinationRule, VirtualService } from '../../api/istio.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/labels.js';
 import type { Rollout } from '../../api/rollout.js';
 import type { TrafficIntent } from '../../rollout/intent.js';
-import type { RouterError, RouterEvent, RouterResult, TrafficPlan, TrafficWrite } from '../router.js';
+import type {
+  RouterError,
+  RouterEvent,
+  RouterResult,
+  TrafficPlan,
+  TrafficRouterInput,
+  TrafficWrite,
+} from '../router.js';
 import { updateHashes } from './destination-rule.js';
 import { destinationRuleNotFound, messages, virtualServiceNotFound } from './errors.js';
 import { applyTrafficIntent } from './operations.js';
@@ -10,22 +17,14 @@ import {
   destinationRole,
   findDestinationRule,
   findVirtualService,
-  resolveVirtualServiceName,
+  routingOf,
   routingRoles,
-  virtualServiceObjectRef,
-  virtualServiceRefs,
 } from './roles.js';
 import { selectRoutes } from './route-selection.js';
 import { isRouterError, virtualServiceContext } from './virtual-service.js';
 import { weightOf } from './weights.js';
 
-export interface TrafficPlanInput {
-  rollout: Rollout;
-  intent: TrafficIntent;
-  /** Every VirtualService the cache holds that might be referenced (extra ones are ignored). */
-  virtualServices: readonly VirtualService[];
-  destinationRule?: DestinationRule;
-}
+export type TrafficPlanInput = TrafficRouterInput;
 
 interface Found {
   virtualServices: VirtualService[];
@@ -34,21 +33,18 @@ interface Found {
 
 function lookUp(input: TrafficPlanInput): { found: Found; errors: RouterError[]; events: RouterEvent[] } {
   const { rollout } = input;
-  const namespace = rollout.metadata.namespace ?? '';
+  const routing = routingOf(rollout);
   const errors: RouterError[] = [];
   const events: RouterEvent[] = [];
   const virtualServices: VirtualService[] = [];
-  for (const ref of virtualServiceRefs(rollout)) {
-    const target = resolveVirtualServiceName(ref.name, namespace);
+  for (const target of routing?.virtualServices ?? []) {
     const vs = findVirtualService(input.virtualServices, target);
     if (vs) virtualServices.push(vs);
-    else errors.push(virtualServiceNotFound(virtualServiceObjectRef(target), target.name));
+    else errors.push(virtualServiceNotFound(target.objectRef, target.name));
   }
-  const drRef = rollout.spec.strategy.canary?.trafficRouting?.istio?.destinationRule;
+  const drTarget = routing?.destinationRule;
   const destinationRule = findDestinationRule(rollout, input.destinationRule);
-  if (drRef && !destinationRule) {
-    errors.push(destinationRuleNotFound(`DestinationRule/${namespace}/${drRef.name}`, drRef.name));
-  }
+  if (drTarget && !destinationRule) errors.push(destinationRuleNotFound(drTarget.objectRef, drTarget.name));
   for (const error of errors) events.push({ type: 'Warning', reason: error.reason, message: error.message });
   return {
     found: destinationRule ? { virtualServices, destinationRule } : { virtualServices },
@@ -114,7 +110,7 @@ export function planTraffic(input: TrafficPlanInput): TrafficPlan {
   if (phase !== 'drain' && dr.kind === 'updated' && intent.delayHashSwitch !== undefined) {
     const error: RouterError = {
       reason: 'DelayedHashSwitch',
-      object: `DestinationRule/${rollout.metadata.namespace ?? ''}/${found.destinationRule?.metadata.name ?? ''}`,
+      object: routingOf(rollout)?.destinationRule?.objectRef ?? '',
       message: messages.delayHashSwitch(intent.delayHashSwitch),
     };
     return { writes: [], errors: [error], events, requeue: false };

@@ -1,10 +1,10 @@
 import type { TrafficRouter } from '../router.js';
-import { planTraffic, type TrafficPlanInput } from './reconcile-traffic.js';
-import { validateIstioTrafficRouting } from './validate.js';
+import { planTraffic } from './reconcile-traffic.js';
+import { istioSpecProblems } from './spec-problems.js';
 
 /** The Istio implementation of the router port. */
-export const ISTIO_ROUTER: TrafficRouter<TrafficPlanInput> = {
+export const ISTIO_ROUTER: TrafficRouter = {
   type: 'Istio',
   plan: planTraffic,
-  validate: (input) => validateIstioTrafficRouting(input),
+  specProblems: istioSpecProblems,
 };

@@ -10,7 +10,7 @@ import { objectRef } from '../../api/meta.js';
 import type { Rollout } from '../../api/rollout.js';
 import type { ValidationError } from '../../api/validate.js';
 import type { RouterError } from '../router.js';
-import { multipleVirtualServicesConfigured } from './roles.js';
+import { routingOf } from './roles.js';
 import { validateIstioTrafficRouting } from './validate.js';
 
 const ISTIO_PATH = 'spec.strategy.canary.trafficRouting.istio';
@@ -47,11 +47,13 @@ function routeListsWellFormed(object: KubeObject): boolean {
 
 /** The Rollout field that references the object at fault. */
 function rolloutField(rollout: Rollout, error: RouterError): string {
-  if (!multipleVirtualServicesConfigured(rollout)) return `${ISTIO_PATH}.virtualService`;
-  const refs = rollout.spec.strategy.canary?.trafficRouting?.istio?.virtualServices ?? [];
-  const name = error.object.split('/').at(-1) ?? '';
-  const index = refs.findIndex((ref) => ref.name === name || ref.name.split('.')[0] === name);
-  return index >= 0 ? `${ISTIO_PATH}.virtualServices[${index}]` : `${ISTIO_PATH}.virtualServices`;
+  const routing = routingOf(rollout);
+  if (!routing?.multiple) return `${ISTIO_PATH}.virtualService`;
+  const [, namespace = '', name = ''] = error.object.split('/');
+  const target = routing.virtualServices.find(
+    (t) => t.name === name && (namespace === '' || t.namespace === namespace),
+  );
+  return target ? target.field.replace(/\.name$/, '') : `${ISTIO_PATH}.virtualServices`;
 }
 
 function describe(error: RouterError): string {

@@ -2,13 +2,7 @@ import type { DestinationRule, VirtualService } from '../../api/istio.js';
 import type { Rollout } from '../../api/rollout.js';
 import type { RouterError } from '../router.js';
 import { destinationRuleNotFound, messages, virtualServiceNotFound } from './errors.js';
-import {
-  findDestinationRule,
-  findVirtualService,
-  resolveVirtualServiceName,
-  virtualServiceObjectRef,
-  virtualServiceRefs,
-} from './roles.js';
+import { findDestinationRule, findVirtualService, routingOf } from './roles.js';
 import { selectRoutes } from './route-selection.js';
 import { isRouterError, virtualServiceContext } from './virtual-service.js';
 
@@ -30,12 +24,11 @@ export function validateIstioTrafficRouting(input: IstioValidationInput): Router
 
 function validateVirtualServices({ rollout, virtualServices }: IstioValidationInput): RouterError[] {
   const errors: RouterError[] = [];
-  const namespace = rollout.metadata.namespace ?? '';
-  for (const ref of virtualServiceRefs(rollout)) {
-    const target = resolveVirtualServiceName(ref.name, namespace);
+  for (const target of routingOf(rollout)?.virtualServices ?? []) {
+    const { ref } = target;
     const vs = findVirtualService(virtualServices, target);
     if (!vs) {
-      errors.push(virtualServiceNotFound(virtualServiceObjectRef(target), target.name));
+      errors.push(virtualServiceNotFound(target.objectRef, target.name));
       continue;
     }
     const ctx = virtualServiceContext(vs, rollout);
@@ -50,9 +43,9 @@ function validateVirtualServices({ rollout, virtualServices }: IstioValidationIn
 }
 
 function validateDestinationRule({ rollout, destinationRule }: IstioValidationInput): RouterError[] {
-  const ref = rollout.spec.strategy.canary?.trafficRouting?.istio?.destinationRule;
-  if (!ref) return [];
-  const object = `DestinationRule/${rollout.metadata.namespace ?? ''}/${ref.name}`;
+  const target = routingOf(rollout)?.destinationRule;
+  if (!target) return [];
+  const { ref, objectRef: object } = target;
   const dr = findDestinationRule(rollout, destinationRule);
   if (!dr) return [destinationRuleNotFound(object, ref.name)];
   const defined = new Set((dr.spec.subsets ?? []).map((s) => s.name));

@@ -14,10 +14,10 @@ import { destinationRuleNotFound, invalidRoute } from './errors.js';
 import { managedRouteOrder, orderManagedRoutes, type CanaryTarget } from './managed-routes.js';
 import {
   managedRouteNames,
-  resolveVirtualServiceName,
+  namespaceOf,
+  routingOf,
   routingRoles,
   virtualServiceObjectRef,
-  virtualServiceRefs,
   type RoutingRoles,
 } from './roles.js';
 import type { SelectedRoutes } from './route-selection.js';
@@ -36,12 +36,9 @@ export interface VirtualServiceContext {
 
 /** The Rollout's reference that resolves to `vs` (name and namespace). */
 export function refFor(vs: VirtualService, rollout: Rollout): IstioVirtualServiceRef | undefined {
-  const rolloutNs = rollout.metadata.namespace ?? '';
-  const vsNs = vs.metadata.namespace ?? rolloutNs;
-  return virtualServiceRefs(rollout).find((ref) => {
-    const target = resolveVirtualServiceName(ref.name, rolloutNs);
-    return target.name === vs.metadata.name && target.namespace === vsNs;
-  });
+  const routing = routingOf(rollout);
+  const vsNs = vs.metadata.namespace ?? routing?.namespace;
+  return routing?.virtualServices.find((t) => t.name === vs.metadata.name && t.namespace === vsNs)?.ref;
 }
 
 export function virtualServiceContext(
@@ -49,7 +46,7 @@ export function virtualServiceContext(
   rollout: Rollout,
 ): VirtualServiceContext | RouterError {
   const objectRef = virtualServiceObjectRef({
-    namespace: vs.metadata.namespace ?? rollout.metadata.namespace ?? '',
+    namespace: vs.metadata.namespace ?? namespaceOf(rollout),
     name: vs.metadata.name,
   });
   const ref = refFor(vs, rollout);
@@ -72,10 +69,7 @@ export function canaryTarget(
   const ref = roles.destinationRule;
   if (!ref) return { host: roles.canaryHost, subset: '' };
   if (!destinationRule) {
-    return destinationRuleNotFound(
-      `DestinationRule/${rollout.metadata.namespace ?? ''}/${ref.name}`,
-      ref.name,
-    );
+    return destinationRuleNotFound(`DestinationRule/${namespaceOf(rollout)}/${ref.name}`, ref.name);
   }
   return { host: destinationRule.spec.host, subset: roles.canarySubset };
 }

@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Rollout } from '../../src/api/rollout.js';
 import type { KindMap, KindName } from '../../src/kube/cluster.js';
-import type { CacheReader } from '../../src/controller/observe.js';
-import { observeMeshSnapshot } from '../../src/controller/path-snapshot.js';
-import type { RolloutPlan } from '../../src/rollout/plan-types.js';
+import { observeRollout, type CacheReader } from '../../src/controller/observe.js';
 import { DEMO_NAMESPACE as NS, DEMO_VIRTUAL_SERVICE, demoObjects } from '../../src/sandbox/demo.js';
 
 function cacheOf<K extends KindName>(objects: readonly KubeObject[], kind: K): CacheReader<K> {
@@ -33,7 +31,7 @@ const dr = (namespace: string, name: string, host: string): KubeObject =>
     spec: { host },
   }) as KubeObject;
 
-describe('observeMeshSnapshot', () => {
+describe('observeRollout: the mesh observation', () => {
   const demo = demoObjects().map(({ object }) => object as KubeObject);
   const rollout = demo.find((o) => o.kind === 'Rollout') as Rollout;
   const service = rollout.spec.strategy.canary!.canaryService ?? rollout.metadata.name;
@@ -56,8 +54,7 @@ describe('observeMeshSnapshot', () => {
     sidecars: cacheOf(objects, 'Sidecar'),
     peerAuthentications: cacheOf(objects, 'PeerAuthentication'),
   };
-  const plan = { actions: [] } as unknown as RolloutPlan;
-  const snapshot = observeMeshSnapshot(caches, rollout, plan, undefined);
+  const snapshot = observeRollout(caches, rollout.metadata.namespace ?? '', rollout.metadata.name)!.mesh!;
   const names = (list: readonly KubeObject[]) =>
     list.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
 

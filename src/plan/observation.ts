@@ -1,0 +1,38 @@
+/**
+ * The Observation: everything one reconcile pass of one Rollout reads, taken from the informer caches once
+ * (`controller/observe.ts`) and never read again inside the pass. Plain data: `planPass` is a function of it and `now`.
+ */
+import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
+import type { Rollout } from '../api/rollout.js';
+import type { Namespace, ReplicaSet, Service } from '../api/workloads.js';
+
+export interface Observation {
+  rollout: Rollout;
+  /** The ReplicaSets the Rollout controls or may adopt, with their status (ready and available pod counts). */
+  replicaSets: ReplicaSet[];
+  /** The Services the Rollout names (canary, stable, ping, pong). */
+  services: Service[];
+  /** The VirtualServices the Rollout names, as `routingOf` resolves them. */
+  virtualServices: VirtualService[];
+  destinationRule?: DestinationRule;
+  /** What the traffic-path model reads; absent without Istio routing or when the mesh kinds are not watched. */
+  mesh?: MeshObservation;
+}
+
+/**
+ * The mesh around the Rollout's own hosts: every Namespace, Gateway and Sidecar (callers and bindings live anywhere),
+ * the VirtualServices it names and those and the DestinationRules whose hosts may be its Services, the Services and
+ * PeerAuthentications of its namespace and the root namespace, and the ReplicaSets of its namespace (endpoints).
+ */
+export interface MeshObservation {
+  namespaces: readonly Namespace[];
+  services: readonly Service[];
+  virtualServices: readonly VirtualService[];
+  destinationRules: readonly DestinationRule[];
+  gateways: readonly Gateway[];
+  sidecars: readonly Sidecar[];
+  peerAuthentications: readonly PeerAuthentication[];
+  /** Every ReplicaSet of the Rollout's namespace: a Service may select other workloads' pods too. */
+  replicaSets: readonly ReplicaSet[];
+  rootNamespace: string;
+}
