@@ -109,7 +109,7 @@ const supported = (field: string, note: string, adr?: string): CompatRule =>
 export const COMPAT_RULES: readonly CompatRule[] = [
   supported('spec.replicas', 'as Argo'),
   supported('spec.selector', 'as Argo (required unless `workloadRef` is set)'),
-  supported('spec.template', 'as Argo; ReplicaSet names and `rollouts-pod-template-hash` match Argo', '0010'),
+  supported('spec.template', 'as Argo; ReplicaSet names and `rollouts-pod-template-hash` match Argo'),
   {
     field: 'spec.workloadRef',
     support: 'held',
