@@ -41,3 +41,21 @@ describe('fields valid under Argo that truesplit does not implement', () => {
     expect(report.rollouts[0]?.steps.map((s) => s.canaryWeight)).toEqual([25, 25, 0]);
   });
 });
+
+describe('kinds of other API groups', () => {
+  const INPUT = ['-f', 'examples/istio-host', '-f', 'test/cli/fixtures/compat/foreign'];
+
+  it('lint ignores an App Mesh VirtualService and a Gateway API Gateway', async () => {
+    const run = await runTruesplit(['lint', ...INPUT]);
+    expect([run.code, run.stdout]).toEqual([0, '']);
+  });
+
+  it('simulate gives the same report with them as without them', async () => {
+    const [alone, mixed] = await Promise.all([
+      runTruesplit(['simulate', '-f', 'examples/istio-host', '-o', 'json']),
+      runTruesplit(['simulate', ...INPUT, '-o', 'json']),
+    ]);
+    expect([mixed.code, mixed.stderr]).toEqual([0, '']);
+    expect(mixed.stdout).toBe(alone.stdout);
+  });
+});
