@@ -118,12 +118,10 @@ export const COMPAT_RULES: readonly CompatRule[] = [
     find: specField('workloadRef'),
   },
   supported('spec.minReadySeconds', 'as Argo'),
-  {
-    field: 'spec.revisionHistoryLimit',
-    support: 'warned',
-    note: 'old ReplicaSets scaled to zero are kept: none is deleted',
-    find: specField('revisionHistoryLimit'),
-  },
+  supported(
+    'spec.revisionHistoryLimit',
+    'as Argo (default 10): the oldest ReplicaSets beyond the limit are deleted once scaled to zero; never the stable or the current one',
+  ),
   supported('spec.paused', 'as Argo'),
   supported('spec.progressDeadlineSeconds', 'as Argo'),
   supported('spec.progressDeadlineAbort', 'as Argo'),

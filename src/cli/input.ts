@@ -1,6 +1,6 @@
 import { formatLoadError, loadManifests } from '../api/loader.js';
 import type { LoadedObject } from '../api/loader.js';
-import { formatValidationError } from '../api/validate.js';
+import { formatCompatWarning, formatValidationError } from '../api/validate.js';
 import { isForeignObject } from '../api/loader-guards.js';
 import { validateManifests } from '../api/validate-manifests.js';
 import type { LoadedRollout } from '../api/validate-manifests.js';
@@ -46,7 +46,8 @@ export async function readValidatedInput(
 ): Promise<ValidatedInput | undefined> {
   const objects = await readInput(paths, io);
   if (!objects) return undefined;
-  const { rollouts, errors } = validateManifests(objects);
+  const { rollouts, errors, warnings } = validateManifests(objects);
   for (const error of errors) io.stderr.write(`${formatValidationError(error)}\n`);
+  for (const warning of warnings) io.stderr.write(`${formatCompatWarning(warning)}\n`);
   return errors.length === 0 ? { objects, rollouts } : undefined;
 }

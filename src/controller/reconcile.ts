@@ -165,7 +165,9 @@ async function reconcileValid(
  */
 function partitionActions(plan: RolloutPlan): [RolloutPlan['actions'], RolloutPlan['actions']] {
   const early = plan.actions.filter((a) => a.type === 'createReplicaSet' || a.type === 'switchService');
-  const late = plan.actions.filter((a) => a.type === 'scaleReplicaSet' || a.type === 'annotateReplicaSet');
+  const late = plan.actions.filter(
+    (a) => a.type === 'scaleReplicaSet' || a.type === 'annotateReplicaSet' || a.type === 'deleteReplicaSet',
+  );
   return [early, late];
 }
 

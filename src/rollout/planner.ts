@@ -8,6 +8,7 @@ import type { RolloutStatus } from '../api/rollout.js';
 import { applyCompatConditions, compatState, planHeldRollout, type CompatState } from './compat-hold.js';
 import { buildContext, maxRevision, type PlanContext } from './context.js';
 import { computePhase } from './conditions.js';
+import { planHistoryCleanup } from './history.js';
 import { buildNewReplicaSet, withCreatedReplicaSet } from './new-replicaset.js';
 import { formatTime, PlanOutput } from './plan-output.js';
 import type { RolloutPlan, RolloutSnapshot } from './plan-types.js';
@@ -182,6 +183,7 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   if (traffic?.holdProgress) out.requeue(HOLD_REQUEUE_MS);
   const scaled = ctx.cfg.paused ? false : planScaling(ctx, out, traffic?.weights);
   ctx = withScaledReplicas(ctx, out);
+  planHistoryCleanup(ctx, out);
   const pause = scaled
     ? { conditions: [...(ctx.prev.pauseConditions ?? [])], added: false }
     : reconcilePauseStep(ctx, out);

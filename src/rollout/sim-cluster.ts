@@ -49,6 +49,9 @@ function applyAction(cluster: SimCluster, action: WorkloadAction): void {
       if (rs) mergeAnnotations(rs, action.annotations);
       return;
     }
+    case 'deleteReplicaSet':
+      cluster.replicaSets = cluster.replicaSets.filter((rs) => rs.metadata.name !== action.name);
+      return;
     case 'switchService': {
       const svc = cluster.services.find((s) => s.metadata.name === action.name);
       if (!svc) return;

@@ -24,6 +24,7 @@ describe('fields valid under Argo that truesplit does not implement', () => {
   it('simulate shows the held steps instead of crashing (a Rollout held as a whole has no steps)', async () => {
     const run = await runTruesplit(['simulate', '-f', FIXTURE, '-o', 'json']);
     expect(run.code).toBe(0);
+    expect(run.stderr.split('\n').filter((line) => line.includes(': warning: '))).toHaveLength(5);
     const report = JSON.parse(run.stdout) as {
       rollouts: { rollout: string; steps: { index: number; canaryWeight: number }[] }[];
     };
