@@ -16,6 +16,8 @@ export interface RolloutContext {
   referenced: VirtualService[];
   /** The Service in-cluster callers dial: the DestinationRule host (subset-level) or the stable Service. */
   dialled: { fqdn: string; ref: string; service?: Service };
+  /** No Service is named by the Rollout and none selects its pods: in-cluster callers have nothing to dial. */
+  undialled: boolean;
   desired: number;
   tolerance: number;
   /** Rule 2.8: the split kube-proxy (or an unrouted sidecar) produces over the dialled Service. */
@@ -61,6 +63,14 @@ function dialledFqdn(index: SnapshotIndex, state: RolloutTrafficState, reference
   const named = canary?.stableService ?? canary?.canaryService;
   if (named !== undefined) return serviceFqdn(named, ns);
   return serviceFqdn(selectingService(index, state) ?? state.rollout.metadata.name, ns);
+}
+
+/** Nothing names a Service (no canary/stable Service, no DestinationRule) and no Service selects the pods. */
+function isUndialled(index: SnapshotIndex, state: RolloutTrafficState): boolean {
+  const canary = state.rollout.spec.strategy.canary;
+  const named =
+    canary?.stableService ?? canary?.canaryService ?? canary?.trafficRouting?.istio?.destinationRule;
+  return named === undefined && selectingService(index, state) === undefined;
 }
 
 /** Without a named Service: the first Service in the Rollout's namespace whose selector matches its pod labels. */
@@ -128,6 +138,7 @@ export function buildContext(
     namespace,
     referenced,
     dialled,
+    undialled: isUndialled(index, state),
     desired: state.canaryWeight / 100,
     tolerance,
     ratio,

@@ -60,3 +60,15 @@ describe('kinds of other API groups', () => {
     expect(mixed.stdout).toBe(alone.stdout);
   });
 });
+
+describe('a Rollout with no Service in the input', () => {
+  it('has no in-cluster path and no invented "no traffic" finding', async () => {
+    const run = await runTruesplit(['simulate', '-f', 'test/cli/fixtures/compat/paused.yaml', '-o', 'json']);
+    const report = JSON.parse(run.stdout) as {
+      rollouts: { steps: { paths: unknown[] }[] }[];
+      findings: unknown[];
+    };
+    expect(report.rollouts[0]?.steps.map((s) => s.paths)).toEqual([[], [], []]);
+    expect(report.findings).toEqual([]);
+  });
+});
