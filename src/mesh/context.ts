@@ -65,6 +65,15 @@ function dialledFqdn(index: SnapshotIndex, state: RolloutTrafficState, reference
   return serviceFqdn(selectingService(index, state) ?? state.rollout.metadata.name, ns);
 }
 
+/**
+ * The canary share callers should get: the weight; without a traffic router the weight is the canary's share of the
+ * pods (Argo's basic canary), so every caller's pod-ratio split is what is asked, not a divergence.
+ */
+function desiredShare(state: RolloutTrafficState, ratio: EndpointRatio): number {
+  const routed = state.rollout.spec.strategy.canary?.trafficRouting !== undefined;
+  return routed || ratio.share === null ? state.canaryWeight / 100 : ratio.share;
+}
+
 /** Nothing names a Service (no canary/stable Service, no DestinationRule) and no Service selects the pods. */
 function isUndialled(index: SnapshotIndex, state: RolloutTrafficState): boolean {
   const canary = state.rollout.spec.strategy.canary;
@@ -139,7 +148,7 @@ export function buildContext(
     referenced,
     dialled,
     undialled: isUndialled(index, state),
-    desired: state.canaryWeight / 100,
+    desired: desiredShare(state, ratio),
     tolerance,
     ratio,
     fractions: new Map(),
