@@ -94,13 +94,29 @@ const SHAPES: Record<
 /** Kinds without a `spec` (or whose spec truesplit never reads). */
 const SPECLESS_KINDS: Record<string, string[]> = { Namespace: ['v1'], Pod: ['v1'] };
 
+function apiGroup(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * An object whose kind truesplit reads but of another API group (an App Mesh `VirtualService`, a Gateway API
+ * `Gateway`): not truesplit's, ignored as Argo ignores it.
+ */
+export function isForeignObject(object: KubeObject): boolean {
+  const versions = SHAPES[object.kind]?.apiVersions ?? SPECLESS_KINDS[object.kind];
+  if (!versions) return false;
+  const group = apiGroup(object.apiVersion);
+  return !versions.some((version) => apiGroup(version) === group);
+}
+
 /**
  * For an object of a kind truesplit reads, why it does not match its type (wrong API version, missing spec, …).
- * Undefined for well-shaped objects and for kinds truesplit does not read.
+ * Undefined for well-shaped objects, for kinds truesplit does not read and for other API groups' kinds.
  */
 export function shapeProblem(object: KubeObject): ShapeProblem {
   const shape = SHAPES[object.kind];
-  if (!shape) return undefined;
+  if (!shape || isForeignObject(object)) return undefined;
   if (!shape.apiVersions.includes(object.apiVersion)) {
     return { field: 'apiVersion', message: `must be one of ${shape.apiVersions.join(', ')}` };
   }
@@ -111,7 +127,7 @@ export function shapeProblem(object: KubeObject): ShapeProblem {
 
 function guard<T extends KubeObject>(kind: T['kind']): (object: KubeObject) => T | undefined {
   return (object) => {
-    if (object.kind !== kind) return undefined;
+    if (object.kind !== kind || isForeignObject(object)) return undefined;
     const specless = SPECLESS_KINDS[kind];
     if (specless) return specless.includes(object.apiVersion) ? (object as T) : undefined;
     return shapeProblem(object) === undefined ? (object as T) : undefined;

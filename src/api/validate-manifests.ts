@@ -1,3 +1,4 @@
+import { compatIssues } from './compat-rules.js';
 import { istioSpecProblems } from '../traffic/istio/spec-problems.js';
 import type { LoadedObject } from './loader.js';
 import { asRollout, shapeProblem } from './loader-guards.js';
@@ -16,6 +17,8 @@ export interface LoadedRollout extends LoadedObject {
 export interface ManifestValidation {
   rollouts: LoadedRollout[];
   errors: ValidationError[];
+  /** Fields valid under Argo that truesplit warns about or holds (compat-rules.ts); they do not fail validation. */
+  warnings: ValidationError[];
 }
 
 /**
@@ -24,7 +27,7 @@ export interface ManifestValidation {
  */
 export function validateManifests(loaded: readonly LoadedObject[]): ManifestValidation {
   const objects = loaded.map((entry) => entry.object);
-  const result: ManifestValidation = { rollouts: [], errors: duplicateObjectErrors(loaded) };
+  const result: ManifestValidation = { rollouts: [], errors: duplicateObjectErrors(loaded), warnings: [] };
   for (const entry of loaded) {
     const problem = shapeProblem(entry.object);
     if (problem) {
@@ -35,6 +38,13 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
     if (!rollout) continue;
     const errors = validateRolloutWithReferences(rollout, objects);
     result.errors.push(...errors.map((error) => locate(entry, error)));
+    const warnings = compatIssues(rollout).map((issue) => ({
+      object: objectRef(rollout),
+      field: issue.field,
+      message: issue.detail,
+    }));
+    const located = warnings.map((warning) => locate(entry, warning));
+    result.warnings.push(...located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     if (errors.length === 0) result.rollouts.push({ ...entry, object: rollout });
   }
   return result;

@@ -9,25 +9,10 @@ const ROUTING_SETTINGS = new Set(['managedRoutes', 'maxTrafficWeight']);
 export function validateTrafficRouting(trafficRouting: TrafficRouting, report: ReportProblem): void {
   const routers = Object.keys(trafficRouting).filter((key) => !ROUTING_SETTINGS.has(key));
   if (routers.length === 0) report(TRAFFIC_PATH, 'must configure a traffic router (istio)');
-  for (const router of routers) {
-    if (router === 'istio') validateIstio(trafficRouting.istio, report);
-    else if (router === 'plugins') reportUnsupportedPlugins(trafficRouting.plugins, report);
-    else report(`${TRAFFIC_PATH}.${router}`, `traffic router ${router} is not supported by truesplit`);
-  }
+  // Other routers are valid under Argo: held as unsupported (compat-rules.ts), not rejected.
+  if (routers.includes('istio')) validateIstio(trafficRouting.istio, report);
   validateMaxTrafficWeight(trafficRouting, report);
   validateManagedRoutes(trafficRouting.managedRoutes, report);
-}
-
-function reportUnsupportedPlugins(plugins: unknown, report: ReportProblem): void {
-  const names = isRecord(plugins) ? Object.keys(plugins) : [];
-  if (names.length === 0)
-    report(`${TRAFFIC_PATH}.plugins`, 'traffic router plugins are not supported by truesplit');
-  for (const name of names) {
-    report(
-      `${TRAFFIC_PATH}.plugins["${name}"]`,
-      `traffic router plugin ${name} is not supported by truesplit`,
-    );
-  }
 }
 
 function validateMaxTrafficWeight(trafficRouting: TrafficRouting, report: ReportProblem): void {

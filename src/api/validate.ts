@@ -33,6 +33,11 @@ export function formatValidationError(error: ValidationError): string {
   return `${location}${error.object}: ${error.field}: ${error.message}`;
 }
 
+/** A compatibility warning, formatted like an error with `warning:` before the message. */
+export function formatCompatWarning(warning: ValidationError): string {
+  return formatValidationError({ ...warning, message: `warning: ${warning.message}` });
+}
+
 /** Build `ValidationError`s for one object from `(field, message)` pairs. */
 export function problemCollector(
   objectName: string,
@@ -101,7 +106,8 @@ function validateWorkloadSource(rollout: Rollout, report: ReportProblem): void {
 function validateSelector(rollout: Rollout, report: ReportProblem): void {
   const selector: unknown = rollout.spec.selector;
   if (selector === undefined) {
-    report('spec.selector', 'required');
+    // Argo reads the selector from the referenced workload when workloadRef is set.
+    if (rollout.spec.workloadRef === undefined) report('spec.selector', 'required');
     return;
   }
   if (!isRecord(selector)) {
@@ -129,7 +135,7 @@ function validateStrategy(rollout: Rollout, report: ReportProblem): void {
   if (canary !== undefined && blueGreen !== undefined) {
     report('spec.strategy', 'canary and blueGreen are mutually exclusive');
   } else if (blueGreen !== undefined) {
-    report('spec.strategy.blueGreen', 'blueGreen strategy is not supported yet');
+    return; // valid under Argo: held as unsupported (compat-rules.ts)
   } else if (canary === undefined) {
     report('spec.strategy', 'required: set spec.strategy.canary');
   } else if (!isRecord(canary)) {

@@ -1,6 +1,7 @@
 import { formatLoadError, loadManifests } from '../api/loader.js';
 import type { LoadedObject } from '../api/loader.js';
-import { formatValidationError } from '../api/validate.js';
+import { formatCompatWarning, formatValidationError } from '../api/validate.js';
+import { isForeignObject } from '../api/loader-guards.js';
 import { validateManifests } from '../api/validate-manifests.js';
 import type { LoadedRollout } from '../api/validate-manifests.js';
 import { readAllStdin, UsageError } from './command.js';
@@ -26,7 +27,8 @@ export function inputPaths(
 export async function readInput(paths: readonly string[], io: CliIo): Promise<LoadedObject[] | undefined> {
   const { objects, errors } = await loadManifests(paths, { readStdin: () => readAllStdin(io) });
   for (const error of errors) io.stderr.write(`${formatLoadError(error)}\n`);
-  return errors.length === 0 ? objects : undefined;
+  // Kinds of other API groups (App Mesh VirtualService, Gateway API Gateway) are not truesplit's: ignored.
+  return errors.length === 0 ? objects.filter((entry) => !isForeignObject(entry.object)) : undefined;
 }
 
 export interface ValidatedInput {
@@ -44,7 +46,8 @@ export async function readValidatedInput(
 ): Promise<ValidatedInput | undefined> {
   const objects = await readInput(paths, io);
   if (!objects) return undefined;
-  const { rollouts, errors } = validateManifests(objects);
+  const { rollouts, errors, warnings } = validateManifests(objects);
   for (const error of errors) io.stderr.write(`${formatValidationError(error)}\n`);
+  for (const warning of warnings) io.stderr.write(`${formatCompatWarning(warning)}\n`);
   return errors.length === 0 ? { objects, rollouts } : undefined;
 }

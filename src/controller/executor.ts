@@ -8,6 +8,7 @@ import type { OwnerReference } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
 import type { Cluster } from '../kube/cluster.js';
+import { isNotFound } from '../kube/errors.js';
 import { deepEqual } from '../util/json.js';
 import type { WorkloadAction } from '../rollout/plan-types.js';
 import type { TrafficWrite } from '../traffic/router.js';
@@ -116,7 +117,20 @@ export async function applyWorkloadAction(
       return patchReplicaSet(ctx, action.name, undefined, action.annotations, report);
     case 'switchService':
       return switchService(ctx, action.name, action.hash, report);
+    case 'deleteReplicaSet':
+      return deleteReplicaSet(ctx, action.name, report);
   }
+}
+
+/** revisionHistoryLimit cleanup; a ReplicaSet already gone is fine. */
+async function deleteReplicaSet(ctx: ExecutionContext, name: string, report: ExecutionReport): Promise<void> {
+  if (!ctx.replicaSets.some((rs) => rs.metadata.name === name)) return;
+  try {
+    await ctx.cluster.delete('ReplicaSet', ctx.rollout.metadata.namespace ?? 'default', name);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  report.writes.push(`delete ReplicaSet ${name}`);
 }
 
 /** Full Update of each router-computed object, in the router's order (resourceVersion from the cache: 409 = stale). */

@@ -17,6 +17,8 @@ export interface RolloutContext {
   referenced: VirtualService[];
   /** The Service in-cluster callers dial: the DestinationRule host (subset-level) or the stable Service. */
   dialled: { fqdn: string; ref: string; service?: Service };
+  /** No Service is named by the Rollout and none selects its pods: in-cluster callers have nothing to dial. */
+  undialled: boolean;
   desired: number;
   tolerance: number;
   /** Rule 2.8: the split kube-proxy (or an unrouted sidecar) produces over the dialled Service. */
@@ -52,6 +54,23 @@ function dialledFqdn(index: SnapshotIndex, state: RolloutTrafficState, reference
   const named = canary?.stableService ?? canary?.canaryService;
   if (named !== undefined) return serviceFqdn(named, ns);
   return serviceFqdn(selectingService(index, state) ?? state.rollout.metadata.name, ns);
+}
+
+/**
+ * The canary share callers should get: the weight; without a traffic router the weight is the canary's share of the
+ * pods (Argo's basic canary), so every caller's pod-ratio split is what is asked, not a divergence.
+ */
+function desiredShare(state: RolloutTrafficState, ratio: EndpointRatio): number {
+  const routed = state.rollout.spec.strategy.canary?.trafficRouting !== undefined;
+  return routed || ratio.share === null ? state.canaryWeight / 100 : ratio.share;
+}
+
+/** Nothing names a Service (no canary/stable Service, no DestinationRule) and no Service selects the pods. */
+function isUndialled(index: SnapshotIndex, state: RolloutTrafficState): boolean {
+  const canary = state.rollout.spec.strategy.canary;
+  const named =
+    canary?.stableService ?? canary?.canaryService ?? canary?.trafficRouting?.istio?.destinationRule;
+  return named === undefined && selectingService(index, state) === undefined;
 }
 
 /** Without a named Service: the first Service in the Rollout's namespace whose selector matches its pod labels. */
@@ -117,7 +136,8 @@ export function buildContext(
     namespace,
     referenced,
     dialled,
-    desired: state.canaryWeight / 100,
+    undialled: isUndialled(index, state),
+    desired: desiredShare(state, ratio),
     tolerance,
     ratio,
     fractions: new Map(),

@@ -71,6 +71,8 @@ export function evaluateInContext(ctx: RolloutContext): EvaluatedPath[] {
   const callers = callerSets(ctx.index);
   const paths: EvaluatedPath[] = [];
   for (const gateway of boundGateways(ctx)) paths.push(...gatewayPaths(ctx, gateway));
+  // No Service to dial (none in the input): no in-cluster path, rather than one to a Service named after the Rollout.
+  if (ctx.undialled) return paths;
   for (const ns of [...callers.mesh, ANY_NAMESPACE])
     paths.push(...meshPaths(ctx, { kind: 'mesh', from: ns }, true));
   for (const ns of [...callers.plain, ANY_NAMESPACE]) paths.push(plainPath(ctx, ns));

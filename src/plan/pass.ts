@@ -93,7 +93,10 @@ function orderedWrites(plan: RolloutPlan, traffic: TrafficPlan | undefined): Ord
   return {
     early: plan.actions.filter((a) => a.type === 'createReplicaSet' || a.type === 'switchService'),
     traffic: traffic && traffic.errors.length === 0 ? traffic.writes : [],
-    late: plan.actions.filter((a) => a.type === 'scaleReplicaSet' || a.type === 'annotateReplicaSet'),
+    // Scaling, annotations and revisionHistoryLimit deletes after traffic: traffic leaves a ReplicaSet before it shrinks.
+    late: plan.actions.filter(
+      (a) => a.type === 'scaleReplicaSet' || a.type === 'annotateReplicaSet' || a.type === 'deleteReplicaSet',
+    ),
   };
 }
 

@@ -58,6 +58,8 @@ export function replicaSetsAfter(
       return list.map((rs) =>
         mine(rs, action.name) ? patchReplicaSet(rs, undefined, action.annotations) : rs,
       );
+    case 'deleteReplicaSet':
+      return list.filter((rs) => !mine(rs, action.name));
     case 'switchService':
       return [...list];
   }

@@ -90,6 +90,9 @@ export function computePhase(input: PhaseInput): { phase: RolloutPhase; message:
     }
   }
   if (input.paused) return { phase: 'Paused', message: 'manually paused' };
+  // A step held because truesplit does not implement it (compat-hold.ts) waits like a pause, for `promote`.
+  const held = getCondition(status.conditions, 'UnsupportedSpec');
+  if (held?.status === 'True') return { phase: 'Paused', message: `${held.reason}: ${held.message ?? ''}` };
   const pause = status.pauseConditions?.[0];
   if (pause) return { phase: 'Paused', message: pause.reason };
   const updated = status.updatedReplicas ?? 0;

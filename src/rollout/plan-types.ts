@@ -27,7 +27,9 @@ export type WorkloadAction =
   | { type: 'createReplicaSet'; replicaSet: ReplicaSet }
   | { type: 'scaleReplicaSet'; name: string; replicas: number; annotations?: Record<string, string | null> }
   | { type: 'annotateReplicaSet'; name: string; annotations: Record<string, string | null> }
-  | { type: 'switchService'; name: string; hash: string };
+  | { type: 'switchService'; name: string; hash: string }
+  /** revisionHistoryLimit: an old ReplicaSet scaled to zero (never the stable or the current one). */
+  | { type: 'deleteReplicaSet'; name: string };
 
 export interface RolloutPlan {
   /** ReplicaSet and Service changes, in the order they must be applied. */

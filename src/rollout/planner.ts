@@ -5,8 +5,10 @@
  */
 import { REVISION_ANNOTATION } from '../api/labels.js';
 import type { RolloutStatus } from '../api/rollout.js';
+import { applyCompatConditions, compatState, planHeldRollout, type CompatState } from './compat-hold.js';
 import { buildContext, maxRevision, type PlanContext } from './context.js';
 import { computePhase } from './conditions.js';
+import { planHistoryCleanup } from './history.js';
 import { buildNewReplicaSet, withCreatedReplicaSet } from './new-replicaset.js';
 import { formatTime } from '../util/time.js';
 import { PlanOutput } from './plan-output.js';
@@ -144,19 +146,21 @@ function syncStepProgress(
   ctx: PlanContext,
   status: RolloutStatus,
   out: PlanOutput,
+  compat: CompatState,
   traffic?: TrafficDecision,
 ): void {
   const steps = ctx.cfg.steps.length;
   const index = currentStepIndex(ctx);
   if (index !== undefined) status.currentStepIndex = ctx.prev.promoteFull ? steps : index;
   releasePathGate(status);
-  const reason = fullPromotionReason(ctx);
+  // An unsupported step (or background analysis) holds: neither the step nor the update completes.
+  const reason = compat.stepHold ? '' : fullPromotionReason(ctx);
   if (reason) return promoteStable(ctx, status, out, reason);
   if (isAborted(ctx)) {
     if (steps > 0) status.currentStepIndex = status.stableRS === status.currentPodHash ? steps : 0;
     return;
   }
-  if (ctx.prev.promoteFull) return;
+  if (ctx.prev.promoteFull || compat.stepHold) return;
   if (!completedCurrentStep(ctx, traffic?.weights, traffic?.holdProgress ?? false)) return;
   if (pathGateHolds(ctx)) holdAtPathGate(ctx, status, out);
   else completeStep(ctx, status, out);
@@ -166,6 +170,8 @@ function syncStepProgress(
 export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan {
   const out = new PlanOutput();
   const observed = buildContext(snapshot, now);
+  const compat = compatState(observed);
+  if (compat.rolloutHolds.length > 0) return planHeldRollout(observed, out, compat);
   if (observed.collision) return planCollision(observed, out);
   if (templateOrStepsChanged(observed)) return planReset(observed, out);
   const ensured = ensureNewReplicaSet(observed, out);
@@ -178,6 +184,7 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   if (traffic?.holdProgress) out.requeue(HOLD_REQUEUE_MS);
   const scaled = ctx.cfg.paused ? false : planScaling(ctx, out, traffic?.weights);
   ctx = withScaledReplicas(ctx, out);
+  planHistoryCleanup(ctx, out);
   const pause = scaled
     ? { conditions: [...(ctx.prev.pauseConditions ?? [])], added: false }
     : reconcilePauseStep(ctx, out);
@@ -185,12 +192,14 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   if (traffic) status.canary = { ...(status.canary ?? {}), weights: traffic.weights };
   else if (status.canary) delete status.canary.weights;
   applyPauseAndAbort(ctx, status, pause);
-  syncStepProgress(ctx, status, out, traffic);
+  syncStepProgress(ctx, status, out, compat, traffic);
   const flags: ConditionFlags = {
-    paused: ctx.cfg.paused || (status.pauseConditions?.length ?? 0) > 0,
+    paused: ctx.cfg.paused || (status.pauseConditions?.length ?? 0) > 0 || compat.stepHold !== undefined,
     aborted: status.abort === true,
   };
+  if (compat.stepHold) flags.holdReason = compat.stepHold.reason;
   if (ensured.created) flags.createdReplicaSet = ensured.created;
   applyConditions(ctx, status, out, flags);
+  applyCompatConditions(ctx, status, out, compat);
   return finish(ctx, status, out, traffic);
 }

@@ -52,8 +52,8 @@ function completedPauseStep(ctx: PlanContext, duration: unknown): boolean {
 }
 
 /**
- * Argo's completedCurrentCanaryStep. Analysis, experiment and plugin steps complete at once: AnalysisRuns,
- * Experiments and step plugins are not implemented yet, so nothing can hold them.
+ * Argo's completedCurrentCanaryStep. Analysis, experiment and plugin steps never get here: the planner holds them as
+ * unsupported (compat-hold.ts, ADR 0120).
  */
 export function completedCurrentStep(
   ctx: PlanContext,

@@ -5,10 +5,16 @@
  * Entry i is the steady state once step i has been reached with its effects applied: a copy of the simulation is
  * held right after step i (an untimed pause follows it) and reconciled until quiescent, so effects that land one
  * reconcile later (the stable ReplicaSet shrinking under `dynamicStableScale`) are part of the entry (ADR 0100).
+ *
+ * `spec.paused` is lifted like any pause. A step truesplit holds as unsupported (compat-hold.ts) is reached, recorded
+ * (phase Paused, `UnsupportedStep`) and then skipped as `truesplit promote` would (`promote --full` past the last
+ * step); a Rollout held as a whole has no entries (ADR 0120).
  */
 import type { CanaryStep, Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet } from '../api/workloads.js';
 import type { TrafficIntent } from './intent.js';
+import { compatIssues } from '../api/compat-rules.js';
+import { UNSUPPORTED_CONDITION } from './compat-hold.js';
 import { planRollout } from './planner.js';
 import type { RolloutPlan } from './plan-types.js';
 import { computeStepsHash } from './hash.js';
@@ -84,9 +90,22 @@ function pass(run: Run): RolloutPlan {
   return plan;
 }
 
-/** Promote like the CLI: clear pause conditions (a timed pause is waited out instead). */
+function isHeld(status: RolloutStatus | undefined): boolean {
+  return status?.conditions?.some((c) => c.type === UNSUPPORTED_CONDITION && c.status === 'True') ?? false;
+}
+
+/**
+ * Promote like the CLI: clear pause conditions (a timed pause is waited out instead); a step held as unsupported,
+ * with no pause to clear, is skipped.
+ */
 function promotePauses(run: Run, steps: CanaryStep[]): void {
   const status = run.cluster.rollout.status;
+  if (status && isHeld(status) && !status.pauseConditions?.length) {
+    const index = status.currentStepIndex ?? 0;
+    if (index < steps.length) status.currentStepIndex = index + 1;
+    else status.promoteFull = true; // held past the last step (background analysis): promote --full
+    return;
+  }
   const condition = status?.pauseConditions?.find((c) => c.reason === 'CanaryPauseStep');
   if (!status || !condition) return;
   const seconds = pauseDurationSeconds(steps[status.currentStepIndex ?? 0]?.pause?.duration);
@@ -140,6 +159,7 @@ function entryFor(
 function initialCluster(rollout: Rollout, opts: SimulateOptions): SimCluster {
   const r = cloneJson(rollout);
   r.metadata = { ...r.metadata, generation: r.metadata?.generation ?? 1 };
+  delete r.spec.paused;
   const canary = r.spec?.strategy?.canary;
   const services = [canary?.stableService, canary?.canaryService]
     .filter((n): n is string => Boolean(n))
@@ -174,6 +194,7 @@ function seedFromPreviousStable(run: Run, stable: ReplicaSet): void {
 
 /** Simulate an update; one entry per step (state once reached) plus the fully promoted final entry. */
 export function simulateRollout(rollout: Rollout, opts: SimulateOptions = {}): SimulatedStep[] {
+  if (compatIssues(rollout).some((issue) => issue.hold === 'rollout')) return [];
   const run: Run = {
     cluster: initialCluster(rollout, opts),
     now: opts.now ?? DEFAULT_START,
@@ -211,7 +232,8 @@ function recordReachedStep(
   const status = run.cluster.rollout.status;
   const from = prev?.currentStepIndex ?? 0;
   const to = status?.currentStepIndex ?? 0;
-  const pausedHere = (status?.pauseConditions?.length ?? 0) > 0 && !(prev?.pauseConditions?.length ?? 0);
+  const pausedHere =
+    ((status?.pauseConditions?.length ?? 0) > 0 && !(prev?.pauseConditions?.length ?? 0)) || isHeld(status); // each held step once (entries are deduplicated by index)
   const reached = pausedHere ? to : to > from ? from : undefined;
   if (reached === undefined || reached >= steps.length || entries.some((e) => e.index === reached)) return;
   entries.push(steadyEntry(run, reached, steps, stableHash));

@@ -89,6 +89,8 @@ export interface ConditionFlags {
   aborted: boolean;
   /** The pass that reset progress for a new template or steps. */
   reset?: boolean;
+  /** Why an unsupported field holds the Rollout (shown in the RolloutPaused event). */
+  holdReason?: string;
 }
 
 function revisionOf(ctx: PlanContext): number {
@@ -192,9 +194,9 @@ function setProgressing(
   if (written && choice.event === 'Normal') out.normal(choice.reason, choice.message);
 }
 
-function setPaused(ctx: PlanContext, status: RolloutStatus, out: PlanOutput, paused: boolean): void {
+function setPaused(ctx: PlanContext, status: RolloutStatus, out: PlanOutput, flags: ConditionFlags): void {
   const now = formatTime(ctx.now);
-  if (paused) {
+  if (flags.paused) {
     if (
       setCondition(
         status,
@@ -202,7 +204,9 @@ function setPaused(ctx: PlanContext, status: RolloutStatus, out: PlanOutput, pau
         now,
       )
     ) {
-      const why = ctx.cfg.paused ? 'spec.paused' : (status.pauseConditions?.[0]?.reason ?? 'unknown');
+      const why = ctx.cfg.paused
+        ? 'spec.paused'
+        : (status.pauseConditions?.[0]?.reason ?? flags.holdReason ?? 'unknown');
       out.normal(REASON.paused, `${MESSAGE.paused} (${why})`);
     }
   } else if (getCondition(status.conditions, 'Paused')?.status === 'True') {
@@ -272,6 +276,6 @@ export function applyConditions(
   setHealthy(ctx, status, flags.paused);
   setProgressing(ctx, status, out, flags);
   setAvailable(ctx, status);
-  setPaused(ctx, status, out, flags.paused);
+  setPaused(ctx, status, out, flags);
   setCompleted(ctx, status, out);
 }

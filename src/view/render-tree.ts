@@ -62,7 +62,7 @@ function renderSummary(view: RolloutView, paint: Paint): string {
   lines.push(field('Strategy', view.strategy === 'blueGreen' ? 'BlueGreen' : capitalise(view.strategy)));
   if (view.currentStep !== null) lines.push(field('Step', `${view.currentStep}/${view.steps.length}`, 2));
   lines.push(field('SetWeight', String(view.weights.desired), 2));
-  lines.push(field('ActualWeight', String(view.weights.canary), 2));
+  lines.push(field('ActualWeight', String(view.weights.actual), 2));
   const images = imagesByRole(view.revisions);
   images.forEach((image, i) => lines.push(i === 0 ? field('Images', image) : `${' '.repeat(17)}${image}`));
   const { desired, current, updated, ready, available } = view.replicas;

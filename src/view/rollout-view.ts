@@ -4,6 +4,7 @@
  */
 import { ownedBy } from '../api/meta.js';
 import type { CanaryStep, Rollout } from '../api/rollout.js';
+import { actualWeight } from './actual-weight.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/labels.js';
 import { isPodReady, type Pod, type ReplicaSet } from '../api/workloads.js';
 import type {
@@ -87,7 +88,8 @@ export interface RolloutView {
   /** Index of the current step; steps.length when every step is done; null without steps or status. */
   currentStep: number | null;
   steps: StepView[];
-  weights: { desired: number; canary: number; stable: number };
+  /** `actual`: ActualWeight as Argo's plugin shows it (100 once fully promoted). */
+  weights: { desired: number; canary: number; stable: number; actual: number };
   /** `kubectl argo rollouts get`'s Replicas block, from the Rollout's status (desired from the spec). */
   replicas: ReplicaCountsView;
   revisions: RevisionView[];
@@ -129,6 +131,9 @@ export function buildRolloutView(input: RolloutViewInput): RolloutView {
   const { rollout } = input;
   const steps = rollout.spec.strategy.canary?.steps ?? [];
   const currentStep = steps.length > 0 ? (rollout.status?.currentStepIndex ?? null) : null;
+  const revisions = revisionsOf(rollout, input.replicaSets, input.pods);
+  const weights = weightsOf(rollout, steps, currentStep);
+  const canaryAvailable = revisions.find((r) => r.role === 'canary')?.available ?? 0;
   return {
     name: rollout.metadata.name,
     namespace: rollout.metadata.namespace ?? '',
@@ -145,9 +150,9 @@ export function buildRolloutView(input: RolloutViewInput): RolloutView {
       label: stepLabel(step),
       state: stepState(index, currentStep),
     })),
-    weights: weightsOf(rollout, steps, currentStep),
+    weights: { ...weights, actual: actualWeight(rollout, weights.desired, canaryAvailable) },
     replicas: replicaCountsOf(rollout),
-    revisions: revisionsOf(rollout, input.replicaSets, input.pods),
+    revisions,
     paths: (input.analysis?.paths ?? []).map((p) =>
       pathView(p, input.analysis?.findings ?? [], input.observed),
     ),
@@ -208,7 +213,7 @@ function weightsOf(
   rollout: Rollout,
   steps: CanaryStep[],
   currentStep: number | null,
-): RolloutView['weights'] {
+): Omit<RolloutView['weights'], 'actual'> {
   const recorded = rollout.status?.canary?.weights;
   const canary = recorded?.canary.weight ?? 0;
   const stable = recorded?.stable.weight ?? 100 - canary;

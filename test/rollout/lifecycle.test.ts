@@ -243,17 +243,7 @@ describe('progress deadline', () => {
   });
 });
 
-describe('steps outside this planner', () => {
-  it.each([
-    { name: 'analysis', step: { analysis: { templates: [{ templateName: 'ok' }] } } },
-    { name: 'experiment', step: { experiment: {} } },
-    { name: 'plugin', step: { plugin: { name: 'p' } } },
-  ])('$name completes immediately', ({ step }) => {
-    const { d } = updating(makeRollout({ steps: [{ setWeight: 10 }, step, { pause: {} }] }));
-    d.settle();
-    expect(d.status.currentStepIndex).toBe(2);
-  });
-
+describe('no steps', () => {
   it('no steps: promoted as soon as the new revision is fully available', () => {
     const { d, v1, v2 } = updating(makeRollout({ steps: [] }));
     d.settle();

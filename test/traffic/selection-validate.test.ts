@@ -54,6 +54,12 @@ describe('route errors (§4 messages, exact text)', () => {
       { tcpRoutes: [{ port: 1001 }] },
       'No matching TCP routes found in the defined Virtual Service.',
     ],
+    [
+      'routes=[primary] and a VirtualService with no route at all',
+      virtualService({}),
+      { routes: ['primary'] },
+      "HTTP Route 'primary' is not found in the defined Virtual Service.",
+    ],
     ['§5.21 routes omitted, two http routes', regularVs(), {}, AMBIGUOUS_HTTP],
     [
       '§5.21 tlsRoutes omitted, two tls routes',
@@ -81,6 +87,18 @@ describe('route errors (§4 messages, exact text)', () => {
     ],
   ])('%s', (_n, vs, ref, message) => {
     expect(errorMessage(setWeight(vs, hostRollout(ref), 10))).toBe(message);
+  });
+
+  it('a TLS-only VirtualService: routes is not checked without spec.http (as Argo), the TLS route is weighted', () => {
+    const vs = virtualService({ tls: l4Routes() });
+    const result = setWeight(vs, hostRollout({ routes: ['primary'], tlsRoutes: [{ port: 3000 }] }), 10);
+    expect(result.kind).toBe('updated');
+    const weights = (routes: { route?: { weight?: number }[] }[] | undefined) =>
+      (routes ?? []).map((r) => (r.route ?? []).map((d) => d.weight));
+    expect(result.kind === 'updated' ? weights(result.object.spec.tls) : undefined).toEqual([
+      [90, 10],
+      [100, 0],
+    ]);
   });
 
   it.each([

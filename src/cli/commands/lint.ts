@@ -1,4 +1,4 @@
-import { formatValidationError } from '../../api/validate.js';
+import { formatCompatWarning, formatValidationError } from '../../api/validate.js';
 import { validateManifests } from '../../api/validate-manifests.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -21,6 +21,9 @@ traffic routing only) and checks that the objects it references are in the input
 Flags:
 ${FILENAME_HELP}
 
+Fields valid under Argo Rollouts that truesplit does not implement are listed as warnings (the README's
+"Compatibility with Argo Rollouts" table says what happens instead); they do not change the exit code.
+
 Exit codes: 0 no problems, 1 problems found (listed on stdout), 2 unreadable input or bad flags.
 
 Examples:
@@ -31,14 +34,16 @@ Examples:
     const { values, positionals } = parseCommandArgs(argv, FILENAME_OPTION, true);
     const objects = await readInput(inputPaths(values.filename, positionals), io);
     if (!objects) return EXIT.usage;
-    const { rollouts, errors } = validateManifests(objects);
+    const { rollouts, errors, warnings } = validateManifests(objects);
     const style = styleFor(io);
     for (const error of errors) io.stdout.write(`${style.red(formatValidationError(error))}\n`);
+    for (const warning of warnings) io.stdout.write(`${style.yellow(formatCompatWarning(warning))}\n`);
     const invalid = new Set(errors.map((error) => error.object)).size;
     const summary = [
       count(objects.length, 'object'),
       count(rollouts.length, 'valid Rollout'),
       `${count(errors.length, 'problem')} in ${count(invalid, 'object')}`,
+      ...(warnings.length > 0 ? [count(warnings.length, 'unsupported-field warning')] : []),
     ].join(', ');
     io.stderr.write(`${errors.length === 0 ? style.green(summary) : summary}\n`);
     return errors.length === 0 ? EXIT.ok : EXIT.problems;

@@ -154,7 +154,8 @@ export function selectRoutes(
   managed: ReadonlySet<string>,
   objectRef: string,
 ): SelectedRoutes | RouterError {
-  const http = selectHttp(vs.spec.http, ref.routes, managed);
+  const hasL4Routes = (vs.spec.tls?.length ?? 0) > 0 || (vs.spec.tcp?.length ?? 0) > 0;
+  const http = selectHttp(vs.spec.http, ref.routes, managed, hasL4Routes);
   if ('message' in http) return invalidRoute(objectRef, http.message, http.field);
   const tls = selectTlsRouteIndexes(ref.tlsRoutes, vs.spec.tls);
   if ('message' in tls) return invalidRoute(objectRef, tls.message, tls.field);
@@ -170,14 +171,16 @@ export function selectRoutes(
   return selected;
 }
 
+/** Without `spec.http`, Argo checks no HTTP route when the VirtualService has TLS or TCP routes (a TLS-only host). */
 function selectHttp(
   routes: HTTPRoute[] | undefined,
   names: string[] | undefined,
   managed: ReadonlySet<string>,
+  hasL4Routes: boolean,
 ): Selection {
   if (!routes) {
     const [first] = names ?? [];
-    return first === undefined
+    return first === undefined || hasL4Routes
       ? { indexes: [] }
       : { message: messages.httpRouteNotFound(first), field: 'spec.http' };
   }

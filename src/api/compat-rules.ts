@@ -1,0 +1,288 @@
+/**
+ * Compatibility with Argo Rollouts, field by field: one table says, for every field of the Rollout spec, whether
+ * truesplit does what Argo does, does it with a documented difference, warns that it does nothing, holds the Rollout
+ * (nothing is promoted that Argo would have gated), or rejects it. `lint`, `simulate`, `analyze`, the planner and the
+ * README's compatibility table all read this table (ADR 0120). Pure.
+ */
+import type { Rollout } from './rollout.js';
+import { isRecord } from './validate-values.js';
+
+export type SupportLevel = 'supported' | 'difference' | 'warned' | 'held' | 'rejected';
+
+/** What a held field stops: the whole Rollout, the step that sets it, or every step from `startingStep` on. */
+export type HoldScope = 'rollout' | 'step' | 'background';
+
+export interface CompatRule {
+  /** Argo's field path; `[]` stands for any list index, `<name>` for any map key. */
+  field: string;
+  support: SupportLevel;
+  /** README text: what truesplit does (for warned and held fields, what happens instead of Argo's behaviour). */
+  note: string;
+  /** The ADR documenting a difference (`0011`), linked from the README. */
+  adr?: string;
+  /** Held fields: what the hold stops. */
+  hold?: HoldScope;
+  /** Warned and held fields: the concrete field paths this Rollout sets. */
+  find?: (rollout: Rollout) => string[];
+}
+
+/** One warned or held field of one Rollout. */
+export interface CompatIssue {
+  /** The concrete path (`spec.strategy.canary.steps[3].experiment`). */
+  field: string;
+  support: 'warned' | 'held';
+  /** Event and condition reason. */
+  reason: 'UnsupportedStep' | 'UnsupportedField';
+  hold?: HoldScope;
+  /** Step holds: the step index; background holds: the first step held. */
+  stepIndex?: number;
+  /** `is not supported by truesplit: <what happens instead>` (lint prints it after the field). */
+  detail: string;
+  /** `<field> <detail>`: the event and condition text. */
+  message: string;
+}
+
+export const NOTIFICATION_ANNOTATION_PREFIX = 'notifications.argoproj.io/subscribe.';
+const CANARY = 'spec.strategy.canary';
+const ROUTING = `${CANARY}.trafficRouting`;
+const HOLD_STEP =
+  'the Rollout holds at this step (phase Paused, condition UnsupportedSpec) until `truesplit promote` skips it';
+const HOLD_ROLLOUT =
+  'the Rollout is held: nothing is created, scaled or routed (phase Degraded, condition UnsupportedSpec)';
+
+function spec(rollout: Rollout): Record<string, unknown> {
+  return isRecord(rollout.spec) ? rollout.spec : {};
+}
+
+function canaryOf(rollout: Rollout): Record<string, unknown> {
+  const strategy = spec(rollout).strategy;
+  return isRecord(strategy) && isRecord(strategy.canary) ? strategy.canary : {};
+}
+
+function routingOf(rollout: Rollout): Record<string, unknown> {
+  const routing = canaryOf(rollout).trafficRouting;
+  return isRecord(routing) ? routing : {};
+}
+
+/** `path` when `value` is set (not undefined or null). */
+function present(value: unknown, path: string): string[] {
+  return value === undefined || value === null ? [] : [path];
+}
+
+const specField = (name: string) => (rollout: Rollout) => present(spec(rollout)[name], `spec.${name}`);
+const canaryField = (name: string) => (rollout: Rollout) =>
+  present(canaryOf(rollout)[name], `${CANARY}.${name}`);
+const routerField = (name: string) => (rollout: Rollout) =>
+  present(routingOf(rollout)[name], `${ROUTING}.${name}`);
+
+/** Every step of this kind: `spec.strategy.canary.steps[i].<kind>`. */
+const stepKind = (kind: string) => (rollout: Rollout) => {
+  const steps = canaryOf(rollout).steps;
+  if (!Array.isArray(steps)) return [];
+  return steps.flatMap((step: unknown, index) =>
+    isRecord(step) && step[kind] !== undefined && step[kind] !== null
+      ? [`${CANARY}.steps[${index}].${kind}`]
+      : [],
+  );
+};
+
+function blueGreen(rollout: Rollout): string[] {
+  const strategy = spec(rollout).strategy;
+  return isRecord(strategy) ? present(strategy.blueGreen, 'spec.strategy.blueGreen') : [];
+}
+
+function notificationSubscriptions(rollout: Rollout): string[] {
+  const annotations = rollout.metadata?.annotations;
+  if (!isRecord(annotations)) return [];
+  return Object.keys(annotations)
+    .filter((key) => key.startsWith(NOTIFICATION_ANNOTATION_PREFIX))
+    .sort()
+    .map((key) => `metadata.annotations[${key}]`);
+}
+
+const OTHER_ROUTERS = ['nginx', 'alb', 'smi', 'ambassador', 'appMesh', 'traefik', 'apisix', 'plugins'];
+
+const supported = (field: string, note: string, adr?: string): CompatRule =>
+  adr ? { field, support: 'difference', note, adr } : { field, support: 'supported', note };
+
+/** The table. Order is the README's. */
+export const COMPAT_RULES: readonly CompatRule[] = [
+  supported('spec.replicas', 'as Argo'),
+  supported('spec.selector', 'as Argo (required unless `workloadRef` is set)'),
+  supported('spec.template', 'as Argo; ReplicaSet names and `rollouts-pod-template-hash` match Argo'),
+  {
+    field: 'spec.workloadRef',
+    support: 'held',
+    hold: 'rollout',
+    note: `the referenced Deployment, ReplicaSet or PodTemplate is not read; ${HOLD_ROLLOUT}`,
+    find: specField('workloadRef'),
+  },
+  supported('spec.minReadySeconds', 'as Argo'),
+  supported(
+    'spec.revisionHistoryLimit',
+    'as Argo (default 10): the oldest ReplicaSets beyond the limit are deleted once scaled to zero; never the stable or the current one',
+  ),
+  supported('spec.paused', 'as Argo'),
+  supported('spec.progressDeadlineSeconds', 'as Argo'),
+  supported('spec.progressDeadlineAbort', 'as Argo'),
+  {
+    field: 'spec.restartAt',
+    support: 'warned',
+    note: 'pods are not restarted',
+    find: specField('restartAt'),
+  },
+  {
+    field: 'spec.rollbackWindow',
+    support: 'warned',
+    note: 'a rollback to a recent revision runs every canary step and pause again',
+    find: specField('rollbackWindow'),
+  },
+  {
+    field: 'spec.analysis',
+    support: 'warned',
+    note: 'no AnalysisRuns are created yet, so there is no run history to limit',
+    find: specField('analysis'),
+  },
+  {
+    field: 'spec.strategy.blueGreen',
+    support: 'held',
+    hold: 'rollout',
+    note: `the blueGreen strategy is not implemented; ${HOLD_ROLLOUT}`,
+    find: blueGreen,
+  },
+  supported(`${CANARY}.canaryService`, 'as Argo'),
+  supported(`${CANARY}.stableService`, 'as Argo'),
+  supported(`${CANARY}.steps[].setWeight`, 'as Argo'),
+  supported(`${CANARY}.steps[].pause`, 'as Argo'),
+  supported(`${CANARY}.steps[].setCanaryScale`, 'as Argo'),
+  supported(`${CANARY}.steps[].setHeaderRoute`, 'Istio only; routes are rebuilt level-based', '0011'),
+  supported(`${CANARY}.steps[].setMirrorRoute`, 'Istio only; routes are rebuilt level-based', '0032'),
+  {
+    field: `${CANARY}.steps[].analysis`,
+    support: 'held',
+    hold: 'step',
+    note: `no AnalysisRun is created; ${HOLD_STEP}`,
+    find: stepKind('analysis'),
+  },
+  {
+    field: `${CANARY}.steps[].experiment`,
+    support: 'held',
+    hold: 'step',
+    note: `no Experiment is created; ${HOLD_STEP}`,
+    find: stepKind('experiment'),
+  },
+  {
+    field: `${CANARY}.steps[].plugin`,
+    support: 'held',
+    hold: 'step',
+    note: `step plugins are not run; ${HOLD_STEP}`,
+    find: stepKind('plugin'),
+  },
+  supported(
+    `${ROUTING}.istio.virtualService`,
+    'weights always total 100; route selectors must match',
+    '0032',
+  ),
+  supported(`${ROUTING}.istio.virtualServices`, 'as `virtualService`, for each', '0032'),
+  supported(`${ROUTING}.istio.destinationRule`, 'canary and stable subsets must exist', '0032'),
+  supported(
+    `${ROUTING}.managedRoutes`,
+    'kept first in the VirtualService; unnamed routes never duplicated',
+    '0032',
+  ),
+  {
+    field: `${ROUTING}.maxTrafficWeight`,
+    support: 'rejected',
+    note: 'rejected with Istio: Istio route weights always total 100',
+  },
+  ...OTHER_ROUTERS.map((router): CompatRule => ({
+    field: `${ROUTING}.${router}`,
+    support: 'held',
+    hold: 'rollout',
+    note: `only the Istio traffic router is implemented; ${HOLD_ROLLOUT}`,
+    find: routerField(router),
+  })),
+  supported(`${CANARY}.maxSurge`, 'as Argo'),
+  supported(`${CANARY}.maxUnavailable`, 'as Argo'),
+  {
+    field: `${CANARY}.analysis`,
+    support: 'held',
+    hold: 'background',
+    note: 'no background AnalysisRun is created; an update holds at `startingStep` (default 0) and is not promoted until `truesplit promote` skips each step or `promote --full`',
+    find: canaryField('analysis'),
+  },
+  {
+    field: `${CANARY}.antiAffinity`,
+    support: 'warned',
+    note: 'no pod anti-affinity is added to canary pods',
+    find: canaryField('antiAffinity'),
+  },
+  {
+    field: `${CANARY}.canaryMetadata`,
+    support: 'warned',
+    note: 'applied when the ReplicaSet is created only: not updated or removed when the ReplicaSet changes role',
+    find: canaryField('canaryMetadata'),
+  },
+  {
+    field: `${CANARY}.stableMetadata`,
+    support: 'warned',
+    note: 'applied when the ReplicaSet is created only: not updated or removed when the ReplicaSet changes role',
+    find: canaryField('stableMetadata'),
+  },
+  supported(`${CANARY}.scaleDownDelaySeconds`, 'the deadline is set in the promotion pass', '0011'),
+  supported(`${CANARY}.scaleDownDelayRevisionLimit`, 'as Argo'),
+  supported(`${CANARY}.abortScaleDownDelaySeconds`, '`0` keeps the canary at its current size', '0011'),
+  supported(`${CANARY}.dynamicStableScale`, 'the abort weight falls as the stable becomes available', '0011'),
+  {
+    field: `${CANARY}.pingPong`,
+    support: 'held',
+    hold: 'rollout',
+    note: `the ping and pong Service selectors are not managed; ${HOLD_ROLLOUT}`,
+    find: canaryField('pingPong'),
+  },
+  supported(`${CANARY}.minPodsPerReplicaSet`, 'as Argo'),
+  supported(`${CANARY}.replicaProgressThreshold`, 'as Argo'),
+  {
+    field: `metadata.annotations[${NOTIFICATION_ANNOTATION_PREFIX}<trigger>.<service>]`,
+    support: 'warned',
+    note: 'no notification is sent; the controller records one Warning event per Rollout and does not hold it',
+    find: notificationSubscriptions,
+  },
+];
+
+function stepIndexOf(path: string): number | undefined {
+  const match = /\.steps\[(\d+)\]/.exec(path);
+  return match ? Number(match[1]) : undefined;
+}
+
+function startingStepOf(rollout: Rollout): number {
+  const analysis = canaryOf(rollout).analysis;
+  const start = isRecord(analysis) ? analysis.startingStep : undefined;
+  return typeof start === 'number' && Number.isInteger(start) && start > 0 ? start : 0;
+}
+
+function issueFor(rule: CompatRule, field: string, rollout: Rollout): CompatIssue {
+  const support = rule.support === 'held' ? 'held' : 'warned';
+  const detail = `is not supported by truesplit: ${rule.note}`;
+  const issue: CompatIssue = {
+    field,
+    support,
+    reason: rule.hold === 'step' ? 'UnsupportedStep' : 'UnsupportedField',
+    detail,
+    message: `${field} ${detail}`,
+  };
+  if (rule.hold) issue.hold = rule.hold;
+  if (rule.hold === 'step') {
+    const index = stepIndexOf(field);
+    if (index !== undefined) issue.stepIndex = index;
+  }
+  if (rule.hold === 'background') issue.stepIndex = startingStepOf(rollout);
+  return issue;
+}
+
+/** Every warned or held field this Rollout sets, in table order. */
+export function compatIssues(rollout: Rollout): CompatIssue[] {
+  return COMPAT_RULES.flatMap((rule) =>
+    (rule.find?.(rollout) ?? []).map((field) => issueFor(rule, field, rollout)),
+  );
+}

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import type { CanaryStep, Rollout } from '../../src/api/rollout.js';
+import { planRollout } from '../../src/rollout/planner.js';
+import { snapshotOf } from '../../src/rollout/sim-cluster.js';
+import { Driver, makeRollout, updating } from './harness.js';
+
+const condition = (d: Driver, type: string) => d.status.conditions?.find((c) => c.type === type);
+
+/** `truesplit promote` on a Rollout with no pause condition: the current step is skipped. */
+function promoteSkip(d: Driver): void {
+  d.status.currentStepIndex = (d.status.currentStepIndex ?? 0) + 1;
+}
+
+describe('an unsupported step holds the update', () => {
+  it.each<{ kind: string; step: CanaryStep }>([
+    { kind: 'analysis', step: { analysis: { templates: [{ templateName: 'success-rate' }] } } },
+    { kind: 'experiment', step: { experiment: { templates: [] } } },
+    { kind: 'plugin', step: { plugin: { name: 'example/step' } } },
+  ])('$kind: never reaches the next setWeight, Paused with UnsupportedStep', ({ kind, step }) => {
+    const rollout = makeRollout({
+      steps: [{ setWeight: 10 }, step, { setWeight: 50 }],
+      progressDeadlineSeconds: 60,
+      progressDeadlineAbort: true,
+    });
+    const { d, v2 } = updating(rollout);
+    d.settle();
+    d.advance(3600_000);
+    d.settle();
+    const field = `spec.strategy.canary.steps[1].${kind}`;
+    expect([d.status.currentStepIndex, d.canaryWeight, d.status.stableRS === v2, d.status.abort]).toEqual([
+      1,
+      10,
+      false,
+      undefined,
+    ]);
+    expect(d.status.phase).toBe('Paused');
+    expect(d.status.message).toMatch(
+      new RegExp(`^UnsupportedStep: ${field.replace(/[.[\]]/g, '\\$&')} is not supported by truesplit`),
+    );
+    expect(condition(d, 'UnsupportedSpec')).toMatchObject({ status: 'True', reason: 'UnsupportedStep' });
+    expect(d.eventsWith('UnsupportedStep')).toHaveLength(1);
+    expect(d.eventsWith('UnsupportedStep')[0]).toContain(field);
+    expect(d.eventsWith('RolloutStepCompleted')).toEqual(['Rollout step 1/3 completed (setWeight: 10)']);
+  });
+
+  it('`promote` skips the held step; the condition goes with the hold', () => {
+    const step = { analysis: { templates: [{ templateName: 'success-rate' }] } };
+    const { d, v2 } = updating(makeRollout({ steps: [{ setWeight: 10 }, step, { setWeight: 50 }] }));
+    d.settle();
+    promoteSkip(d);
+    d.settle();
+    d.advance(30_000);
+    d.settle();
+    expect([d.status.stableRS, d.status.phase, condition(d, 'UnsupportedSpec')]).toEqual([
+      v2,
+      'Healthy',
+      undefined,
+    ]);
+  });
+
+  it('does not hold the first deploy or a rollback to the stable template', () => {
+    const steps = [{ analysis: {} }, { setWeight: 50 }];
+    const first = new Driver(makeRollout({ steps }));
+    first.settle();
+    expect([first.status.phase, condition(first, 'UnsupportedSpec')]).toEqual(['Healthy', undefined]);
+    const { d, v1 } = updating(makeRollout({ steps }));
+    d.settle();
+    d.setImage('web:1');
+    d.settle();
+    expect([d.status.stableRS, d.status.currentPodHash, d.status.phase]).toEqual([v1, v1, 'Healthy']);
+  });
+});
+
+describe('background analysis holds an update from its starting step', () => {
+  it('holds at startingStep: that step applies (Argo starts the analysis there) and never completes', () => {
+    const canary = { analysis: { templates: [{ templateName: 'rate' }], startingStep: 1 } };
+    const steps = [{ setWeight: 10 }, { setWeight: 50 }, { setWeight: 80 }];
+    const { d, v2 } = updating(makeRollout({ steps, canary }));
+    d.settle();
+    expect([d.status.currentStepIndex, d.canaryWeight, d.status.stableRS === v2]).toEqual([1, 50, false]);
+    expect(condition(d, 'UnsupportedSpec')?.message).toMatch(
+      /^spec\.strategy\.canary\.analysis is not supported/,
+    );
+  });
+
+  it('without steps, the update is not promoted until promote --full', () => {
+    const canary = { analysis: { templates: [{ templateName: 'rate' }] } };
+    const { d, v1, v2 } = updating(makeRollout({ steps: [], canary }));
+    d.settle();
+    expect([d.status.stableRS, d.status.phase]).toEqual([v1, 'Paused']);
+    d.promoteFull();
+    d.settle();
+    expect(d.status.stableRS).toBe(v2);
+  });
+});
+
+describe('a Rollout held as a whole', () => {
+  const held = (edit: (r: Rollout) => void): Rollout => {
+    const r = makeRollout({ steps: [{ setWeight: 10 }] });
+    edit(r);
+    return r;
+  };
+  it.each([
+    {
+      field: 'spec.strategy.blueGreen',
+      rollout: held((r) => (r.spec.strategy = { blueGreen: { activeService: 'web-stable' } })),
+    },
+    {
+      field: 'spec.strategy.canary.trafficRouting.nginx',
+      rollout: held((r) => (r.spec.strategy.canary!.trafficRouting = { nginx: { stableIngress: 'web' } })),
+    },
+    {
+      field: 'spec.strategy.canary.trafficRouting.plugins',
+      rollout: held((r) => (r.spec.strategy.canary!.trafficRouting = { plugins: { 'x/y': {} } })),
+    },
+    {
+      field: 'spec.workloadRef',
+      rollout: held((r) => {
+        delete r.spec.template;
+        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+      }),
+    },
+    {
+      field: 'spec.strategy.canary.pingPong',
+      rollout: held((r) => (r.spec.strategy.canary!.pingPong = { pingService: 'ping', pongService: 'pong' })),
+    },
+  ])('$field: no writes, Degraded, one event naming the field', ({ field, rollout }) => {
+    const d = new Driver(rollout);
+    const first = d.plan();
+    const second = d.plan();
+    expect([first.actions, first.traffic, second.actions]).toEqual([[], undefined, []]);
+    expect(d.cluster.replicaSets).toEqual([]);
+    expect(d.status.phase).toBe('Degraded');
+    expect(d.status.message).toContain(`UnsupportedField: ${field} is not supported by truesplit`);
+    expect(d.events.filter((e) => e.type === 'Warning').map((e) => e.reason)).toEqual(['UnsupportedField']);
+  });
+});
+
+describe('warned fields', () => {
+  it('notifications: one Warning event, IgnoredFields condition, the update is not held', () => {
+    const rollout = makeRollout({ steps: [{ setWeight: 10 }] });
+    rollout.metadata.annotations = { 'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'ch' };
+    const { d, v2 } = updating(rollout);
+    d.settle();
+    d.advance(30_000);
+    d.settle();
+    expect(d.status.stableRS).toBe(v2);
+    expect(condition(d, 'IgnoredFields')?.message).toContain(
+      'metadata.annotations[notifications.argoproj.io/subscribe.on-rollout-completed.slack] is not supported',
+    );
+    expect(d.eventsWith('UnsupportedField')).toHaveLength(1);
+  });
+
+  it('a plan for an unchanged Rollout repeats no warning', () => {
+    const rollout = makeRollout({ steps: [] });
+    rollout.spec.restartAt = '2026-01-01T00:00:00Z';
+    const d = Driver.healthy(rollout);
+    expect(planRollout(snapshotOf(d.cluster), d.now).events).toEqual([]);
+    expect(d.eventsWith('UnsupportedField')).toHaveLength(1);
+  });
+});
