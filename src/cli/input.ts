@@ -1,8 +1,8 @@
-import { formatLoadError, loadManifests } from '../api/loader.js';
-import type { LoadedObject } from '../api/loader.js';
+import { formatLoadError, loadManifests } from '../manifests/loader.js';
+import type { LoadedObject } from '../manifests/loader.js';
 import { formatValidationError } from '../api/validate.js';
-import { validateManifests } from '../api/validate-manifests.js';
-import type { LoadedRollout } from '../api/validate-manifests.js';
+import { validateManifests } from '../manifests/validate.js';
+import type { LoadedRollout } from '../manifests/validate.js';
 import { readAllStdin, UsageError } from './command.js';
 import type { CliIo } from './command.js';
 

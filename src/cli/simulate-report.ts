@@ -1,8 +1,8 @@
 import type { DestinationRule, VirtualService } from '../api/istio.js';
-import type { LoadedObject } from '../api/loader.js';
+import type { LoadedObject } from '../manifests/loader.js';
 import { objectKey } from '../api/meta.js';
 import type { CanaryStep } from '../api/rollout.js';
-import type { LoadedRollout } from '../api/validate-manifests.js';
+import type { LoadedRollout } from '../manifests/validate.js';
 import type { Finding, Severity, TrafficPath } from '../mesh/index.js';
 import { formatShare, pathLabel, SEVERITY_RANK, sortFindings } from '../mesh/index.js';
 import { meshShapeProblems } from '../mesh/shape.js';

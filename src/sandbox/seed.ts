@@ -1,5 +1,5 @@
 /** Puts the sandbox's starting objects into the memory cluster: the demo, or the user's manifests. */
-import { formatLoadError, loadManifests } from '../api/loader.js';
+import { formatLoadError, loadManifests } from '../manifests/loader.js';
 import type { KubeObject } from '../api/meta.js';
 import { RESOURCE_KINDS, type Cluster, type KindName, type NewObject } from '../kube/cluster.js';
 import { demoObjects } from './demo.js';

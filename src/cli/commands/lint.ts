@@ -1,5 +1,5 @@
 import { formatValidationError } from '../../api/validate.js';
-import { validateManifests } from '../../api/validate-manifests.js';
+import { validateManifests } from '../../manifests/validate.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../command.js';

@@ -1,5 +1,5 @@
 import { objectKey } from '../../api/meta.js';
-import type { LoadedRollout } from '../../api/validate-manifests.js';
+import type { LoadedRollout } from '../../manifests/validate.js';
 import { parseCommandArgs, parseOutputFlag } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';

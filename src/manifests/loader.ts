@@ -2,9 +2,9 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Document } from 'yaml';
-import { isKubeObject } from './loader-guards.js';
-import type { KubeObject } from './meta.js';
-import { isRecord } from './validate-values.js';
+import { isKubeObject } from '../api/guards.js';
+import type { KubeObject } from '../api/meta.js';
+import { isRecord } from '../api/validate-values.js';
 
 /** One object read from a manifest, with where it came from. */
 export interface LoadedObject {

@@ -1,12 +1,12 @@
 import { istioSpecProblems } from '../traffic/istio/spec-problems.js';
 import type { LoadedObject } from './loader.js';
-import { asRollout, shapeProblem } from './loader-guards.js';
-import type { KubeObject } from './meta.js';
-import { objectRef } from './meta.js';
-import type { Rollout } from './rollout.js';
-import { validateRollout } from './validate.js';
-import type { ValidationError } from './validate.js';
-import { validateRolloutContext } from './validate-context.js';
+import { asRollout, shapeProblem } from '../api/guards.js';
+import type { KubeObject } from '../api/meta.js';
+import { objectRef } from '../api/meta.js';
+import type { Rollout } from '../api/rollout.js';
+import { validateRollout } from '../api/validate.js';
+import type { ValidationError } from '../api/validate.js';
+import { validateRolloutContext } from '../api/validate-context.js';
 
 /** A Rollout that passed its type guard, with where it came from. */
 export interface LoadedRollout extends LoadedObject {
