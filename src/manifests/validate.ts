@@ -1,8 +1,10 @@
 import { istioSpecProblems } from '../traffic/istio/spec-problems.js';
 import type { LoadedObject } from './loader.js';
-import { asRollout, shapeProblem } from '../api/guards.js';
+import { asRollout, KNOWN_KINDS, shapeProblem } from '../api/guards.js';
 import type { KubeObject } from '../api/meta.js';
 import { objectRef } from '../api/meta.js';
+import { readPathGateAnnotations } from '../api/path-gate-annotations.js';
+import { meshShapeProblems } from '../mesh/shape.js';
 import type { Rollout } from '../api/rollout.js';
 import { validateRollout } from '../api/validate.js';
 import type { ValidationError } from '../api/validate.js';
@@ -26,18 +28,34 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
   const objects = loaded.map((entry) => entry.object);
   const result: ManifestValidation = { rollouts: [], errors: duplicateObjectErrors(loaded) };
   for (const entry of loaded) {
-    const problem = shapeProblem(entry.object);
-    if (problem) {
-      result.errors.push(locate(entry, { object: objectRef(entry.object), ...problem }));
-      continue;
-    }
+    const own = objectProblems(entry.object);
+    for (const error of own) result.errors.push(locate(entry, error));
+    if (own.length > 0) continue;
     const rollout = asRollout(entry.object);
     if (!rollout) continue;
     const errors = validateRolloutWithReferences(rollout, objects);
-    result.errors.push(...errors.map((error) => locate(entry, error)));
+    for (const error of errors) result.errors.push(locate(entry, error));
     if (errors.length === 0) result.rollouts.push({ ...entry, object: rollout });
   }
   return result;
+}
+
+/** One object on its own: a kind spelled in the wrong case, its shape, every field the path model reads. */
+function objectProblems(object: KubeObject): ValidationError[] {
+  const ref = objectRef(object);
+  const misspelled = KNOWN_KINDS.find(
+    (kind) => kind !== object.kind && kind.toLowerCase() === object.kind.toLowerCase(),
+  );
+  if (misspelled) {
+    return [
+      { object: ref, field: 'kind', message: `unknown kind ${object.kind}; did you mean ${misspelled}?` },
+    ];
+  }
+  const shape = shapeProblem(object);
+  if (shape) return [{ object: ref, ...shape }];
+  const deep = meshShapeProblems([object]).map((p) => ({ object: ref, field: p.field, message: p.message }));
+  if (deep.length > 0 || object.kind !== 'Rollout') return deep;
+  return readPathGateAnnotations(object.metadata.annotations).problems.map((p) => ({ object: ref, ...p }));
 }
 
 /** The API group, kind, namespace and name of an object: two objects with the same identity are one in a cluster. */
@@ -71,7 +89,7 @@ function duplicateObjectErrors(loaded: readonly LoadedObject[]): ValidationError
   return errors;
 }
 
-function locate(entry: LoadedObject, error: ValidationError): ValidationError {
+export function locate(entry: LoadedObject, error: ValidationError): ValidationError {
   return { ...error, file: entry.file, line: entry.lineOf(error.field) };
 }
 
