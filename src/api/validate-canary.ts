@@ -1,5 +1,5 @@
 import type { CanaryStrategy, TrafficRouting } from './rollout.js';
-import type { ReportProblem } from './validate.js';
+import type { ReportProblem } from './validate-values.js';
 import { validateSteps } from './validate-steps.js';
 import { validateTrafficRouting } from './validate-traffic.js';
 import {

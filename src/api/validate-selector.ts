@@ -1,6 +1,6 @@
 import type { LabelSelector } from './meta.js';
 import type { Rollout } from './rollout.js';
-import type { ReportProblem } from './validate.js';
+import type { ReportProblem } from './validate-values.js';
 import { describeValue, isRecord } from './validate-values.js';
 
 /** Kubernetes label-selector semantics: every matchLabels pair and every matchExpression must hold. */

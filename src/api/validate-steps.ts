@@ -1,5 +1,5 @@
 import type { TrafficRouting } from './rollout.js';
-import type { ReportProblem } from './validate.js';
+import type { ReportProblem } from './validate-values.js';
 import { managedRouteNames } from './validate-traffic.js';
 import {
   INT32_MAX,

@@ -1,4 +1,4 @@
-import type { ReportProblem } from './validate.js';
+import type { ReportProblem } from './validate-values.js';
 import { validateStringMap } from './validate-selector.js';
 import { describeValue, isRecord, optionalStringProblem } from './validate-values.js';
 

@@ -1,5 +1,8 @@
 import type { IntOrString } from './rollout.js';
 
+/** Rules report problems through this callback; the caller adds the object and the source location. */
+export type ReportProblem = (field: string, message: string) => void;
+
 /** Narrow an unknown value to a plain object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -4,6 +4,7 @@ import type { Rollout } from './rollout.js';
 import { validateCanary } from './validate-canary.js';
 import { selectorMatchesLabels, templateLabels, validateSelectorShape } from './validate-selector.js';
 import { integerProblem, isRecord } from './validate-values.js';
+import type { ReportProblem } from './validate-values.js';
 import { validatePodTemplate } from './validate-template.js';
 
 export { parseDuration, parseIntOrPercent, resolveIntOrPercent } from './validate-values.js';
@@ -25,8 +26,7 @@ export interface SourceLocation {
   line?: number;
 }
 
-/** Rules report problems through this callback; the caller adds the object and the source location. */
-export type ReportProblem = (field: string, message: string) => void;
+export type { ReportProblem } from './validate-values.js';
 
 /** `file:line: Kind/ns/name: field: message` (the location prefix is left out when unknown). */
 export function formatValidationError(error: ValidationError): string {

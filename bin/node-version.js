@@ -1,0 +1,23 @@
+// Checked before anything else is imported: on an older Node the CLI's dependencies fail at import time with a
+// stack trace (undici, under @kubernetes/client-node, needs Node >= 22.19.0 — see its package.json "engines").
+// Plain JavaScript that every Node version parses.
+export const REQUIRED_NODE = '22.19.0';
+
+/** True when `version` (as in process.versions.node) is at least `required` (major.minor.patch). */
+export function satisfies(version, required) {
+  const have = version.split('.').map(Number);
+  const need = required.split('.').map(Number);
+  for (let i = 0; i < 3; i += 1) {
+    if ((have[i] || 0) !== need[i]) return (have[i] || 0) > need[i];
+  }
+  return true;
+}
+
+/** Exit 2 with one line when this Node is too old for truesplit. */
+export function requireNode(program) {
+  if (satisfies(process.versions.node, REQUIRED_NODE)) return;
+  process.stderr.write(
+    `${program} needs Node >= ${REQUIRED_NODE} (this is Node ${process.versions.node}); install a newer Node and run it again\n`,
+  );
+  process.exit(2);
+}
