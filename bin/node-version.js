@@ -3,17 +3,27 @@
 // Plain JavaScript that every Node version parses.
 export const REQUIRED_NODE = '22.19.0';
 
-/** True when `version` (as in process.versions.node) is at least `required` (major.minor.patch). */
+/**
+ * True when `version` (as in process.versions.node) is at least `required` (major.minor.patch).
+ * @param {string} version
+ * @param {string} required
+ * @returns {boolean}
+ */
 export function satisfies(version, required) {
   const have = version.split('.').map(Number);
   const need = required.split('.').map(Number);
   for (let i = 0; i < 3; i += 1) {
-    if ((have[i] || 0) !== need[i]) return (have[i] || 0) > need[i];
+    const a = have[i] ?? 0;
+    const b = need[i] ?? 0;
+    if (a !== b) return a > b;
   }
   return true;
 }
 
-/** Exit 2 with one line when this Node is too old for truesplit. */
+/**
+ * Exit 2 with one line when this Node is too old for truesplit.
+ * @param {string} program
+ */
 export function requireNode(program) {
   if (satisfies(process.versions.node, REQUIRED_NODE)) return;
   process.stderr.write(
