@@ -108,7 +108,8 @@ function documentValue(context: DocumentContext): { value: unknown } | { error: 
     return { value: document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const line = context.lineAt(firstAliasOffset(document) ?? document.range[0]);
+    const name = /unresolved alias[^:]*: (.+)$/i.exec(message)?.[1];
+    const line = context.lineAt(aliasOffset(document, name) ?? document.range[0]);
     if (/excessive alias count/i.test(message)) {
       return {
         error: {
@@ -118,27 +119,24 @@ function documentValue(context: DocumentContext): { value: unknown } | { error: 
         },
       };
     }
-    if (/unresolved alias/i.test(message)) {
-      const name = /: (.+)$/.exec(message)?.[1] ?? '';
+    if (name !== undefined) {
       return { error: { file, line, message: `YAML alias *${name} has no anchor &${name} before it` } };
     }
     return { error: { file, line, message: `cannot read this YAML document: ${message}` } };
   }
 }
 
-/** Offset of the first alias whose anchor is missing (else of the first alias): where an alias problem starts. */
-function firstAliasOffset(document: Document.Parsed): number | undefined {
-  let first: number | undefined;
-  let unresolved: number | undefined;
+/** Offset of the first alias named `name` (any alias without a name): where an alias problem starts. */
+function aliasOffset(document: Document.Parsed, name: string | undefined): number | undefined {
+  let offset: number | undefined;
   visit(document, {
     Alias(_, node) {
-      const offset = node.range?.[0];
-      first ??= offset;
-      if (unresolved === undefined && node.resolve(document) === undefined) unresolved = offset;
-      return unresolved === undefined ? undefined : visit.BREAK;
+      if (name !== undefined && node.source !== name) return undefined;
+      offset = node.range?.[0];
+      return visit.BREAK;
     },
   });
-  return unresolved ?? first;
+  return offset;
 }
 
 /** Add the object at `path` in the document (or the items of a `kind: List`) to the result. */
