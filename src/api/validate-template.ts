@@ -7,7 +7,8 @@ const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'] 
 
 /**
  * The parts of the pod template truesplit reads (labels, annotations, containers' names and images) must have their
- * Kubernetes types; the rest of the pod spec is the API server's to check.
+ * Kubernetes types, and every container its name and image (both required by the API server); the rest of the pod
+ * spec is the API server's to check.
  */
 export function validatePodTemplate(template: unknown, report: ReportProblem): void {
   if (!isRecord(template)) {
@@ -21,6 +22,7 @@ export function validatePodTemplate(template: unknown, report: ReportProblem): v
     report(`${TEMPLATE_PATH}.spec`, `must be an object (found ${describeValue(spec)})`);
     return;
   }
+  if (spec.containers === undefined) report(`${TEMPLATE_PATH}.spec.containers`, 'required');
   for (const list of CONTAINER_LISTS) validateContainers(spec[list], `${TEMPLATE_PATH}.spec.${list}`, report);
 }
 
@@ -45,7 +47,8 @@ function validateContainers(containers: unknown, path: string, report: ReportPro
     const at = `${path}[${index}]`;
     if (!isRecord(container)) return report(at, `must be an object (found ${describeValue(container)})`);
     for (const field of ['name', 'image'] as const) {
-      const problem = optionalStringProblem(container[field]);
+      const value = container[field];
+      const problem = value === undefined || value === '' ? 'required' : optionalStringProblem(value);
       if (problem) report(`${at}.${field}`, problem);
     }
   });

@@ -83,8 +83,9 @@ function checkServicePorts(ports: unknown, report: Report): void {
     if (!Number.isInteger(number) || (number as number) < 1 || (number as number) > 65535)
       report(`${at}.port`, 'required: an integer between 1 and 65535');
     const target = port['targetPort'];
-    if (target !== undefined && typeof target !== 'string' && !Number.isInteger(target))
-      report(`${at}.targetPort`, 'must be a port number or a port name');
+    const targetIsPort = Number.isInteger(target) && (target as number) >= 1 && (target as number) <= 65535;
+    if (target !== undefined && !(typeof target === 'string' && target !== '') && !targetIsPort)
+      report(`${at}.targetPort`, 'must be a port number (1 to 65535) or a port name');
     for (const key of ['name', 'protocol', 'appProtocol'])
       optionalType(port[key], 'string', `${at}.${key}`, report);
   });
