@@ -173,7 +173,8 @@ function isWrongFor(kind: Kind, path: Path, value: unknown): boolean {
   if (typeof value === 'string' && key === 'maxSurge' && /^\d+%?$/.test(value)) return false;
   // Unknown fields inside a pause are dropped, as the API server prunes them.
   if ((key === 'pause' || key === 'canary') && isMap(value)) return false;
-  if (key === 'duration' && (value === null || value === 'x')) return value === 'x';
+  // A duration is seconds, as a number or a numeric string ("10"), or a Go duration ("30s").
+  if (key === 'duration' && (value === null || value === '10')) return false;
   if (key === 'revisionHistoryLimit' && value === null) return false;
   if (value === null && !isRequired(kind, path)) return path.length <= 1 || typeof key === 'number';
   return !(key === 'selector' && path.length === 2 && typeof value === 'object' && value !== null);
