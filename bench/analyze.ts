@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { KubeObject } from '../src/api/meta.js';
 import type { Rollout } from '../src/api/rollout.js';
-import { loadManifests } from '../src/api/loader.js';
-import { validateManifests } from '../src/api/validate-manifests.js';
+import { loadManifests } from '../src/manifests/loader.js';
+import { validateManifests } from '../src/manifests/validate.js';
 import { meshShapeProblems } from '../src/mesh/shape.js';
 import { analyzeManifests } from '../src/mesh/simulate-paths.js';
 import {

@@ -1,8 +1,15 @@
 import type { CanaryStrategy, TrafficRouting } from './rollout.js';
-import type { ReportProblem } from './report-problem.js';
+import type { ReportProblem } from './validate-values.js';
 import { validateSteps } from './validate-steps.js';
 import { validateTrafficRouting } from './validate-traffic.js';
-import { isNonNegativeInteger, isRecord, parseIntOrPercent } from './validate-values.js';
+import {
+  INT32_MAX,
+  integerProblem,
+  isNonNegativeInteger,
+  isRecord,
+  optionalStringProblem,
+  parseIntOrPercent,
+} from './validate-values.js';
 
 export const CANARY_PATH = 'spec.strategy.canary';
 
@@ -36,8 +43,14 @@ function isPluginOnly(trafficRouting: Record<string, unknown>): boolean {
   return routers.length > 0 && routers.every((key) => key === 'plugins');
 }
 
+const SERVICE_FIELDS = ['canaryService', 'stableService'] as const;
+
 function validateServicePairing(canary: CanaryStrategy, report: ReportProblem): void {
   const { canaryService, stableService, pingPong } = canary;
+  const wrongType = SERVICE_FIELDS.filter((field) => optionalStringProblem(canary[field]) !== undefined);
+  for (const field of wrongType)
+    report(`${CANARY_PATH}.${field}`, optionalStringProblem(canary[field]) ?? '');
+  if (wrongType.length > 0) return;
   if (canaryService !== undefined && canaryService === stableService) {
     report(`${CANARY_PATH}.stableService`, 'must differ from canaryService');
   }
@@ -53,8 +66,13 @@ function validateServicePairing(canary: CanaryStrategy, report: ReportProblem): 
   if (!stableService) report(`${CANARY_PATH}.stableService`, required);
 }
 
-function validatePingPong(pingPong: NonNullable<CanaryStrategy['pingPong']>, report: ReportProblem): void {
+function validatePingPong(pingPong: unknown, report: ReportProblem): void {
   const path = `${CANARY_PATH}.pingPong`;
+  if (!isRecord(pingPong)) return report(path, 'must be an object');
+  for (const field of ['pingService', 'pongService']) {
+    const problem = optionalStringProblem(pingPong[field]);
+    if (problem) return report(`${path}.${field}`, problem);
+  }
   if (!pingPong.pingService) report(`${path}.pingService`, 'required');
   if (!pingPong.pongService) report(`${path}.pongService`, 'required');
   if (pingPong.pingService && pingPong.pingService === pingPong.pongService) {
@@ -69,17 +87,16 @@ function validateTrafficOnlyFields(canary: CanaryStrategy, routed: boolean, repo
     if (!routed) report(`${CANARY_PATH}.${field}`, 'requires trafficRouting');
     else if (field === 'dynamicStableScale' && typeof value !== 'boolean') {
       report(`${CANARY_PATH}.${field}`, 'must be a boolean');
-    } else if (field !== 'dynamicStableScale' && !isNonNegativeInteger(value)) {
-      report(`${CANARY_PATH}.${field}`, 'must be a non-negative integer');
+    } else if (field !== 'dynamicStableScale' && integerProblem(value) !== undefined) {
+      report(`${CANARY_PATH}.${field}`, integerProblem(value) ?? '');
     }
   }
   if (routed && canary.dynamicStableScale === true && canary.scaleDownDelaySeconds !== undefined) {
     report(`${CANARY_PATH}.scaleDownDelaySeconds`, 'cannot be used with dynamicStableScale');
   }
   const limit: unknown = canary.scaleDownDelayRevisionLimit;
-  if (limit !== undefined && !isNonNegativeInteger(limit)) {
-    report(`${CANARY_PATH}.scaleDownDelayRevisionLimit`, 'must be a non-negative integer');
-  }
+  const limitProblem = limit === undefined ? undefined : integerProblem(limit);
+  if (limitProblem) report(`${CANARY_PATH}.scaleDownDelayRevisionLimit`, limitProblem);
 }
 
 function validateSurge(canary: CanaryStrategy, report: ReportProblem): void {
@@ -92,7 +109,8 @@ function validateSurge(canary: CanaryStrategy, report: ReportProblem): void {
     if (value === undefined) continue;
     const result =
       typeof value === 'number' || typeof value === 'string' ? parseIntOrPercent(value) : undefined;
-    if (!result) report(`${CANARY_PATH}.${field}`, 'must be a non-negative integer or a percentage like 25%');
+    if (!result || (result.kind === 'int' && result.value > INT32_MAX))
+      report(`${CANARY_PATH}.${field}`, 'must be a non-negative integer or a percentage like 25%');
     else if (field === 'maxUnavailable' && result.kind === 'percent' && result.value > 100) {
       report(`${CANARY_PATH}.${field}`, 'must not be greater than 100%');
     } else parsed[field] = result.value;
@@ -135,6 +153,6 @@ function validateProgressThreshold(canary: CanaryStrategy, report: ReportProblem
     return;
   }
   const value = threshold.value;
-  if (!isNonNegativeInteger(value)) report(`${path}.value`, 'must be a non-negative integer');
-  else if (threshold.type === 'Percent' && value > 100) report(`${path}.value`, 'must be between 0 and 100');
+  const valueProblem = integerProblem(value, 0, threshold.type === 'Percent' ? 100 : undefined);
+  if (valueProblem) report(`${path}.value`, valueProblem);
 }

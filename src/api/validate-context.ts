@@ -1,5 +1,5 @@
 import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from './labels.js';
-import { asService } from './loader-guards.js';
+import { asService } from './guards.js';
 import { objectRef } from './meta.js';
 import type { KubeObject } from './meta.js';
 import type { Rollout } from './rollout.js';

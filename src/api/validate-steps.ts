@@ -1,7 +1,13 @@
 import type { TrafficRouting } from './rollout.js';
-import type { ReportProblem } from './report-problem.js';
+import type { ReportProblem } from './validate-values.js';
 import { managedRouteNames } from './validate-traffic.js';
-import { isNonNegativeInteger, isRecord, parseDuration } from './validate-values.js';
+import {
+  INT32_MAX,
+  integerProblem,
+  isNonNegativeInteger,
+  isRecord,
+  parseDuration,
+} from './validate-values.js';
 
 const STEPS_PATH = 'spec.strategy.canary.steps';
 export const STEP_KINDS = [
@@ -66,7 +72,8 @@ const acceptStep: StepRule = () => undefined;
 
 const STEP_RULES: Record<StepKind, StepRule> = {
   setWeight: (value, path, { maxWeight, report }) => {
-    if (!isNonNegativeInteger(value) || value > maxWeight) report(path, `must be between 0 and ${maxWeight}`);
+    const problem = integerProblem(value, 0, maxWeight);
+    if (problem) report(path, problem);
   },
   pause: validatePause,
   setCanaryScale: validateSetCanaryScale,
@@ -93,6 +100,8 @@ function validatePause(pause: unknown, path: string, { report }: StepContext): v
     );
   } else if (seconds < 0) {
     report(`${path}.duration`, 'must be greater than or equal to 0');
+  } else if (seconds > INT32_MAX) {
+    report(`${path}.duration`, `must be at most ${INT32_MAX} seconds (about 68 years), Argo's int32 limit`);
   }
 }
 
@@ -107,12 +116,10 @@ function validateSetCanaryScale(scale: unknown, path: string, { trafficRouting, 
   }
   const set = ['replicas', 'weight', 'matchTrafficWeight'].filter((field) => scale[field] !== undefined);
   if (set.length !== 1) report(path, 'set exactly one of replicas, weight or matchTrafficWeight');
-  if (scale.replicas !== undefined && !isNonNegativeInteger(scale.replicas)) {
-    report(`${path}.replicas`, 'must be a non-negative integer');
-  }
-  if (scale.weight !== undefined && (!isNonNegativeInteger(scale.weight) || scale.weight > 100)) {
-    report(`${path}.weight`, 'must be between 0 and 100');
-  }
+  const replicasProblem = scale.replicas === undefined ? undefined : integerProblem(scale.replicas);
+  if (replicasProblem) report(`${path}.replicas`, replicasProblem);
+  const weightProblem = scale.weight === undefined ? undefined : integerProblem(scale.weight, 0, 100);
+  if (weightProblem) report(`${path}.weight`, weightProblem);
   if (scale.matchTrafficWeight !== undefined && typeof scale.matchTrafficWeight !== 'boolean') {
     report(`${path}.matchTrafficWeight`, 'must be a boolean');
   }

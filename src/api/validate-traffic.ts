@@ -1,5 +1,5 @@
 import type { TrafficRouting } from './rollout.js';
-import type { ReportProblem } from './report-problem.js';
+import type { ReportProblem } from './validate-values.js';
 import { isRecord } from './validate-values.js';
 
 const TRAFFIC_PATH = 'spec.strategy.canary.trafficRouting';

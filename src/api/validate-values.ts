@@ -1,5 +1,8 @@
 import type { IntOrString } from './rollout.js';
 
+/** Rules report problems through this callback; the caller adds the object and the source location. */
+export type ReportProblem = (field: string, message: string) => void;
+
 /** Narrow an unknown value to a plain object (not an array, not null). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -7,6 +10,37 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 export function isNonNegativeInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** Kubernetes and Argo Rollouts store counts, seconds and weights as int32. */
+export const INT32_MAX = 2147483647;
+
+/** `a string ("10")`, `a list`, `null`: a value's type as people read it in an error message. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (isRecord(value)) return 'a map';
+  if (typeof value === 'string') return `a string (${JSON.stringify(value.slice(0, 40))})`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `a ${typeof value} (${String(value)})`;
+  return typeof value;
+}
+
+/**
+ * Why `value` is not an integer in `[min, max]` (default: a non-negative int32), or undefined: a wrong type says
+ * "must be an integer", an integer out of range names the range.
+ */
+export function integerProblem(value: unknown, min = 0, max = INT32_MAX): string | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    return `must be an integer (found ${describeValue(value)})`;
+  }
+  return value >= min && value <= max ? undefined : `must be between ${min} and ${max}`;
+}
+
+/** Why `value` is not a string (undefined when it is one, or absent). */
+export function optionalStringProblem(value: unknown): string | undefined {
+  return value === undefined || typeof value === 'string'
+    ? undefined
+    : `must be a string (found ${describeValue(value)})`;
 }
 
 /** Seconds per unit of Go's `time.ParseDuration`, the syntax Argo Rollouts accepts for pause durations. */

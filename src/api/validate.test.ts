@@ -153,7 +153,7 @@ const rows: Row[] = [
       return r;
     },
     field: 'spec.replicas',
-    message: 'must be greater than or equal to 0',
+    message: 'must be between 0 and 2147483647',
   },
   {
     rule: 'replicas not integer',
@@ -163,7 +163,7 @@ const rows: Row[] = [
       return r;
     },
     field: 'spec.replicas',
-    message: 'must be an integer',
+    message: 'must be an integer (found a string ("3"))',
   },
   {
     rule: 'same canary and stable service',
@@ -268,7 +268,7 @@ const rows: Row[] = [
       return r;
     },
     field: `${CANARY}.steps[0].setWeight`,
-    message: 'must be between 0 and 100',
+    message: 'must be an integer (found a string ("10"))',
   },
   {
     rule: 'pause negative',

@@ -2,9 +2,10 @@ import { objectRef } from './meta.js';
 import type { LabelSelector } from './meta.js';
 import type { Rollout } from './rollout.js';
 import { validateCanary } from './validate-canary.js';
-import { selectorMatchesLabels, templateLabels } from './validate-selector.js';
-import { isNonNegativeInteger, isRecord } from './validate-values.js';
-import type { ReportProblem } from './report-problem.js';
+import { selectorMatchesLabels, templateLabels, validateSelectorShape } from './validate-selector.js';
+import { integerProblem, isRecord } from './validate-values.js';
+import type { ReportProblem } from './validate-values.js';
+import { validatePodTemplate } from './validate-template.js';
 
 export { parseDuration, parseIntOrPercent, resolveIntOrPercent } from './validate-values.js';
 export type { ParsedIntOrPercent } from './validate-values.js';
@@ -25,7 +26,7 @@ export interface SourceLocation {
   line?: number;
 }
 
-export type { ReportProblem } from './report-problem.js';
+export type { ReportProblem } from './validate-values.js';
 
 /** `file:line: Kind/ns/name: field: message` (the location prefix is left out when unknown). */
 export function formatValidationError(error: ValidationError): string {
@@ -71,16 +72,17 @@ export function validateRollout(rollout: Rollout, source?: SourceLocation): Vali
   return errors;
 }
 
+/** Counts and seconds: non-negative int32 (Kubernetes' and Argo's type for them). */
 function validateReplicas(rollout: Rollout, report: ReportProblem): void {
-  const replicas: unknown = rollout.spec.replicas;
-  if (replicas === undefined) return;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas))
-    report('spec.replicas', 'must be an integer');
-  else if (replicas < 0) report('spec.replicas', 'must be greater than or equal to 0');
-  for (const field of ['minReadySeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds'] as const) {
+  for (const field of [
+    'replicas',
+    'minReadySeconds',
+    'revisionHistoryLimit',
+    'progressDeadlineSeconds',
+  ] as const) {
     const value: unknown = rollout.spec[field];
-    if (value !== undefined && !isNonNegativeInteger(value))
-      report(`spec.${field}`, 'must be a non-negative integer');
+    const problem = value === undefined ? undefined : integerProblem(value);
+    if (problem) report(`spec.${field}`, problem);
   }
 }
 
@@ -92,8 +94,8 @@ function validateWorkloadSource(rollout: Rollout, report: ReportProblem): void {
     report('spec.workloadRef', 'template and workloadRef are mutually exclusive');
   } else if (template === undefined && workloadRef === undefined) {
     report('spec.template', 'required: set exactly one of template or workloadRef');
-  } else if (template !== undefined && !isRecord(template)) {
-    report('spec.template', 'must be an object');
+  } else if (template !== undefined) {
+    validatePodTemplate(template, report);
   } else if (workloadRef !== undefined) {
     if (!isRecord(workloadRef) || typeof workloadRef.name !== 'string' || workloadRef.name === '') {
       report('spec.workloadRef.name', 'required');
@@ -114,6 +116,7 @@ function validateSelector(rollout: Rollout, report: ReportProblem): void {
     report('spec.selector', 'must be an object');
     return;
   }
+  if (!validateSelectorShape(selector, report)) return;
   const { matchLabels, matchExpressions } = selector as LabelSelector;
   if (Object.keys(matchLabels ?? {}).length === 0 && (matchExpressions ?? []).length === 0) {
     report('spec.selector', 'must not be empty: an empty selector selects every pod');

@@ -36,11 +36,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Read all of standard input as UTF-8. */
-export async function readAllStdin(io: CliIo): Promise<string> {
+/** Read all of standard input as UTF-8; undefined as soon as more than `limitBytes` arrived (the rest is not read). */
+export async function readAllStdin(io: CliIo, limitBytes = Infinity): Promise<string | undefined> {
   const decoder = new TextDecoder();
   let text = '';
+  let bytes = 0;
   for await (const chunk of io.stdin) {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    if (bytes > limitBytes) return undefined;
     text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
   }
   return text + decoder.decode();

@@ -1,6 +1,11 @@
 import { stringify } from 'yaml';
 import type { CliIo } from './command.js';
 
+/** `1 Rollout`, `2 Rollouts`: a count with its noun, plural unless the count is one. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export type OutputFormat = 'json' | 'yaml' | 'table';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'json', 'yaml'];
 

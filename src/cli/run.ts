@@ -1,4 +1,5 @@
 import type { CliIo, Command } from './command.js';
+import { InputError } from '../manifests/errors.js';
 import { EXIT, UsageError } from './command.js';
 import { commands, findCommand } from './registry.js';
 
@@ -47,6 +48,10 @@ async function runCommand(command: Command, argv: string[], io: CliIo, program: 
     if (error instanceof UsageError) {
       io.stderr.write(`${program} ${command.name}: ${error.message}\n`);
       io.stderr.write(`Run '${program} ${command.name} --help' for usage.\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof InputError) {
+      io.stderr.write(`${program} ${command.name}: ${error.message}\n`);
       return EXIT.usage;
     }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -1,14 +1,11 @@
 import type { DestinationRule, VirtualService } from '../api/istio.js';
-import type { LoadedObject } from '../api/loader.js';
 import { objectKey } from '../api/meta.js';
 import type { CanaryStep } from '../api/rollout.js';
-import type { LoadedRollout } from '../api/validate-manifests.js';
+import type { LoadedRollout } from '../manifests/validate.js';
 import type { Finding, Severity, TrafficPath } from '../mesh/index.js';
 import { formatShare, pathLabel, SEVERITY_RANK, sortFindings } from '../mesh/index.js';
-import { meshShapeProblems } from '../mesh/shape.js';
 import type { StepAnalysis } from '../mesh/analyze.js';
-import type { RolloutStepsAnalysis } from '../mesh/simulate-paths.js';
-import { analyzeManifests } from '../mesh/simulate-paths.js';
+import type { ManifestAnalysis, RolloutStepsAnalysis } from '../mesh/simulate-paths.js';
 import { renderTable } from './output.js';
 import type { Style } from './output.js';
 import { describeStep } from './step-action.js';
@@ -51,31 +48,22 @@ export interface SimulateOptions {
   render?: boolean;
 }
 
-/** The report, or the input problems (shape of Istio fields, objects the router cannot apply a step to). */
-export type SimulateOutcome = { report: SimulateReport } | { problems: string[] };
-
 /**
- * The whole `simulate` report, the one place its JSON/YAML shape is assembled. `objects` is every input object: the
- * traffic-path model (`analyzeManifests`) simulates each Rollout, renders its Istio objects and evaluates every path.
+ * The whole `simulate` report, the one place its JSON/YAML shape is assembled, from the analysis the input check ran
+ * (`checkManifests`: each Rollout simulated, its Istio objects rendered, every path evaluated) for the Rollouts shown.
  */
 export function buildSimulateReport(
   rollouts: readonly LoadedRollout[],
-  objects: readonly LoadedObject[],
+  analysis: ManifestAnalysis,
   opts: SimulateOptions = {},
-): SimulateOutcome {
-  const kubeObjects = objects.map((o) => o.object);
-  const shape = meshShapeProblems(kubeObjects);
-  if (shape.length > 0) return { problems: shape.map((p) => `${p.object}: ${p.field}: ${p.message}`) };
-  const result = analyzeManifests(
-    kubeObjects,
-    rollouts.map((r) => r.object),
-  );
-  if (result.routerErrors.length > 0) {
-    return { problems: result.routerErrors.map((e) => `${e.object}: ${e.field ?? 'spec'}: ${e.message}`) };
-  }
-  const simulated = rollouts.map((loaded, i) => reportRollout(loaded, result.rollouts[i], opts));
-  const findings = result.rollouts.flatMap((r) => r.analysis.findings);
-  return { report: { rollouts: simulated, findings: sortFindings(findings) } };
+): SimulateReport {
+  const shown = rollouts.map((loaded) => ({
+    loaded,
+    analysed: analysis.rollouts.find((r) => r.rollout === loaded.object),
+  }));
+  const simulated = shown.map(({ loaded, analysed }) => reportRollout(loaded, analysed, opts));
+  const findings = shown.flatMap(({ analysed }) => analysed?.analysis.findings ?? []);
+  return { rollouts: simulated, findings: sortFindings(findings) };
 }
 
 function worstSeverity(severities: readonly Severity[]): Severity | undefined {

@@ -68,14 +68,34 @@ function checkRoute(route: Record<string, unknown>, at: string, report: Report):
       return report(`${d}.destination.host`, 'required: a string');
     }
     optionalType(destination['subset'], 'string', `${d}.destination.subset`, report);
-    optionalType(dest['weight'], 'number', `${d}.weight`, report);
+    const weight = dest['weight'];
+    if (
+      weight !== undefined &&
+      !(Number.isInteger(weight) && (weight as number) >= 0 && (weight as number) <= 100)
+    )
+      report(`${d}.weight`, 'must be an integer between 0 and 100');
+  });
+}
+
+function checkServicePorts(ports: unknown, report: Report): void {
+  objectList(ports, 'spec.ports', report, (port, at) => {
+    const number = port['port'];
+    if (!Number.isInteger(number) || (number as number) < 1 || (number as number) > 65535)
+      report(`${at}.port`, 'required: an integer between 1 and 65535');
+    const target = port['targetPort'];
+    const targetIsPort = Number.isInteger(target) && (target as number) >= 1 && (target as number) <= 65535;
+    if (target !== undefined && !(typeof target === 'string' && target !== '') && !targetIsPort)
+      report(`${at}.targetPort`, 'must be a port number (1 to 65535) or a port name');
+    for (const key of ['name', 'protocol', 'appProtocol'])
+      optionalType(port[key], 'string', `${at}.${key}`, report);
   });
 }
 
 const CHECKS: Record<string, (spec: Record<string, unknown>, report: Report) => void> = {
   VirtualService: (spec, report) => {
     for (const f of ['hosts', 'gateways', 'exportTo']) stringList(spec[f], `spec.${f}`, report);
-    objectList(spec['http'], 'spec.http', report, (route, at) => checkRoute(route, at, report));
+    for (const kind of ['http', 'tls', 'tcp'])
+      objectList(spec[kind], `spec.${kind}`, report, (route, at) => checkRoute(route, at, report));
   },
   DestinationRule: (spec, report) => {
     if (typeof spec['host'] !== 'string') report('spec.host', 'required: a string');
@@ -100,7 +120,10 @@ const CHECKS: Record<string, (spec: Record<string, unknown>, report: Report) => 
     optionalType(mtls, 'object', 'spec.mtls', report);
     if (isRecord(mtls)) optionalType(mtls['mode'], 'string', 'spec.mtls.mode', report);
   },
-  Service: (spec, report) => stringMap(spec['selector'], 'spec.selector', report),
+  Service: (spec, report) => {
+    stringMap(spec['selector'], 'spec.selector', report);
+    checkServicePorts(spec['ports'], report);
+  },
 };
 
 export function meshShapeProblems(objects: readonly KubeObject[]): MeshShapeProblem[] {

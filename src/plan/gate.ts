@@ -2,7 +2,8 @@
  * Pure pieces of "path truth" in the controller: the Rollout's gate settings (annotations), the gate verdict over
  * the evaluated paths, and the `TrafficPathsConsistent` condition. No I/O, no clock: the caller passes `now`.
  */
-import { PATH_GATE_ANNOTATION, PATH_TOLERANCE_ANNOTATION } from '../api/labels.js';
+import { DEFAULT_PATH_TOLERANCE, readPathGateAnnotations } from '../api/path-gate-annotations.js';
+import type { PathGateMode } from '../api/path-gate-annotations.js';
 import type { Condition } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import { formatShare } from '../mesh/findings.js';
@@ -16,9 +17,8 @@ export const PATHS_CONSISTENT_REASON = 'PathsFollowWeight';
 export const PATHS_UNKNOWN_REASON = 'PathEvaluationFailed';
 export const PATHS_NO_READY_PODS_REASON = 'NoReadyPods';
 export const PATHS_INCONSISTENT_EVENT = 'TrafficPathsInconsistent';
-export const DEFAULT_PATH_TOLERANCE = 0.02;
-
-export type PathGateMode = 'enforce' | 'warn';
+export { DEFAULT_PATH_TOLERANCE };
+export type { PathGateMode };
 
 export interface PathGateSettings {
   mode: PathGateMode;
@@ -28,28 +28,10 @@ export interface PathGateSettings {
   problems: string[];
 }
 
-function annotationField(key: string): string {
-  return `metadata.annotations["${key}"]`;
-}
-
 /** `truesplit.io/path-gate` (`warn` by default) and `truesplit.io/path-tolerance` (0.02 by default). */
 export function pathGateSettings(rollout: Rollout): PathGateSettings {
-  const annotations = rollout.metadata.annotations ?? {};
-  const settings: PathGateSettings = { mode: 'warn', tolerance: DEFAULT_PATH_TOLERANCE, problems: [] };
-  const mode = annotations[PATH_GATE_ANNOTATION]?.trim();
-  if (mode === 'enforce' || mode === 'warn') settings.mode = mode;
-  else if (mode !== undefined && mode !== '')
-    settings.problems.push(`${annotationField(PATH_GATE_ANNOTATION)}: "${mode}" is not "enforce" or "warn"`);
-  const raw = annotations[PATH_TOLERANCE_ANNOTATION]?.trim();
-  if (raw !== undefined && raw !== '') {
-    const value = Number(raw);
-    if (Number.isFinite(value) && value >= 0 && value <= 1) settings.tolerance = value;
-    else
-      settings.problems.push(
-        `${annotationField(PATH_TOLERANCE_ANNOTATION)}: "${raw}" is not a fraction 0..1`,
-      );
-  }
-  return settings;
+  const { mode, tolerance, problems } = readPathGateAnnotations(rollout.metadata.annotations);
+  return { mode, tolerance, problems: problems.map((p) => `${p.field}: ${p.message}`) };
 }
 
 /** Paths the gate watches: gateways, and mesh callers from a namespace that exists (not the generic `*`). */

@@ -45,8 +45,31 @@ export interface SimulateOptions {
   previousStable?: ReplicaSet;
   /** Start of the simulated clock, epoch ms (default 2026-01-01T00:00:00Z). */
   now?: number;
-  /** Reconcile passes before giving up (default 1000). */
+  /** Reconcile passes before giving up (default: `reconcileBudget(rollout)`). */
   maxIterations?: number;
+}
+
+/** The simulation needed more reconcile passes than its budget: the Rollout is too large to simulate. */
+export class SimulationLimitError extends Error {
+  override name = 'SimulationLimitError';
+}
+
+/** Reconciles a simulation may need: a base, a few per step (each is reached, then settled) and per replica. */
+const BASE_RECONCILES = 1000;
+const RECONCILES_PER_STEP = 20;
+const RECONCILES_PER_REPLICA = 4;
+/** Whatever the Rollout, at most this many passes (a few seconds): beyond, the simulation stops with an error. */
+export const MAX_RECONCILES = 50_000;
+
+/** The reconcile budget for simulating `rollout`: it grows with its steps and replicas, up to `MAX_RECONCILES`. */
+export function reconcileBudget(rollout: Rollout): number {
+  const steps = rollout.spec?.strategy?.canary?.steps;
+  const stepCount = Array.isArray(steps) ? steps.length : 0;
+  const replicas = rollout.spec?.replicas;
+  const replicaCount = typeof replicas === 'number' && Number.isFinite(replicas) ? Math.max(0, replicas) : 1;
+  const budget =
+    BASE_RECONCILES + RECONCILES_PER_STEP * (stepCount + 1) + RECONCILES_PER_REPLICA * replicaCount;
+  return Math.min(budget, MAX_RECONCILES);
 }
 
 const DEFAULT_START = Date.UTC(2026, 0, 1);
@@ -82,7 +105,9 @@ function pass(run: Run): RolloutPlan {
   run.iterations++;
   if (run.iterations > run.maxIterations) {
     const name = run.cluster.rollout.metadata?.name ?? '';
-    throw new Error(`Rollout ${name}: simulation did not converge within ${run.maxIterations} reconciles`);
+    throw new SimulationLimitError(
+      `Rollout ${name}: simulation did not converge within ${run.maxIterations} reconciles`,
+    );
   }
   const plan = planRollout(snapshotOf(run.cluster), run.now);
   applyPlan(run.cluster, plan);
@@ -199,7 +224,7 @@ export function simulateRollout(rollout: Rollout, opts: SimulateOptions = {}): S
     cluster: initialCluster(rollout, opts),
     now: opts.now ?? DEFAULT_START,
     iterations: 0,
-    maxIterations: opts.maxIterations ?? 1000,
+    maxIterations: opts.maxIterations ?? reconcileBudget(rollout),
   };
   if (opts.previousStable) seedFromPreviousStable(run, opts.previousStable);
   else deployStable(run);

@@ -1,5 +1,6 @@
 /** Puts the sandbox's starting objects into the memory cluster: the demo, or the user's manifests. */
-import { formatLoadError, loadManifests } from '../api/loader.js';
+import { InputError } from '../manifests/errors.js';
+import { formatLoadError, loadManifests } from '../manifests/loader.js';
 import type { KubeObject } from '../api/meta.js';
 import { RESOURCE_KINDS, type Cluster, type KindName, type NewObject } from '../kube/cluster.js';
 import { demoObjects } from './demo.js';
@@ -59,8 +60,9 @@ export async function seedDemo(cluster: Cluster): Promise<SeedResult> {
 /** Loads every manifest under `dir` (recursive); any read or parse error fails with all of them listed. */
 export async function seedFromDirectory(cluster: Cluster, dir: string): Promise<SeedResult> {
   const { objects, errors } = await loadManifests([dir]);
-  if (errors.length > 0) throw new Error(`cannot load ${dir}:\n${errors.map(formatLoadError).join('\n')}`);
-  if (objects.length === 0) throw new Error(`${dir}: no manifests found (.yaml, .yml, .json)`);
+  if (errors.length > 0)
+    throw new InputError(`cannot load ${dir}:\n${errors.map(formatLoadError).join('\n')}`);
+  if (objects.length === 0) throw new InputError(`${dir}: no manifests found (.yaml, .yml, .json)`);
   return seedObjects(
     cluster,
     objects.map((o) => o.object),

@@ -4,7 +4,7 @@
  * kube-controller-manager would leave them at a given moment.
  */
 import { Readable } from 'node:stream';
-import { loadManifests } from '../../src/api/loader.js';
+import { loadManifests } from '../../src/manifests/loader.js';
 import type { Rollout, RolloutStatus } from '../../src/api/rollout.js';
 import type { ReplicaSet } from '../../src/api/workloads.js';
 import type { LiveIo } from '../../src/cli/live/connect.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/api/meta.js';
 import type { Rollout } from '../../src/api/rollout.js';
-import { loadManifests } from '../../src/api/loader.js';
-import { validateManifests } from '../../src/api/validate-manifests.js';
+import { loadManifests } from '../../src/manifests/loader.js';
+import { validateManifests } from '../../src/manifests/validate.js';
 import { istioSpecProblems } from '../../src/traffic/istio/spec-problems.js';
 
 const ISTIO = 'spec.strategy.canary.trafficRouting.istio';

@@ -1,13 +1,12 @@
 import type { Finding, Severity, TrafficPath } from '../../mesh/index.js';
-import { formatShare, pathLabel, SEVERITY_RANK } from '../../mesh/index.js';
-import { meshShapeProblems } from '../../mesh/shape.js';
-import { analyzeManifests } from '../../mesh/simulate-paths.js';
+import { formatShare, pathLabel, SEVERITY_RANK, sortFindings } from '../../mesh/index.js';
+import type { ManifestAnalysis } from '../../mesh/simulate-paths.js';
 import { parseCommandArgs, parseOutputFlag } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { FILENAME_HELP, FILENAME_OPTION, inputPaths, readValidatedInput } from '../input.js';
 import type { Style } from '../output.js';
-import { renderTable, serialize, styleFor } from '../output.js';
+import { plural, renderTable, serialize, styleFor } from '../output.js';
 import { analyzeLive } from '../live/analyze-live.js';
 import { ALL_NAMESPACES_HELP, ALL_NAMESPACES_OPTION, KUBE_OPTIONS } from '../live/flags.js';
 import type { LiveFlags } from '../live/session.js';
@@ -104,7 +103,7 @@ function exitCode(findings: readonly Finding[], failOn: FailOn): number {
 
 function summary(report: AnalyzeReport): string {
   const count = (s: Severity) => report.findings.filter((f) => f.severity === s).length;
-  return `${report.rollouts.length} Rollouts analysed: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} info`;
+  return `${plural(report.rollouts.length, 'Rollout')} analysed: ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info`;
 }
 
 async function analyzeInput(
@@ -112,23 +111,13 @@ async function analyzeInput(
   io: CliIo,
   tolerance: number,
 ): Promise<AnalyzeReport | undefined> {
-  const input = await readValidatedInput(paths, io);
+  const input = await readValidatedInput(paths, io, { tolerance });
   if (!input) return undefined;
   if (input.rollouts.length === 0) {
     io.stderr.write(`truesplit analyze: no Rollout in ${paths.join(', ')}\n`);
     return undefined;
   }
-  const objects = input.objects.map((o) => o.object);
-  const problems = meshShapeProblems(objects);
-  for (const p of problems) io.stderr.write(`${p.object}: ${p.field}: ${p.message}\n`);
-  if (problems.length > 0) return undefined;
-  const result = analyzeManifests(
-    objects,
-    input.rollouts.map((r) => r.object),
-    { tolerance },
-  );
-  for (const e of result.routerErrors) io.stderr.write(`${e.object}: ${e.field ?? 'spec'}: ${e.message}\n`);
-  return result.routerErrors.length > 0 ? undefined : buildAnalyzeReport(result);
+  return buildAnalyzeReport(input.analysis);
 }
 
 interface ReportSettings {

@@ -1,14 +1,9 @@
 import { formatCompatWarning, formatValidationError } from '../../api/validate.js';
-import { validateManifests } from '../../api/validate-manifests.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT } from '../command.js';
-import { FILENAME_HELP, FILENAME_OPTION, inputPaths, readInput } from '../input.js';
-import { styleFor } from '../output.js';
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
+import { FILENAME_HELP, FILENAME_OPTION, inputPaths, readCheckedInput } from '../input.js';
+import { plural, styleFor } from '../output.js';
 
 export const lint: Command = {
   name: 'lint',
@@ -16,7 +11,8 @@ export const lint: Command = {
   usage: `Usage: truesplit lint -f PATH... [flags]
 
 Checks every Rollout in the input against the rules truesplit enforces (the Argo Rollouts canary rules, Istio
-traffic routing only) and checks that the objects it references are in the input.
+traffic routing only), checks that the objects it references are in the input and well-formed, and simulates its
+steps with the Istio router: exactly the checks simulate and analyze run before they report.
 
 Flags:
 ${FILENAME_HELP}
@@ -24,7 +20,7 @@ ${FILENAME_HELP}
 Fields valid under Argo Rollouts that truesplit does not implement are listed as warnings (the README's
 "Compatibility with Argo Rollouts" table says what happens instead); they do not change the exit code.
 
-Exit codes: 0 no problems, 1 problems found (listed on stdout), 2 unreadable input or bad flags.
+Exit codes: 0 no problems, 1 problems found (listed on stdout), 2 unreadable or empty input, or bad flags.
 
 Examples:
   truesplit lint -f examples/istio-subset
@@ -32,18 +28,18 @@ Examples:
 `,
   async run(argv, io) {
     const { values, positionals } = parseCommandArgs(argv, FILENAME_OPTION, true);
-    const objects = await readInput(inputPaths(values.filename, positionals), io);
-    if (!objects) return EXIT.usage;
-    const { rollouts, errors, warnings } = validateManifests(objects);
+    const input = await readCheckedInput(inputPaths(values.filename, positionals), io);
+    if (!input) return EXIT.usage;
+    const { objects, rollouts, errors, warnings } = input;
     const style = styleFor(io);
     for (const error of errors) io.stdout.write(`${style.red(formatValidationError(error))}\n`);
     for (const warning of warnings) io.stdout.write(`${style.yellow(formatCompatWarning(warning))}\n`);
     const invalid = new Set(errors.map((error) => error.object)).size;
     const summary = [
-      count(objects.length, 'object'),
-      count(rollouts.length, 'valid Rollout'),
-      `${count(errors.length, 'problem')} in ${count(invalid, 'object')}`,
-      ...(warnings.length > 0 ? [count(warnings.length, 'unsupported-field warning')] : []),
+      plural(objects.length, 'object'),
+      plural(rollouts.length, 'valid Rollout'),
+      `${plural(errors.length, 'problem')} in ${plural(invalid, 'object')}`,
+      ...(warnings.length > 0 ? [plural(warnings.length, 'unsupported-field warning')] : []),
     ].join(', ');
     io.stderr.write(`${errors.length === 0 ? style.green(summary) : summary}\n`);
     return errors.length === 0 ? EXIT.ok : EXIT.problems;

@@ -1,5 +1,5 @@
 import { objectKey } from '../../api/meta.js';
-import type { LoadedRollout } from '../../api/validate-manifests.js';
+import type { LoadedRollout } from '../../manifests/validate.js';
 import { parseCommandArgs, parseOutputFlag } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
@@ -63,7 +63,7 @@ Exit codes: 0 simulated, 2 unreadable or invalid input (errors name the file, ob
 
 Examples:
   truesplit simulate -f examples/istio-subset
-  truesplit simulate -f examples/ --rollout rollouts-demo/istio-rollout -o json
+  truesplit simulate -f examples/istio-subset --rollout shop/checkout -o json
   truesplit simulate -f examples/istio-host --render > payments-steps.yaml
 `,
   async run(argv, io) {
@@ -79,12 +79,8 @@ Examples:
       io.stderr.write(`truesplit simulate: ${what} in ${paths.join(', ')}\n`);
       return EXIT.usage;
     }
-    const outcome = buildSimulateReport(rollouts, input.objects, { render });
-    if ('problems' in outcome) {
-      for (const problem of outcome.problems) io.stderr.write(`${problem}\n`);
-      return EXIT.usage;
-    }
-    io.stdout.write(formatReport(outcome.report, format, render, io));
+    const report = buildSimulateReport(rollouts, input.analysis, { render });
+    io.stdout.write(formatReport(report, format, render, io));
     return EXIT.ok;
   },
 };

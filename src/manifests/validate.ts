@@ -1,13 +1,15 @@
-import { compatIssues } from './compat-rules.js';
+import { compatIssues } from '../api/compat-rules.js';
 import { istioSpecProblems } from '../traffic/istio/spec-problems.js';
 import type { LoadedObject } from './loader.js';
-import { asRollout, shapeProblem } from './loader-guards.js';
-import type { KubeObject } from './meta.js';
-import { objectRef } from './meta.js';
-import type { Rollout } from './rollout.js';
-import { validateRollout } from './validate.js';
-import type { ValidationError } from './validate.js';
-import { validateRolloutContext } from './validate-context.js';
+import { asRollout, KNOWN_KINDS, shapeProblem } from '../api/guards.js';
+import type { KubeObject } from '../api/meta.js';
+import { objectRef } from '../api/meta.js';
+import { readPathGateAnnotations } from '../api/path-gate-annotations.js';
+import { meshShapeProblems } from '../mesh/shape.js';
+import type { Rollout } from '../api/rollout.js';
+import { validateRollout } from '../api/validate.js';
+import type { ValidationError } from '../api/validate.js';
+import { validateRolloutContext } from '../api/validate-context.js';
 
 /** A Rollout that passed its type guard, with where it came from. */
 export interface LoadedRollout extends LoadedObject {
@@ -29,15 +31,13 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
   const objects = loaded.map((entry) => entry.object);
   const result: ManifestValidation = { rollouts: [], errors: duplicateObjectErrors(loaded), warnings: [] };
   for (const entry of loaded) {
-    const problem = shapeProblem(entry.object);
-    if (problem) {
-      result.errors.push(locate(entry, { object: objectRef(entry.object), ...problem }));
-      continue;
-    }
+    const own = objectProblems(entry.object);
+    for (const error of own) result.errors.push(locate(entry, error));
+    if (own.length > 0) continue;
     const rollout = asRollout(entry.object);
     if (!rollout) continue;
     const errors = validateRolloutWithReferences(rollout, objects);
-    result.errors.push(...errors.map((error) => locate(entry, error)));
+    for (const error of errors) result.errors.push(locate(entry, error));
     const warnings = compatIssues(rollout).map((issue) => ({
       object: objectRef(rollout),
       field: issue.field,
@@ -48,6 +48,24 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
     if (errors.length === 0) result.rollouts.push({ ...entry, object: rollout });
   }
   return result;
+}
+
+/** One object on its own: a kind spelled in the wrong case, its shape, every field the path model reads. */
+function objectProblems(object: KubeObject): ValidationError[] {
+  const ref = objectRef(object);
+  const misspelled = KNOWN_KINDS.find(
+    (kind) => kind !== object.kind && kind.toLowerCase() === object.kind.toLowerCase(),
+  );
+  if (misspelled) {
+    return [
+      { object: ref, field: 'kind', message: `unknown kind ${object.kind}; did you mean ${misspelled}?` },
+    ];
+  }
+  const shape = shapeProblem(object);
+  if (shape) return [{ object: ref, ...shape }];
+  const deep = meshShapeProblems([object]).map((p) => ({ object: ref, field: p.field, message: p.message }));
+  if (deep.length > 0 || object.kind !== 'Rollout') return deep;
+  return readPathGateAnnotations(object.metadata.annotations).problems.map((p) => ({ object: ref, ...p }));
 }
 
 /** The API group, kind, namespace and name of an object: two objects with the same identity are one in a cluster. */
@@ -81,7 +99,7 @@ function duplicateObjectErrors(loaded: readonly LoadedObject[]): ValidationError
   return errors;
 }
 
-function locate(entry: LoadedObject, error: ValidationError): ValidationError {
+export function locate(entry: LoadedObject, error: ValidationError): ValidationError {
   return { ...error, file: entry.file, line: entry.lineOf(error.field) };
 }
 

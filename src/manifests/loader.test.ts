@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatLoadError, loadManifests, parseFieldPath, parseManifests } from './loader.js';
-import { asRollout, asService, asVirtualService, objectsOfKind, shapeProblem } from './loader-guards.js';
+import { asRollout, asService, asVirtualService, objectsOfKind, shapeProblem } from '../api/guards.js';
 
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n';
 const ROLLOUT = [

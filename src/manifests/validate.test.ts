@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from './loader.js';
-import { validateManifests } from './validate-manifests.js';
+import { validateManifests } from './validate.js';
 
 /** A subset-level setup: every row deletes or edits one document and expects one error. */
 const DOCS = {

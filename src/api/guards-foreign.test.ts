@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asVirtualService, isForeignObject, shapeProblem } from './loader-guards.js';
+import { asVirtualService, isForeignObject, shapeProblem } from './guards.js';
 import type { KubeObject } from './meta.js';
 
 const object = (apiVersion: string, kind: string): KubeObject =>

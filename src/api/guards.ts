@@ -22,16 +22,6 @@ function isOptionalList(value: unknown): boolean {
   return value === undefined || Array.isArray(value);
 }
 
-export function isKubeObject(value: unknown): value is KubeObject {
-  if (!isRecord(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string')
-    return false;
-  const metadata = value.metadata;
-  if (!isRecord(metadata) || typeof metadata.name !== 'string' || metadata.name === '') return false;
-  if (metadata.namespace !== undefined && typeof metadata.namespace !== 'string') return false;
-  if (metadata.labels !== undefined && !isStringMap(metadata.labels)) return false;
-  return metadata.annotations === undefined || isStringMap(metadata.annotations);
-}
-
 const ISTIO_VERSIONS = ['v1', 'v1beta1', 'v1alpha3'].map((version) => `${ISTIO_NETWORKING_GROUP}/${version}`);
 const SECURITY_VERSIONS = ['v1', 'v1beta1'].map((version) => `security.istio.io/${version}`);
 
@@ -109,6 +99,9 @@ export function isForeignObject(object: KubeObject): boolean {
   const group = apiGroup(object.apiVersion);
   return !versions.some((version) => apiGroup(version) === group);
 }
+
+/** Every kind truesplit reads, for "did you mean" hints on a kind spelled in another case. */
+export const KNOWN_KINDS: readonly string[] = [...Object.keys(SHAPES), ...Object.keys(SPECLESS_KINDS)];
 
 /**
  * For an object of a kind truesplit reads, why it does not match its type (wrong API version, missing spec, …).
