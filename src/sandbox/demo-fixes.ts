@@ -18,7 +18,7 @@ import {
   virtualServicesWrite,
   type FixWrite,
 } from '../mesh/fix-writes.js';
-import { hasStarHost, isMeshBound, MESH_GATEWAY, resolveHost, serviceFqdn } from '../mesh/hosts.js';
+import { hasStarHost, isMeshBound, resolveHost, serviceFqdn } from '../mesh/hosts.js';
 import { routingOf, splitVirtualServiceRef } from '../traffic/istio/roles.js';
 
 export type FixOptionId = 'bind-mesh' | 'inject-callers' | 'pod-ratio';

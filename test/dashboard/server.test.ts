@@ -291,7 +291,8 @@ describe('event streams', () => {
     });
     const reader = res.body!.getReader();
     let text = '';
-    while (!text.includes('event: rollouts')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('event: rollouts'))
+      text += new TextDecoder().decode((await reader.read()).value as Uint8Array | undefined);
     controller.abort();
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     expect(text).toContain('istio-rollout');

@@ -1,6 +1,5 @@
 import type { Finding, Severity, TrafficPath } from '../../mesh/index.js';
-import { formatShare, pathLabel, SEVERITY_RANK, sortFindings } from '../../mesh/index.js';
-import type { ManifestAnalysis } from '../../mesh/simulate-paths.js';
+import { formatShare, pathLabel, SEVERITY_RANK } from '../../mesh/index.js';
 import { parseCommandArgs, parseOutputFlag } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
