@@ -3,6 +3,7 @@
  * in for kube-controller-manager and kubelets, the real Rollout controller, synthetic clients per traffic path, and
  * the dashboard.
  */
+import { InputError } from '../manifests/errors.js';
 import { RolloutController } from '../controller/controller.js';
 import { defaultPlanning } from '../controller/planning.js';
 import { systemClock, type Clock } from '../kube/clock.js';
@@ -127,16 +128,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
-/** The user's manifests cannot be loaded (missing path, invalid YAML or objects): theirs to fix, exit 2. */
-export class SandboxInputError extends Error {
-  override readonly name = 'SandboxInputError';
-}
-
 async function seedUserManifests(cluster: MemoryCluster, dir: string): Promise<SeedResult> {
   try {
     return await seedFromDirectory(cluster, dir);
   } catch (err) {
-    throw new SandboxInputError(err instanceof Error ? err.message : String(err));
+    // The user's manifests cannot be loaded (missing path, invalid YAML or objects): theirs to fix, exit 2.
+    throw err instanceof InputError ? err : new InputError(err instanceof Error ? err.message : String(err));
   }
 }
 

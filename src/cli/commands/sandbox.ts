@@ -1,7 +1,7 @@
-import { SandboxInputError, startSandbox } from '../../sandbox/sandbox.js';
+import { startSandbox } from '../../sandbox/sandbox.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
-import { EXIT, UsageError } from '../command.js';
+import { EXIT } from '../command.js';
 import {
   asStartupError,
   DASHBOARD_FLAGS,
@@ -36,7 +36,7 @@ ${DASHBOARD_FLAGS_HELP}`,
       ...(values.filename ? { manifestsDir: values.filename } : {}),
       onError: (err) => io.stderr.write(`sandbox: ${err instanceof Error ? err.message : String(err)}\n`),
     }).catch((err: unknown) => {
-      throw err instanceof SandboxInputError ? new UsageError(err.message) : asStartupError(err);
+      throw asStartupError(err);
     });
     io.stdout.write(`truesplit sandbox: ${started.seeded.created.length} objects loaded`);
     io.stdout.write(
