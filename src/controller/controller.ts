@@ -143,8 +143,8 @@ export class RolloutController {
         if (outcome.requeueAfterMs !== undefined) this.queue.addAfter(key, outcome.requeueAfterMs);
         return;
       case 'requeue':
-        log?.info({ rollout: key, reason: outcome.reason }, 'conflict, requeued');
-        this.queue.add(key);
+        log?.info({ rollout: key, reason: outcome.reason }, 'conflict, requeued with backoff');
+        this.queue.addRateLimited(key);
         return;
       case 'retry':
         log?.warn({ rollout: key, err: outcome.error.message }, 'reconcile failed, retrying with backoff');

@@ -1,6 +1,6 @@
 /**
  * reconcileRollout: observe (caches) → plan (pure) → act (executor), level-based. The contract (controller-runtime's):
- * NotFound → done; Conflict → requeue now; other errors → rate-limited retry; invalid spec → InvalidSpec condition,
+ * NotFound → done; Conflict → requeue; AlreadyExists and other errors → retry (both through the rate limiter); invalid spec → InvalidSpec condition,
  * a Warning event and a 20 s requeue with no workload writes; waiting → requeueAfter from the planner.
  */
 import type { Condition } from '../api/meta.js';

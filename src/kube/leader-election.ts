@@ -5,7 +5,7 @@
  */
 import type { Cluster, Lease } from './cluster.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
-import { isConflict, isNotFound } from './errors.js';
+import { isAlreadyExists, isConflict, isNotFound } from './errors.js';
 
 export const DEFAULT_LEASE_NAME = 'truesplit-controller-lock';
 
@@ -150,7 +150,7 @@ export class LeaderElector {
       this.observe(written.spec, this.clock.now());
       return true;
     } catch (err) {
-      if (isConflict(err)) return false;
+      if (isConflict(err) || isAlreadyExists(err)) return false;
       throw err;
     }
   }
