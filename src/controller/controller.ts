@@ -1,6 +1,8 @@
 /**
  * The Rollout controller: informers for every kind the reconciler reads, the enqueue rules that map their events to
- * Rollout keys, the workqueue, and the loop that turns a reconcile outcome into queue operations.
+ * Rollout keys, the workqueue, and the loop that turns a reconcile outcome into queue operations. Only the core
+ * informers (Rollout, ReplicaSet, Service, VirtualService, DestinationRule) gate start-up; the path model's own kinds
+ * are optional (optional-kinds.ts).
  */
 import type { Rollout } from '../api/rollout.js';
 import type { ReplicaSet } from '../api/workloads.js';
@@ -12,6 +14,8 @@ import { runWorkers, WorkQueue } from '../kube/workqueue.js';
 import { EventRecorder } from './events.js';
 import type { ControllerMetrics } from './metrics.js';
 import { owningRolloutKey, ReferenceIndex, type ControllerCaches } from './observe.js';
+import { resourceName, type UnavailableKind } from './optional-kinds.js';
+import type { PathCaches } from './path-snapshot.js';
 import type { Planning } from './planning.js';
 import { wirePathEnqueueRules } from './path-enqueue.js';
 import { reconcileRollout, type ReconcileOutcome } from './reconcile.js';
@@ -33,13 +37,23 @@ export interface RolloutControllerOptions {
   logger?: ControllerLogger;
 }
 
+/** What every reconcile reads: these gate start-up and readiness. */
+const CORE_INFORMERS = [
+  'rollouts',
+  'replicaSets',
+  'services',
+  'virtualServices',
+  'destinationRules',
+] as const;
+/** Read by the traffic-path model only (path-snapshot.ts): missing or forbidden, they degrade the model. */
+const OPTIONAL_INFORMERS = ['namespaces', 'gateways', 'sidecars', 'peerAuthentications'] as const;
+
 interface Informers {
   rollouts: Informer<'Rollout'>;
   replicaSets: Informer<'ReplicaSet'>;
   services: Informer<'Service'>;
   virtualServices: Informer<'VirtualService'>;
   destinationRules: Informer<'DestinationRule'>;
-  /** Read by the traffic-path model only (path-snapshot.ts). */
   namespaces: Informer<'Namespace'>;
   gateways: Informer<'Gateway'>;
   sidecars: Informer<'Sidecar'>;
@@ -80,8 +94,17 @@ export class RolloutController {
     metrics?.setRolloutSource(() => this.informers.rollouts.list());
   }
 
-  get caches(): ControllerCaches {
-    return this.informers;
+  get caches(): ControllerCaches & PathCaches {
+    return { ...this.informers, unavailableKinds: () => this.unavailableKinds() };
+  }
+
+  /** Optional kinds that cannot be listed (404: CRD not installed, 403: RBAC). */
+  unavailableKinds(): UnavailableKind[] {
+    return OPTIONAL_INFORMERS.flatMap((name) => {
+      const informer = this.informers[name] as Informer<KindName>;
+      const reason = informer.unavailable();
+      return reason ? [{ kind: informer.kind, reason }] : [];
+    });
   }
 
   startInformers(): void {
@@ -93,8 +116,9 @@ export class RolloutController {
     for (const informer of Object.values(this.informers) as Informer<KindName>[]) informer.stop();
   }
 
+  /** The core caches are filled: reconciling may start (readiness). */
   hasSynced(): boolean {
-    return (Object.values(this.informers) as Informer<KindName>[]).every((i) => i.hasSynced());
+    return CORE_INFORMERS.every((name) => this.informers[name].hasSynced());
   }
 
   /** Informers that are stopped or silent for too long (for /healthz). */
@@ -158,10 +182,23 @@ export class RolloutController {
       clock: this.clock,
       ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
       ...(this.options.resyncMs !== undefined ? { resyncMs: this.options.resyncMs } : {}),
-      onError: (err) => this.options.logger?.warn({ kind, err: err.message }, 'informer restarting'),
+      onError: (err) => this.informerFailed(kind, err),
       ...extra,
     };
     return new Informer(this.options.cluster, kind, options);
+  }
+
+  private informerFailed(kind: KindName, err: Error): void {
+    const log = this.options.logger;
+    const optional = OPTIONAL_INFORMERS.some((name) => this.informers[name].kind === kind);
+    const code = (err as { code?: unknown }).code;
+    if (optional && (code === 404 || code === 403)) {
+      const finding = code === 404 ? 'crd-missing' : 'rbac-forbidden';
+      log?.warn(
+        { kind, resource: resourceName(kind), finding, err: err.message },
+        'optional kind unavailable, path model degraded',
+      );
+    } else log?.warn({ kind, err: err.message }, 'informer restarting');
   }
 
   /** Level-based enqueue rules: every event becomes the key of each Rollout it can affect. */

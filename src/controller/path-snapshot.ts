@@ -17,6 +17,7 @@ import type { Rollout } from '../api/rollout.js';
 import { referencedVsRefs } from '../mesh/context.js';
 import type { TrafficPlan } from '../traffic/router.js';
 import type { CacheReader, ControllerCaches } from './observe.js';
+import type { UnavailableKind } from './optional-kinds.js';
 
 /** The extra caches the path model reads. */
 export interface PathCaches {
@@ -24,6 +25,8 @@ export interface PathCaches {
   gateways: CacheReader<'Gateway'>;
   sidecars: CacheReader<'Sidecar'>;
   peerAuthentications: CacheReader<'PeerAuthentication'>;
+  /** Those of the above that cannot be listed right now (optional-kinds.ts); their caches are empty. */
+  unavailableKinds?: () => readonly UnavailableKind[];
 }
 
 type Named = { metadata: { name: string; namespace?: string } };

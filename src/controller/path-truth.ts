@@ -20,6 +20,7 @@ import {
   withPathCondition,
   type PathGateSettings,
 } from './path-gate.js';
+import { unavailableKindFinding } from './optional-kinds.js';
 import { observeMeshSnapshot, type PathCaches } from './path-snapshot.js';
 import type { Planning } from './planning.js';
 
@@ -70,10 +71,12 @@ export function evaluatePathTruth(
   }
   try {
     const snapshot = observeMeshSnapshot(caches, rollout, plan, traffic);
-    const { paths, findings } = analyzeRollout(snapshot, state, {
-      tolerance: settings.tolerance,
-      fixes: false,
-    });
+    const analysis = analyzeRollout(snapshot, state, { tolerance: settings.tolerance, fixes: false });
+    const { paths } = analysis;
+    const findings = [
+      ...analysis.findings,
+      ...(caches.unavailableKinds?.() ?? []).map(unavailableKindFinding),
+    ];
     const gate = settings.mode === 'enforce' ? decidePathGate(paths, settings.tolerance) : OPEN_GATE;
     const condition = pathCondition({ findings, paths, desiredShare, problems: settings.problems });
     return { ...base, paths, findings, condition, gate, seconds: (performance.now() - started) / 1000 };
