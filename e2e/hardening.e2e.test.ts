@@ -160,6 +160,7 @@ describe('hardening', () => {
         'b',
       );
       const election = { leaderElect: true, leaseNamespace: env.identity.namespace };
+      const aStartedAt = Date.now();
       const a = await env.startController('controller-a', {
         ...election,
         kubeconfig: kubeconfigVia(env.identity.kubeconfigPath, proxy.port, 'proxied'),
@@ -201,7 +202,7 @@ describe('hardening', () => {
 
       const records = readAudit(env.plane.workDir);
       const byA = controllerWrites(records, env.identity.username).filter(
-        (r) => r.namespace === ns && r.receivedAt >= blackholedAt - 60_000,
+        (r) => r.namespace === ns && r.receivedAt >= aStartedAt,
       );
       const byB = controllerWrites(records, identityB.username).filter((r) => r.namespace === ns);
       const firstB = Math.min(...byB.map((r) => r.receivedAt));
