@@ -14,7 +14,7 @@ import { runWorkers, WorkQueue } from '../kube/workqueue.js';
 import { EventRecorder } from './events.js';
 import type { ControllerMetrics } from './metrics.js';
 import { owningRolloutKey, ReferenceIndex, type ControllerCaches } from './observe.js';
-import { resourceName, type UnavailableKind } from './optional-kinds.js';
+import { resourceName, UNAVAILABLE_FINDING, type UnavailableKind } from './optional-kinds.js';
 import type { PathCaches } from './path-snapshot.js';
 import type { Planning } from './planning.js';
 import { wirePathEnqueueRules } from './path-enqueue.js';
@@ -121,7 +121,7 @@ export class RolloutController {
     return CORE_INFORMERS.every((name) => this.informers[name].hasSynced());
   }
 
-  /** Informers that are stopped or silent for too long (for /healthz). */
+  /** Informers that are stopped, silent or failing for too long (reported on /readyz). */
   unhealthyInformers(now: number): string[] {
     return Object.entries(this.informers)
       .filter(([, informer]) => !(informer as Informer<KindName>).healthy(now))
@@ -188,12 +188,12 @@ export class RolloutController {
     return new Informer(this.options.cluster, kind, options);
   }
 
+  /** Logs an informer failure; an optional kind that cannot be listed says which finding the model now raises. */
   private informerFailed(kind: KindName, err: Error): void {
     const log = this.options.logger;
-    const optional = OPTIONAL_INFORMERS.some((name) => this.informers[name].kind === kind);
-    const code = (err as { code?: unknown }).code;
-    if (optional && (code === 404 || code === 403)) {
-      const finding = code === 404 ? 'crd-missing' : 'rbac-forbidden';
+    const unavailable = this.unavailableKinds().find((u) => u.kind === kind);
+    if (unavailable) {
+      const finding = UNAVAILABLE_FINDING[unavailable.reason];
       log?.warn(
         { kind, resource: resourceName(kind), finding, err: err.message },
         'optional kind unavailable, path model degraded',

@@ -13,6 +13,9 @@ export interface UnavailableKind {
   reason: 'not-found' | 'forbidden';
 }
 
+/** The finding each reason raises. */
+export const UNAVAILABLE_FINDING = { 'not-found': 'crd-missing', forbidden: 'rbac-forbidden' } as const;
+
 /** `sidecars.networking.istio.io`, the name kubectl and RBAC use. */
 export function resourceName(kind: KindName): string {
   const { plural, group } = RESOURCE_KINDS[kind];
@@ -23,7 +26,7 @@ export function unavailableKindFinding({ kind, reason }: UnavailableKind): Findi
   const resource = resourceName(kind);
   if (reason === 'not-found') {
     return {
-      code: 'crd-missing',
+      code: UNAVAILABLE_FINDING[reason],
       severity: 'warning',
       message: `CustomResourceDefinition ${resource} is not installed; the path model assumed there are no ${kind}s`,
       objects: [`CustomResourceDefinition//${resource}`],
@@ -32,7 +35,7 @@ export function unavailableKindFinding({ kind, reason }: UnavailableKind): Findi
     };
   }
   return {
-    code: 'rbac-forbidden',
+    code: UNAVAILABLE_FINDING[reason],
     severity: 'warning',
     message: `the controller may not list ${resource}; the path model assumed there are no ${kind}s`,
     objects: [`ClusterRole//truesplit-controller`],

@@ -58,13 +58,18 @@ async function markReady(cluster: MemoryCluster): Promise<void> {
 }
 
 describe('optional kinds', () => {
-  it.each(CASES)('$kind answering $code: ready, reconciling', async ({ kind, code }) => {
+  it.each(CASES)('$kind answering $code: ready, reconciling', async ({ kind, code, finding }) => {
     const cluster = new MemoryCluster();
     refuse(cluster, kind, code);
     await cluster.create('Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     for (const obj of [service('web'), virtualService('subset'), destinationRule(), subsetRollout()])
       await cluster.create(obj.kind as 'Service', obj as never);
-    const manager = new ControllerManager({ cluster, logger: silent, healthzPort: 0, workers: 1 });
+    const warnings: [string, unknown][] = [];
+    const logger = {
+      ...silent,
+      warn: (o: object, msg: string) => warnings.push([msg, (o as { finding?: string }).finding]),
+    };
+    const manager = new ControllerManager({ cluster, logger, healthzPort: 0, workers: 1 });
     managers.push(manager);
     const ports = await manager.start();
     await eventually(
@@ -80,6 +85,7 @@ describe('optional kinds', () => {
       { kind, reason: code === 404 ? 'not-found' : 'forbidden' },
     ]);
     expect((await get(ports.healthzPort, '/healthz')).status).toBe(200);
+    expect(warnings).toContainEqual(['optional kind unavailable, path model degraded', finding]);
   });
 
   it.each(CASES)(
