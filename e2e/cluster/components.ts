@@ -184,10 +184,6 @@ export async function startKcm(ctx: Ctx, kubeconfig: string): Promise<void> {
     '--kube-api-qps=100',
     '--kube-api-burst=200',
     '--profiling=false',
-    `--audit-policy-file=${join(d, 'audit-policy.yaml')}`,
-    `--audit-log-path=${join(d, AUDIT_LOG)}`,
-    '--audit-log-format=json',
-    '--audit-log-mode=blocking',
   ]);
   p.assertAlive();
 }

@@ -37,18 +37,22 @@ interface RawEvent {
   requestReceivedTimestamp?: string;
 }
 
-/** Completed resource requests, one record per request (watches log ResponseStarted too: skipped). */
+/**
+ * Resource requests, one record per request: its ResponseComplete event, or ResponseStarted for a watch still open
+ * (a watch logs ResponseComplete only when it ends).
+ */
 export function readAudit(workDir: string): AuditRecord[] {
   const file = join(workDir, AUDIT_LOG);
   if (!existsSync(file)) return [];
-  const records: AuditRecord[] = [];
+  const records = new Map<string, AuditRecord>();
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     const e = JSON.parse(line) as RawEvent;
     const ref = e.objectRef;
-    if (e.stage !== 'ResponseComplete' || !ref?.resource || !e.verb) continue;
+    const stage = e.stage === 'ResponseComplete' || (e.stage === 'ResponseStarted' && e.verb === 'watch');
+    if (!stage || !ref?.resource || !e.verb) continue;
     const resource = `${ref.apiGroup ?? ''}/${ref.resource}${ref.subresource ? `/${ref.subresource}` : ''}`;
-    records.push({
+    records.set(e.auditID ?? `${records.size}`, {
       auditID: e.auditID ?? '',
       username: e.user?.username ?? '',
       verb: e.verb,
@@ -60,7 +64,7 @@ export function readAudit(workDir: string): AuditRecord[] {
       at: Date.parse(e.stageTimestamp ?? ''),
     });
   }
-  return records;
+  return [...records.values()];
 }
 
 export const AUDIT_WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
