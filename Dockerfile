@@ -1,7 +1,9 @@
 # truesplit controller and CLI image. Multi-stage: compile TypeScript with the dev toolchain, ship only dist/ and the
 # production dependencies on a slim Node 24 runtime, running as an unprivileged numeric user.
-# Build: docker build -t ghcr.io/truesplit/truesplit:dev .
-FROM node:24-bookworm AS build
+# Base images are pinned to exact versions (Node 24.11.1, the first 24 LTS, satisfies engines >= 22.19.0);
+# add @sha256 digests when building against a registry.
+# Build: docker build -t ghcr.io/truesplit/truesplit:0.1.0 .
+FROM node:24.11.1-bookworm AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -9,12 +11,12 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:24-bookworm AS prod-deps
+FROM node:24.11.1-bookworm AS prod-deps
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:24-bookworm-slim
+FROM node:24.11.1-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /src/node_modules ./node_modules

@@ -13,7 +13,31 @@ import type { Managed } from './processes.ts';
 import { freePort, startProcess } from './processes.ts';
 
 /** Entries of the work dir that hold cluster data (removed on stop). */
-const DATA_ENTRIES = ['etcd', 'certs', 'kcm-certs', 'sa.key', 'tokens.csv', 'kubeconfig'];
+const DATA_ENTRIES = [
+  'etcd',
+  'certs',
+  'kcm-certs',
+  'sa.key',
+  'tokens.csv',
+  'kubeconfig',
+  'audit-policy.yaml',
+  'audit.log',
+];
+
+/** The audit log (JSON lines) of every request made by a ServiceAccount of the `truesplit` namespace. */
+export const AUDIT_LOG = 'audit.log';
+/**
+ * Metadata level (verb, resource, user, response code; no bodies) for the controller's namespace's ServiceAccounts
+ * only, once per request: what e2e/rbac-audit.e2e.test.ts compares with deploy/rbac.
+ */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  - level: Metadata
+    userGroups: ["system:serviceaccounts:truesplit"]
+  - level: None
+`;
 
 export interface Ctx {
   opts: ControlPlaneOptions;
@@ -43,6 +67,7 @@ export function prepareWorkDir(ctx: Ctx): void {
   writeFileSync(join(ctx.workDir, 'tokens.csv'), `${ctx.token},admin,admin,"system:masters"\n`, {
     mode: 0o600,
   });
+  writeFileSync(join(ctx.workDir, 'audit-policy.yaml'), AUDIT_POLICY);
 }
 
 export function start(ctx: Ctx, name: string, args: string[]): Managed {
@@ -98,6 +123,10 @@ export async function startApiserver(ctx: Ctx, etcdUrl: string): Promise<KubeAcc
     '--endpoint-reconciler-type=none',
     '--enable-priority-and-fairness=false',
     '--profiling=false',
+    `--audit-policy-file=${join(d, 'audit-policy.yaml')}`,
+    `--audit-log-path=${join(d, AUDIT_LOG)}`,
+    '--audit-log-format=json',
+    '--audit-log-mode=blocking',
   ]);
   const access = {
     server: `https://127.0.0.1:${port}`,

@@ -102,3 +102,61 @@ function kubeconfigYaml(server: string, caFile: string, token: string, user: str
     '',
   ].join('\n');
 }
+
+/**
+ * A second ServiceAccount `<shipped name>-<suffix>` bound to the shipped ClusterRole and Role, so the audit log
+ * tells two replicas' requests apart; its kubeconfig is `<dir>/controller-<suffix>.kubeconfig`.
+ */
+export async function provisionReplicaIdentity(
+  admin: E2eClient,
+  access: { server: string; caFile: string },
+  dir: string,
+  base: ControllerIdentity,
+  suffix: string,
+): Promise<ControllerIdentity> {
+  const name = `${base.serviceAccount}-${suffix}`;
+  const namespace = base.namespace;
+  const client = k8s.KubernetesObjectApi.makeApiClient(admin.kc);
+  const subjects = [{ kind: 'ServiceAccount', name, namespace }];
+  const meta = (n: string, ns?: string) => ({ name: `${n}-${suffix}`, ...(ns ? { namespace: ns } : {}) });
+  for (const manifest of readManifests(RBAC_DIR)) {
+    const m = manifest as k8s.KubernetesObject & { roleRef?: unknown };
+    if (m.kind === 'ServiceAccount') await createOrReplace(client, { ...m, metadata: { name, namespace } });
+    if (m.kind === 'ClusterRoleBinding' || m.kind === 'RoleBinding')
+      await createOrReplace(client, {
+        ...m,
+        metadata: meta(m.metadata?.name ?? '', m.metadata?.namespace),
+        subjects,
+      } as k8s.KubernetesObject);
+  }
+  const tokenRequest = await admin.core.createNamespacedServiceAccountToken({
+    name,
+    namespace,
+    body: {
+      apiVersion: 'authentication.k8s.io/v1',
+      kind: 'TokenRequest',
+      spec: { audiences: [], expirationSeconds: 3600 },
+    },
+  });
+  const token = tokenRequest.status?.token;
+  if (!token) throw new Error(`TokenRequest for ${namespace}/${name} returned no token`);
+  const kubeconfigPath = join(dir, `controller-${suffix}.kubeconfig`);
+  writeFileSync(kubeconfigPath, kubeconfigYaml(access.server, access.caFile, token, name), { mode: 0o600 });
+  return {
+    namespace,
+    serviceAccount: name,
+    kubeconfigPath,
+    username: `system:serviceaccount:${namespace}:${name}`,
+  };
+}
+
+/** A copy of `kubeconfigPath` whose server is `https://127.0.0.1:<port>` (a proxy in front of the API server). */
+export function kubeconfigVia(kubeconfigPath: string, port: number, suffix: string): string {
+  const text = readFileSync(kubeconfigPath, 'utf8').replace(
+    /server: "https:\/\/127\.0\.0\.1:\d+"/,
+    `server: "https://127.0.0.1:${port}"`,
+  );
+  const path = kubeconfigPath.replace(/\.kubeconfig$/, `-${suffix}.kubeconfig`);
+  writeFileSync(path, text, { mode: 0o600 });
+  return path;
+}

@@ -1,6 +1,8 @@
 /**
  * The Rollout controller: informers for every kind the reconciler reads, the enqueue rules that map their events to
- * Rollout keys, the workqueue, and the loop that turns a reconcile outcome into queue operations.
+ * Rollout keys, the workqueue, and the loop that turns a reconcile outcome into queue operations. Only the core
+ * informers (Rollout, ReplicaSet, Service, VirtualService, DestinationRule) gate start-up; the path model's own kinds
+ * are optional (optional-kinds.ts).
  */
 import type { Rollout } from '../api/rollout.js';
 import type { ReplicaSet } from '../api/workloads.js';
@@ -11,7 +13,8 @@ import { Informer, type InformerOptions } from '../kube/informer.js';
 import { runWorkers, WorkQueue } from '../kube/workqueue.js';
 import { EventRecorder } from './events.js';
 import type { ControllerMetrics } from './metrics.js';
-import { owningRolloutKey, ReferenceIndex, type ControllerCaches } from './observe.js';
+import { owningRolloutKey, ReferenceIndex, type ControllerCaches, type PathCaches } from './observe.js';
+import { resourceName, UNAVAILABLE_FINDING, type UnavailableKind } from './optional-kinds.js';
 import type { Planning } from './planning.js';
 import { wirePathEnqueueRules } from './path-enqueue.js';
 import { reconcileRollout, type ReconcileOutcome } from './reconcile.js';
@@ -32,6 +35,17 @@ export interface RolloutControllerOptions {
   metrics?: ControllerMetrics;
   logger?: ControllerLogger;
 }
+
+/** What every reconcile reads: these gate start-up and readiness. */
+const CORE_INFORMERS = [
+  'rollouts',
+  'replicaSets',
+  'services',
+  'virtualServices',
+  'destinationRules',
+] as const;
+/** Read by the traffic-path model only (path-snapshot.ts): missing or forbidden, they degrade the model. */
+const OPTIONAL_INFORMERS = ['namespaces', 'gateways', 'sidecars', 'peerAuthentications'] as const;
 
 interface Informers {
   rollouts: Informer<'Rollout'>;
@@ -80,8 +94,17 @@ export class RolloutController {
     metrics?.setRolloutSource(() => this.informers.rollouts.list());
   }
 
-  get caches(): ControllerCaches {
-    return this.informers;
+  get caches(): ControllerCaches & PathCaches {
+    return { ...this.informers, unavailableKinds: () => this.unavailableKinds() };
+  }
+
+  /** Optional kinds that cannot be listed (404: CRD not installed, 403: RBAC). */
+  unavailableKinds(): UnavailableKind[] {
+    return OPTIONAL_INFORMERS.flatMap((name) => {
+      const informer = this.informers[name] as Informer<KindName>;
+      const reason = informer.unavailable();
+      return reason ? [{ kind: informer.kind, reason }] : [];
+    });
   }
 
   startInformers(): void {
@@ -93,11 +116,12 @@ export class RolloutController {
     for (const informer of Object.values(this.informers) as Informer<KindName>[]) informer.stop();
   }
 
+  /** The core caches are filled: reconciling may start (readiness). */
   hasSynced(): boolean {
-    return (Object.values(this.informers) as Informer<KindName>[]).every((i) => i.hasSynced());
+    return CORE_INFORMERS.every((name) => this.informers[name].hasSynced());
   }
 
-  /** Informers that are stopped or silent for too long (for /healthz). */
+  /** Informers that are stopped, silent or failing for too long (reported on /readyz). */
   unhealthyInformers(now: number): string[] {
     return Object.entries(this.informers)
       .filter(([, informer]) => !(informer as Informer<KindName>).healthy(now))
@@ -143,8 +167,8 @@ export class RolloutController {
         if (outcome.requeueAfterMs !== undefined) this.queue.addAfter(key, outcome.requeueAfterMs);
         return;
       case 'requeue':
-        log?.info({ rollout: key, reason: outcome.reason }, 'conflict, requeued');
-        this.queue.add(key);
+        log?.info({ rollout: key, reason: outcome.reason }, 'conflict, requeued with backoff');
+        this.queue.addRateLimited(key);
         return;
       case 'retry':
         log?.warn({ rollout: key, err: outcome.error.message }, 'reconcile failed, retrying with backoff');
@@ -158,10 +182,23 @@ export class RolloutController {
       clock: this.clock,
       ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
       ...(this.options.resyncMs !== undefined ? { resyncMs: this.options.resyncMs } : {}),
-      onError: (err) => this.options.logger?.warn({ kind, err: err.message }, 'informer restarting'),
+      onError: (err) => this.informerFailed(kind, err),
       ...extra,
     };
     return new Informer(this.options.cluster, kind, options);
+  }
+
+  /** Logs an informer failure; an optional kind that cannot be listed says which finding the model now raises. */
+  private informerFailed(kind: KindName, err: Error): void {
+    const log = this.options.logger;
+    const unavailable = this.unavailableKinds().find((u) => u.kind === kind);
+    if (unavailable) {
+      const finding = UNAVAILABLE_FINDING[unavailable.reason];
+      log?.warn(
+        { kind, resource: resourceName(kind), finding, err: err.message },
+        'optional kind unavailable, path model degraded',
+      );
+    } else log?.warn({ kind, err: err.message }, 'informer restarting');
   }
 
   /** Level-based enqueue rules: every event becomes the key of each Rollout it can affect. */

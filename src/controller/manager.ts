@@ -1,12 +1,14 @@
 /**
- * The controller process: informers, workers, leader election, and the HTTP endpoints — /healthz (fails when an
- * informer is stopped or silent), /readyz (caches synced), /metrics (Prometheus). Only the leader runs workers;
- * every replica keeps its caches warm so a takeover starts reconciling at once.
+ * The controller process: informers, workers, leader election, and the HTTP endpoints — /healthz (liveness: the
+ * process runs and serves; an API-server outage must not restart every replica at once), /readyz (the core caches
+ * are synced), /metrics (Prometheus). Only the leader runs workers, and only the leader's writes reach the API
+ * server (fenced-cluster.ts); every replica keeps its caches warm so a takeover starts reconciling at once.
  */
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import type { Cluster } from '../kube/cluster.js';
 import { systemClock, type Clock } from '../kube/clock.js';
+import { fenceWrites } from '../kube/fenced-cluster.js';
 import { instrumentCluster } from '../kube/instrumented-cluster.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { RolloutController, type ControllerLogger } from './controller.js';
@@ -33,8 +35,11 @@ export interface ManagerOptions {
 }
 
 export interface HealthReport {
+  /** Liveness: the process has not stopped. */
   healthy: boolean;
+  /** Readiness: the core caches are synced. */
   ready: boolean;
+  /** Informers stopped, silent or failing (reported on /readyz, never a reason to restart). */
   unhealthyInformers: string[];
   leader: boolean;
 }
@@ -55,8 +60,11 @@ export class ControllerManager {
     this.clock = options.clock ?? systemClock();
     this.metrics = createControllerMetrics();
     const cluster = instrumentCluster(options.cluster, (r) => this.metrics.countRequest(r));
+    const controllerCluster = options.leaderElect
+      ? fenceWrites(cluster, () => this.elector?.isLeader() === true && !this.stopped)
+      : cluster;
     this.controller = new RolloutController({
-      cluster,
+      cluster: controllerCluster,
       planning: options.planning ?? defaultPlanning,
       clock: this.clock,
       metrics: this.metrics,
@@ -106,7 +114,7 @@ export class ControllerManager {
       ? ['stopped']
       : this.controller.unhealthyInformers(this.clock.now());
     return {
-      healthy: unhealthyInformers.length === 0,
+      healthy: !this.stopped,
       ready: !this.stopped && this.controller.hasSynced(),
       unhealthyInformers,
       leader: this.elector ? this.elector.isLeader() : true,
@@ -158,11 +166,15 @@ export class ControllerManager {
 
   private healthResponse(path: string): { status: number; type: string; body: string } {
     const report = this.health();
-    if (path === '/healthz' || path === '/readyz') {
-      const ok = path === '/healthz' ? report.healthy : report.ready;
-      const detail =
-        path === '/healthz' && !ok ? `informers not healthy: ${report.unhealthyInformers.join(', ')}` : '';
-      return { status: ok ? 200 : 503, type: 'text/plain', body: ok ? 'ok\n' : `not ok ${detail}\n` };
+    if (path === '/healthz') {
+      const ok = report.healthy;
+      return { status: ok ? 200 : 503, type: 'text/plain', body: ok ? 'ok\n' : 'not ok: stopped\n' };
+    }
+    if (path === '/readyz') {
+      const failing = report.unhealthyInformers;
+      const detail = failing.length > 0 ? ` (informers not healthy: ${failing.join(', ')})` : '';
+      const body = report.ready ? `ok${detail}\n` : `not ok: caches not synced${detail}\n`;
+      return { status: report.ready ? 200 : 503, type: 'text/plain', body };
     }
     return { status: 404, type: 'text/plain', body: 'not found\n' };
   }

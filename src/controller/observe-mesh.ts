@@ -7,6 +7,7 @@ import type { Rollout } from '../api/rollout.js';
 import type { KindMap, KindName } from '../kube/cluster.js';
 import { meshObservationOf } from '../plan/mesh-observation.js';
 import type { MeshObservation } from '../plan/observation.js';
+import { unavailableKindFinding, type UnavailableKind } from './optional-kinds.js';
 
 /** A cache that can hand out its objects without cloning (the Informer). */
 interface SharedReader<K extends KindName> {
@@ -23,6 +24,8 @@ export interface MeshCaches {
   sidecars: SharedReader<'Sidecar'>;
   peerAuthentications: SharedReader<'PeerAuthentication'>;
   replicaSets: SharedReader<'ReplicaSet'>;
+  /** The optional kinds that cannot be listed right now (optional-kinds.ts); their caches are empty. */
+  unavailableKinds?: () => readonly UnavailableKind[];
 }
 
 function read<K extends KindName>(reader: SharedReader<K>, namespace?: string): readonly KindMap[K][] {
@@ -30,7 +33,7 @@ function read<K extends KindName>(reader: SharedReader<K>, namespace?: string): 
 }
 
 export function observeMesh(caches: MeshCaches, rollout: Rollout): MeshObservation {
-  return meshObservationOf(
+  const mesh = meshObservationOf(
     {
       namespaces: () => read(caches.namespaces),
       services: (ns) => read(caches.services, ns),
@@ -43,4 +46,6 @@ export function observeMesh(caches: MeshCaches, rollout: Rollout): MeshObservati
     },
     rollout,
   );
+  const unavailable = caches.unavailableKinds?.() ?? [];
+  return unavailable.length > 0 ? { ...mesh, unavailable: unavailable.map(unavailableKindFinding) } : mesh;
 }

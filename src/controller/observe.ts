@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
+import type { UnavailableKind } from './optional-kinds.js';
 import type { ReplicaSet } from '../api/workloads.js';
 import type { KindMap, KindName } from '../kube/cluster.js';
 import { labelsMatch } from '../kube/selectors.js';
@@ -36,6 +37,8 @@ export interface PathCaches {
   gateways: CacheReader<'Gateway'>;
   sidecars: CacheReader<'Sidecar'>;
   peerAuthentications: CacheReader<'PeerAuthentication'>;
+  /** Those of the above that cannot be listed right now (optional-kinds.ts); their caches are empty. */
+  unavailableKinds?: () => readonly UnavailableKind[];
 }
 
 export type { Observation } from '../plan/observation.js';

@@ -1,7 +1,7 @@
 /**
  * reconcileRollout: observe (the caches, once) → planPass (pure) → execute (the one executor) → record (events),
- * level-based. The contract (controller-runtime's): NotFound → done; Conflict → requeue now; other errors →
- * rate-limited retry; invalid spec → InvalidSpec condition, a Warning event and a 20 s requeue with no workload
+ * level-based. The contract (controller-runtime's): NotFound → done; Conflict, AlreadyExists and other
+ * errors → retry through the rate limiter; invalid spec → InvalidSpec condition, a Warning event and a 20 s requeue with no workload
  * writes; waiting → requeueAfter from the pass. ADR 0110.
  */
 import type { Rollout } from '../api/rollout.js';

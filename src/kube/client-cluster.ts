@@ -32,7 +32,7 @@ import type {
 } from './cluster.js';
 import { apiVersionOf, RESOURCE_KINDS } from './cluster.js';
 import { KubeApiError } from './errors.js';
-import { withSharedConnections } from './shared-connection.js';
+import { withSharedConnections, type SharedConnectionOptions } from './shared-connection.js';
 import { formatLabelSelector } from './selectors.js';
 
 type ApiMethod = (param: Record<string, unknown>, options?: unknown) => Promise<unknown>;
@@ -79,8 +79,10 @@ const CUSTOM_METHODS: Record<Op, string> = {
   delete: 'deleteNamespacedCustomObject',
 };
 
-/** Maps ApiException (and the watch's HTTP errors) to KubeApiError; other errors pass through. */
+/** Maps ApiException (and the watch's HTTP errors) to KubeApiError, a request deadline to 504 Timeout. */
 export function toKubeApiError(err: unknown): Error {
+  if (err instanceof Error && err.name === 'TimeoutError')
+    return new KubeApiError(504, 'Timeout', `request timed out: ${err.message}`);
   if (err instanceof ApiException) {
     const body = parseStatusBody(err.body);
     return KubeApiError.fromCode(err.code, body.message ?? err.message, body.reason);
@@ -116,8 +118,11 @@ function normalise(desc: ResourceKind, raw: unknown): KubeObject {
 export class ClientCluster implements Cluster {
   private readonly apis: Record<'core' | 'apps' | 'coordination' | 'custom', ApiObject>;
 
-  constructor(private readonly kubeConfig: KubeConfig) {
-    const pooled = withSharedConnections(kubeConfig);
+  constructor(
+    private readonly kubeConfig: KubeConfig,
+    options: SharedConnectionOptions = {},
+  ) {
+    const pooled = withSharedConnections(kubeConfig, options);
     this.apis = {
       core: pooled.makeApiClient(CoreV1Api) as unknown as ApiObject,
       apps: pooled.makeApiClient(AppsV1Api) as unknown as ApiObject,

@@ -69,5 +69,9 @@ export function isKubeApiError(err: unknown): err is KubeApiError {
   return err instanceof KubeApiError;
 }
 export const isNotFound = (err: unknown): boolean => isKubeApiError(err) && err.code === 404;
-export const isConflict = (err: unknown): boolean => isKubeApiError(err) && err.code === 409;
+/** A stale resourceVersion (409 Conflict). AlreadyExists shares the code but is a different failure. */
+export const isConflict = (err: unknown): boolean =>
+  isKubeApiError(err) && err.code === 409 && err.reason !== 'AlreadyExists';
+export const isAlreadyExists = (err: unknown): boolean =>
+  isKubeApiError(err) && err.code === 409 && err.reason === 'AlreadyExists';
 export const isGone = (err: unknown): boolean => isKubeApiError(err) && err.code === 410;

@@ -7,7 +7,7 @@ import type { KubeObject, LabelSelector } from '../api/meta.js';
 import { objectKey } from '../api/meta.js';
 import type { Cluster, KindMap, KindName, WatchEvent, WatchHandle } from './cluster.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
-import { isGone } from './errors.js';
+import { isGone, isKubeApiError } from './errors.js';
 import { cloneJson, deepEqual } from '../util/json.js';
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'RESYNC';
@@ -47,6 +47,8 @@ export class Informer<K extends KindName> {
   private failures = 0;
   /** Clock time of the first error of the current run of failures. */
   private failingSince: number | undefined;
+  /** The HTTP code of the last list/watch failure, until a list succeeds. */
+  private lastFailureCode: number | undefined;
   private resyncTimer: TimerHandle | undefined;
   private restartTimer: TimerHandle | undefined;
   /** Clock time of the last successful list, watch event or bookmark. */
@@ -84,6 +86,13 @@ export class Informer<K extends KindName> {
 
   hasSynced(): boolean {
     return this.synced;
+  }
+
+  /** Why the kind cannot be read right now: 404 (its CRD is not installed) or 403 (RBAC), else undefined. */
+  unavailable(): 'not-found' | 'forbidden' | undefined {
+    if (this.lastFailureCode === 404) return 'not-found';
+    if (this.lastFailureCode === 403) return 'forbidden';
+    return undefined;
   }
 
   isRunning(): boolean {
@@ -134,6 +143,7 @@ export class Informer<K extends KindName> {
       const { items, resourceVersion } = await this.cluster.list(this.kind, this.listOptions());
       if (generation !== this.generation) return;
       this.replaceCache(items);
+      this.lastFailureCode = undefined;
       this.resourceVersion = resourceVersion;
       this.synced = true;
       this.relists++;
@@ -226,6 +236,7 @@ export class Informer<K extends KindName> {
 
   private restartAfterError(error: Error): void {
     if (this.state === 'stopped') return;
+    this.lastFailureCode = isKubeApiError(error) ? error.code : undefined;
     this.options.onError?.(error);
     this.watchHandle?.stop();
     this.watchHandle = undefined;

@@ -2,10 +2,15 @@
  * Leader election on a coordination.k8s.io/v1 Lease, client-go style: acquire when the lease is free or expired
  * (expiry judged on our own clock since we last saw the record change), renew every retry period, give up
  * leadership when no renewal succeeded within the renew deadline, release on shutdown.
+ *
+ * The renew deadline is a timer of its own, armed at every successful renewal: it fires whatever the API call in
+ * flight is doing (a Lease request that hangs cannot keep a replica leading past the deadline, while a standby
+ * takes over once the lease duration has passed). Losing leadership is final, as in client-go: the elector stops,
+ * and a late answer to a call made while leading is ignored. Defaults 15 s / 10 s / 2 s (ADR 0053).
  */
 import type { Cluster, Lease } from './cluster.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
-import { isConflict, isNotFound } from './errors.js';
+import { isAlreadyExists, isConflict, isNotFound } from './errors.js';
 import { formatMicroTime } from '../util/time.js';
 
 export const DEFAULT_LEASE_NAME = 'truesplit-controller-lock';
@@ -36,6 +41,7 @@ export class LeaderElector {
   private observedRecord = '';
   private observedAt = 0;
   private timer: TimerHandle | undefined;
+  private deadlineTimer: TimerHandle | undefined;
   private inFlight: Promise<void> | undefined;
 
   constructor(private readonly options: LeaderElectionOptions) {
@@ -56,14 +62,49 @@ export class LeaderElector {
     this.tick();
   }
 
-  /** Stops trying; a leader hands the lease back (holder cleared) so a standby takes over at once. */
+  /**
+   * Stops trying; a leader hands the lease back (holder cleared) so a standby takes over at once. Waits for a call in
+   * flight at most one retry period (a hanging call must not hold up shutdown).
+   */
   async stop(): Promise<void> {
     this.running = false;
-    if (this.timer) this.clock.clearTimeout(this.timer);
-    await this.inFlight;
+    this.clearTimers();
+    if (this.inFlight) await this.within(this.retryPeriodMs, this.inFlight);
     if (!this.leading) return;
-    await this.release().catch((err: unknown) => this.options.onError?.(err as Error));
+    await this.within(this.retryPeriodMs, this.release()).catch((err: unknown) =>
+      this.options.onError?.(err as Error),
+    );
+    this.clearTimers();
     this.setLeading(false);
+  }
+
+  private within(ms: number, call: Promise<void>): Promise<void> {
+    let timer: TimerHandle | undefined;
+    const elapsed = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, ms)));
+    return Promise.race([call, elapsed]).finally(() => timer && this.clock.clearTimeout(timer));
+  }
+
+  private clearTimers(): void {
+    for (const timer of [this.timer, this.deadlineTimer]) if (timer) this.clock.clearTimeout(timer);
+    this.timer = undefined;
+    this.deadlineTimer = undefined;
+  }
+
+  /** Leadership ends for good: no more attempts, and no write may rely on it. */
+  private lose(): void {
+    this.running = false;
+    this.clearTimers();
+    this.setLeading(false);
+  }
+
+  /** (Re)arms the renew deadline, counted from the start of the attempt that renewed. */
+  private armDeadline(renewedAt: number): void {
+    if (this.deadlineTimer) this.clock.clearTimeout(this.deadlineTimer);
+    const remaining = renewedAt + this.renewDeadlineMs - this.clock.now();
+    this.deadlineTimer = this.clock.setTimeout(() => {
+      this.deadlineTimer = undefined;
+      if (this.leading) this.lose();
+    }, remaining);
   }
 
   private tick(): void {
@@ -80,11 +121,12 @@ export class LeaderElector {
       return false;
     });
     if (!this.running) return;
-    if (acquired) {
+    if (acquired && this.clock.now() - now < this.renewDeadlineMs) {
       this.lastRenew = now;
+      this.armDeadline(now);
       this.setLeading(true);
     } else if (this.leading && this.clock.now() - this.lastRenew >= this.renewDeadlineMs) {
-      this.setLeading(false);
+      this.lose();
     }
   }
 
@@ -146,7 +188,7 @@ export class LeaderElector {
       this.observe(written.spec, this.clock.now());
       return true;
     } catch (err) {
-      if (isConflict(err)) return false;
+      if (isConflict(err) || isAlreadyExists(err)) return false;
       throw err;
     }
   }

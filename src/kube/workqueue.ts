@@ -1,14 +1,16 @@
 /**
  * A keyed, deduplicating work queue with client-go's semantics: a key waiting in the queue is queued once; a key
  * being processed is never handed to a second worker, and a key re-added meanwhile is processed once more after
- * `done`. Per-key exponential backoff (1 ms → 10 s by default) for failures; `addAfter` for timed requeues.
+ * `done`. Failures requeue through a rate limiter (client-go's default controller limiter unless one is given);
+ * `addAfter` for timed requeues.
  */
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
 
 export interface WorkQueueOptions {
   clock?: Clock;
-  baseDelayMs?: number;
-  maxDelayMs?: number;
+  /** Default: per-key 5 ms → 1000 s exponential backoff, combined with a 10 qps / burst 100 token bucket. */
+  rateLimiter?: RateLimiter;
   /** Called whenever the number of waiting keys changes (for the depth gauge). */
   onDepthChange?: (depth: number) => void;
 }
@@ -20,21 +22,18 @@ interface DelayedKey {
 
 export class WorkQueue {
   private readonly clock: Clock;
-  private readonly baseDelayMs: number;
-  private readonly maxDelayMs: number;
+  private readonly rateLimiter: RateLimiter;
   private readonly onDepthChange: ((depth: number) => void) | undefined;
   private readonly queue: string[] = [];
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly delayed = new Map<string, DelayedKey>();
-  private readonly failures = new Map<string, number>();
   private readonly waiters: ((key: string | undefined) => void)[] = [];
   private shuttingDown = false;
 
   constructor(options: WorkQueueOptions = {}) {
     this.clock = options.clock ?? systemClock();
-    this.baseDelayMs = options.baseDelayMs ?? 1;
-    this.maxDelayMs = options.maxDelayMs ?? 10_000;
+    this.rateLimiter = options.rateLimiter ?? defaultControllerRateLimiter(this.clock);
     this.onDepthChange = options.onDepthChange;
   }
 
@@ -61,25 +60,23 @@ export class WorkQueue {
     this.delayed.set(key, { at, timer });
   }
 
-  /** Queues `key` after its backoff delay (base · 2^failures, capped) and counts one more failure. */
+  /** Queues `key` after the rate limiter's delay and counts one more failure. */
   addRateLimited(key: string): void {
     this.addAfter(key, this.nextBackoff(key));
   }
 
   /** The delay `addRateLimited` would use now, counting the failure. */
   nextBackoff(key: string): number {
-    const failures = this.failures.get(key) ?? 0;
-    this.failures.set(key, failures + 1);
-    return Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** failures);
+    return this.rateLimiter.when(key);
   }
 
   /** Resets the key's backoff after a successful reconcile. */
   forget(key: string): void {
-    this.failures.delete(key);
+    this.rateLimiter.forget(key);
   }
 
   failureCount(key: string): number {
-    return this.failures.get(key) ?? 0;
+    return this.rateLimiter.retries(key);
   }
 
   /** The next key to process; resolves with undefined once the queue shuts down. */

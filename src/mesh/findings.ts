@@ -25,6 +25,8 @@ const CAUSES: Record<FindingCode, (objects: string, detail: string, last: string
   'strict-mtls-plain': (o) => `STRICT mTLS (${o}) rejects callers without a sidecar`,
   'no-ready-endpoints': (o, d) => d || `${o} selects no ready pod`,
   'no-default-route': (o) => `${o} has no route for ordinary requests (every route has a match)`,
+  'crd-missing': (o) => `${o} is not installed; the path model assumed there are none`,
+  'rbac-forbidden': (o) => `the controller may not list ${o}; the path model assumed there are none`,
   'ambient-waypoint-alpha': (o, d) =>
     `ambient callers are routed by the waypoint ${d ? `"${d}" ` : ''}of ${o}; VirtualService on waypoints is alpha in Istio`,
 };

@@ -20,7 +20,14 @@ export const FINDING_CODES = [
   'ambient-waypoint-alpha',
 ] as const;
 
-export type FindingCode = (typeof FINDING_CODES)[number];
+/**
+ * Raised by the controller, not by the model: an optional kind the model reads (Sidecar, PeerAuthentication,
+ * Gateway, Namespace) cannot be listed — its CRD is not installed (404) or RBAC forbids it (403) — so the model ran
+ * as if there were none of it.
+ */
+export const INPUT_FINDING_CODES = ['crd-missing', 'rbac-forbidden'] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number] | (typeof INPUT_FINDING_CODES)[number];
 
 /** Where requests start and what share of them reaches the canary. Shares are fractions 0..1. */
 export interface TrafficPath {

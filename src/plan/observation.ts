@@ -5,6 +5,7 @@
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { Rollout } from '../api/rollout.js';
 import type { Namespace, ReplicaSet, Service } from '../api/workloads.js';
+import type { Finding } from '../mesh/types.js';
 
 export interface Observation {
   rollout: Rollout;
@@ -35,4 +36,6 @@ export interface MeshObservation {
   /** Every ReplicaSet of the Rollout's namespace: a Service may select other workloads' pods too. */
   replicaSets: readonly ReplicaSet[];
   rootNamespace: string;
+  /** Findings the observation itself raises: kinds that could not be listed (`crd-missing`, `rbac-forbidden`). */
+  unavailable?: readonly Finding[];
 }

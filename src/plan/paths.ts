@@ -85,7 +85,9 @@ export function evaluatePaths(
     const state = trafficStateOf(after, intent);
     const tolerance = settings.tolerance;
     const fixes = options.fixes ?? false;
-    const { paths, findings } = analyzeRollout(meshSnapshotOf(after.mesh), state, { tolerance, fixes });
+    const analysis = analyzeRollout(meshSnapshotOf(after.mesh), state, { tolerance, fixes });
+    const { paths } = analysis;
+    const findings = [...analysis.findings, ...(after.mesh.unavailable ?? [])];
     const gate = settings.mode === 'enforce' ? decidePathGate(paths, tolerance) : OPEN_GATE;
     const condition = pathCondition({ findings, paths, desiredShare, problems: settings.problems });
     return { ...base, paths, findings, condition, gate };

@@ -20,38 +20,68 @@ interface Rule {
   apiGroups: string[];
   resources: string[];
   verbs: string[];
+  resourceNames?: string[];
 }
 
-/** What the controller calls, per kind and subresource (informers list+watch; the executor's writes; events; lease). */
-const REQUIRED: [KindName, string, string[]][] = [
+/**
+ * What the controller calls, per kind and subresource: informers list + watch; the executor's writes (status
+ * update, ReplicaSet create/patch, Service patch, VirtualService/DestinationRule update); events; the Lease.
+ * e2e/rbac-audit.e2e.test.ts records the same from a real API server's audit log.
+ */
+const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Rollout', '', ['list', 'watch']],
-  ['Rollout', 'status', ['update', 'patch']],
+  ['Rollout', 'status', ['update']],
   ['ReplicaSet', '', ['list', 'watch', 'create', 'patch']],
   ['Service', '', ['list', 'watch', 'patch']],
+  ['Namespace', '', ['list', 'watch']],
+  ['Event', '', ['create', 'patch']],
   ['VirtualService', '', ['list', 'watch', 'update']],
   ['DestinationRule', '', ['list', 'watch', 'update']],
-  ['Event', '', ['create', 'patch']],
-  ['Lease', '', ['get', 'create', 'update']],
+  ['Gateway', '', ['list', 'watch']],
+  ['Sidecar', '', ['list', 'watch']],
+  ['PeerAuthentication', '', ['list', 'watch']],
 ];
+const IN_OWN_NAMESPACE: [KindName, string, string[]][] = [['Lease', '', ['get', 'create', 'update']]];
+
+/** `group/resource verb` for every grant of a table. */
+function tableGrants(table: [KindName, string, string[]][]): string[] {
+  return table.flatMap(([kind, sub, verbs]) => {
+    const { group, plural } = RESOURCE_KINDS[kind];
+    return verbs.map((verb) => `${group}/${sub ? `${plural}/${sub}` : plural} ${verb}`);
+  });
+}
+
+/** `group/resource verb` for every grant of a Role or ClusterRole. */
+function roleGrants(rules: Rule[]): string[] {
+  return rules.flatMap((r) =>
+    r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}/${res} ${v}`))),
+  );
+}
 
 describe('deploy/', () => {
   const clusterRole = load(join(DEPLOY, 'rbac/cluster-role.yaml'))[0] as { rules: Rule[] };
+  const role = load(join(DEPLOY, 'rbac/role.yaml'))[0] as {
+    metadata: { namespace: string };
+    rules: Rule[];
+  };
+  const serviceAccount = load(join(DEPLOY, 'rbac/service-account.yaml'))[0] as {
+    metadata: { namespace: string };
+  };
 
-  it.each(REQUIRED.flatMap(([kind, sub, verbs]) => verbs.map((verb) => ({ kind, sub, verb }))))(
-    'the ClusterRole allows $verb on $kind $sub',
-    ({ kind, sub, verb }) => {
-      const { group, plural } = RESOURCE_KINDS[kind];
-      const resource = sub ? `${plural}/${sub}` : plural;
-      const allowed = clusterRole.rules.some(
-        (r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb),
-      );
-      expect(allowed).toBe(true);
-    },
-  );
+  it('the ClusterRole grants exactly what the controller calls cluster-wide, no more, no less', () => {
+    expect(roleGrants(clusterRole.rules).sort()).toEqual(tableGrants(CLUSTER_WIDE).sort());
+  });
 
-  it('the ClusterRole grants no wildcards and no secrets', () => {
+  it('the Lease is granted by a Role in the controller’s own namespace only, limited to its lock by name', () => {
+    expect(roleGrants(role.rules).sort()).toEqual(tableGrants(IN_OWN_NAMESPACE).sort());
+    expect(role.metadata.namespace).toBe(serviceAccount.metadata.namespace);
+    const named = role.rules.filter((r) => r.verbs.some((v) => v === 'get' || v === 'update'));
+    expect(named.map((r) => r.resourceNames)).toEqual([['truesplit-controller-lock']]);
+  });
+
+  it('the ClusterRole grants no wildcards, no secrets and no pods', () => {
     const all = clusterRole.rules.flatMap((r) => [...r.apiGroups, ...r.resources, ...r.verbs]);
-    expect(all.filter((x) => x === '*' || x === 'secrets')).toEqual([]);
+    expect(all.filter((x) => x === '*' || x === 'secrets' || x === 'pods')).toEqual([]);
   });
 
   it('the kustomization lists every manifest', () => {
@@ -111,5 +141,70 @@ describe('deploy/', () => {
       '/healthz',
       '/readyz',
     ]);
+  });
+
+  it('the image is pinned to the package version, with a pull policy that suits an immutable tag', () => {
+    const pkg = JSON.parse(readFileSync(join(DEPLOY, '../package.json'), 'utf8')) as { version: string };
+    const deployment = load(join(DEPLOY, 'controller/deployment.yaml'))[0] as {
+      spec: { template: { spec: { containers: { image: string; imagePullPolicy: string }[] } } };
+    };
+    const kustomization = load(join(DEPLOY, 'kustomization.yaml'))[0] as { images: { newTag: string }[] };
+    const container = deployment.spec.template.spec.containers[0]!;
+    expect([container.image, container.imagePullPolicy, kustomization.images[0]?.newTag]).toEqual([
+      `ghcr.io/truesplit/truesplit:${pkg.version}`,
+      'IfNotPresent',
+      pkg.version,
+    ]);
+  });
+
+  it('the Dockerfile pins every base image to an exact version', () => {
+    const froms = readFileSync(join(DEPLOY, '../Dockerfile'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('FROM '))
+      .map((l) => l.split(/\s+/)[1]!);
+    expect(froms.length).toBeGreaterThan(0);
+    expect(froms.filter((image) => !/^node:\d+\.\d+\.\d+-[a-z]+(-slim)?$/.test(image))).toEqual([]);
+  });
+
+  it('a PodDisruptionBudget keeps one replica through voluntary disruptions', () => {
+    const pdb = load(join(DEPLOY, 'controller/pod-disruption-budget.yaml'))[0] as {
+      kind: string;
+      spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } };
+    };
+    expect([pdb.kind, pdb.spec.minAvailable, pdb.spec.selector.matchLabels]).toEqual([
+      'PodDisruptionBudget',
+      1,
+      { 'app.kubernetes.io/name': 'truesplit-controller' },
+    ]);
+  });
+
+  it('the NetworkPolicy admits the metrics port from the monitoring namespace only', () => {
+    const policy = load(join(DEPLOY, 'controller/network-policy.yaml'))[0] as {
+      spec: { policyTypes: string[]; ingress: { from: unknown[]; ports: unknown[] }[] };
+    };
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+        ports: [{ protocol: 'TCP', port: 'metrics' }],
+      },
+    ]);
+  });
+
+  it('engines asks for at least the Node every runtime dependency needs', () => {
+    const engines = (dir: string) =>
+      (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines
+        ?.node ?? '';
+    const minimum = (range: string) =>
+      /(\d+)\.(\d+)(?:\.(\d+))?/
+        .exec(range)!
+        .slice(1)
+        .map((n) => Number(n ?? 0));
+    const root = join(DEPLOY, '..');
+    const ours = minimum(engines(root));
+    expect(engines(join(root, 'node_modules/undici'))).toMatch(/^>=\s*\d/);
+    const theirs = minimum(engines(join(root, 'node_modules/undici')));
+    const cmp = ours[0]! - theirs[0]! || ours[1]! - theirs[1]! || ours[2]! - theirs[2]!;
+    expect(cmp).toBeGreaterThanOrEqual(0);
   });
 });

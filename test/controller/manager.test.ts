@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControllerManager } from '../../src/controller/manager.js';
 import { MemoryCluster } from '../../src/kube/memory-cluster.js';
-import { flush, NS } from '../kube/fixtures.js';
+import { NS } from '../kube/fixtures.js';
 import { destinationRule, service, subsetRollout, virtualService } from './scenarios.js';
 
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -66,14 +66,6 @@ describe('ControllerManager', () => {
       expect(text).toContain(name);
     }
     expect(text).not.toMatch(/controller_clientset_k8s_request_total\{[^}]*name=/);
-  });
-
-  it('/healthz fails once an informer is stopped', async () => {
-    const { manager, ports } = await startManager();
-    await flush();
-    manager.controller.informers.virtualServices.stop();
-    const res = await fetch(`http://127.0.0.1:${ports.healthzPort}/healthz`);
-    expect([res.status, await res.text()]).toEqual([503, 'not ok informers not healthy: virtualServices\n']);
   });
 
   it('with --leader-elect holds the Lease and reconciles only as leader', async () => {

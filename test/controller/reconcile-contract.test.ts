@@ -67,10 +67,17 @@ describe('reconcile contract', () => {
   });
 
   it.each([
-    { name: '409 Conflict requeues at once', code: 409, kind: 'requeue', failures: 0 },
+    { name: '409 Conflict requeues with backoff', code: 409, kind: 'requeue', failures: 1 },
+    {
+      name: '409 AlreadyExists retries with backoff',
+      code: 409,
+      reason: 'AlreadyExists',
+      kind: 'retry',
+      failures: 1,
+    },
     { name: '500 retries with backoff', code: 500, kind: 'retry', failures: 1 },
     { name: '404 NotFound is done', code: 404, kind: 'done', failures: 0 },
-  ])('$name', async ({ code, kind, failures }) => {
+  ])('$name', async ({ code, reason, kind, failures }) => {
     const h = await healthySubsetRollout();
     await h.cluster.patch('Rollout', NS, 'web', {
       spec: { template: { spec: { containers: [{ name: 'web', image: 'web:2' }] } } },
@@ -80,7 +87,7 @@ describe('reconcile contract', () => {
     h.cluster.faultInjector = (op) => {
       if (injected || op.verb !== 'create' || op.kind !== 'ReplicaSet') return undefined;
       injected = true;
-      return KubeApiError.fromCode(code, 'injected');
+      return KubeApiError.fromCode(code, 'injected', reason);
     };
     await h.controller.queue.get();
     h.controller.queue.done(`${NS}/web`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Cluster } from '../../src/kube/cluster.js';
 import { KubeApiError } from '../../src/kube/errors.js';
 import { LeaderElector } from '../../src/kube/leader-election.js';
 import { formatMicroTime as microTime } from '../../src/util/time.js';
@@ -73,5 +74,48 @@ describe('LeaderElector', () => {
     await advance(clock, 4_000);
     expect(log).toEqual(['a started', 'a stopped', 'b started']);
     await b.stop();
+  });
+
+  it('a leader whose Lease calls hang steps down on its own timer; never two leaders at once', async () => {
+    const { cluster, clock } = await newCluster();
+    let hang = false;
+    /** a's view of the API server: once `hang` is set, every call it makes never answers. */
+    const hanging = new Proxy(cluster, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) =>
+          hang ? new Promise(() => undefined) : (value as (...a: unknown[]) => unknown).apply(target, args);
+      },
+    }) as Cluster;
+    const log: string[] = [];
+    const make = (identity: string, view: Cluster) =>
+      new LeaderElector({
+        cluster: view,
+        clock,
+        namespace: NS,
+        identity,
+        onStartedLeading: () => log.push(`${identity} started @${clock.now() - start}`),
+        onStoppedLeading: () => log.push(`${identity} stopped @${clock.now() - start}`),
+      });
+    const start = clock.now();
+    const a = make('a', hanging);
+    const b = make('b', cluster);
+    a.start();
+    await flush();
+    b.start();
+    await advance(clock, 4_000);
+    hang = true;
+    const both: number[] = [];
+    for (let t = 0; t < 45_000; t += 500) {
+      clock.advance(500);
+      await flush();
+      if (a.isLeader() && b.isLeader()) both.push(t);
+    }
+    expect(both).toEqual([]);
+    expect(log).toEqual(['a started @0', 'a stopped @14000', 'b started @21000']);
+    const stopped = Promise.all([a.stop(), b.stop()]);
+    await advance(clock, 4_000);
+    await stopped;
   });
 });

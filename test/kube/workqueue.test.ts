@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/kube/clock.js';
+import { ItemExponentialRateLimiter } from '../../src/kube/rate-limiter.js';
 import { runWorkers, WorkQueue } from '../../src/kube/workqueue.js';
 import { flush } from './fixtures.js';
 
@@ -41,9 +42,9 @@ describe('WorkQueue', () => {
   });
 
   it.each([
-    { name: 'first failure', failures: 0, delay: 1 },
-    { name: 'fifth failure', failures: 4, delay: 16 },
-    { name: 'capped at 10 s', failures: 20, delay: 10_000 },
+    { name: 'first failure', failures: 0, delay: 5 },
+    { name: 'fifth failure', failures: 4, delay: 80 },
+    { name: 'capped at 1000 s', failures: 40, delay: 1_000_000 },
   ])('backs off exponentially: $name', ({ failures, delay }) => {
     const queue = new WorkQueue({ clock: new ManualClock() });
     for (let i = 0; i < failures; i++) queue.nextBackoff('ns/a');
@@ -54,7 +55,7 @@ describe('WorkQueue', () => {
     const queue = new WorkQueue({ clock: new ManualClock() });
     for (let i = 0; i < 5; i++) queue.nextBackoff('ns/a');
     queue.forget('ns/a');
-    expect(queue.nextBackoff('ns/a')).toBe(1);
+    expect(queue.nextBackoff('ns/a')).toBe(5);
   });
 
   it('addAfter queues the key when the clock reaches the delay, keeping the earliest schedule', () => {
@@ -71,7 +72,7 @@ describe('WorkQueue', () => {
 
   it('addRateLimited waits for the backoff delay', () => {
     const clock = new ManualClock();
-    const queue = new WorkQueue({ clock, baseDelayMs: 100 });
+    const queue = new WorkQueue({ clock, rateLimiter: new ItemExponentialRateLimiter(100) });
     queue.addRateLimited('ns/a');
     queue.addRateLimited('ns/a');
     clock.advance(99);

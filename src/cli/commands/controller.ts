@@ -20,6 +20,8 @@ Flags:
   --lease-namespace NS    namespace of the Lease (default: POD_NAMESPACE, --namespace, else kube-system)
   --workers N             reconcile workers (default 10)
   --resync SECONDS        full relist period of every informer (default 900)
+  --request-timeout SECONDS
+                          hard deadline of every API request except watches (default 30)
   --metrics-port PORT     Prometheus /metrics port (default 8090)
   --healthz-port PORT     /healthz and /readyz port (default 8080)
   --log-level LEVEL       trace, debug, info (default), warn, error
@@ -41,6 +43,7 @@ export interface ControllerFlags {
   leaseNamespace?: string;
   workers: number;
   resyncSeconds: number;
+  requestTimeoutSeconds: number;
   metricsPort: number;
   healthzPort: number;
   logLevel: string;
@@ -55,6 +58,7 @@ export function parseControllerFlags(argv: string[], env: CliIo['env']): Control
     'lease-namespace': { type: 'string' },
     workers: { type: 'string' },
     resync: { type: 'string' },
+    'request-timeout': { type: 'string' },
     'metrics-port': { type: 'string' },
     'healthz-port': { type: 'string' },
     'log-level': { type: 'string' },
@@ -71,6 +75,7 @@ export function parseControllerFlags(argv: string[], env: CliIo['env']): Control
     leaderElect: values['leader-elect'] === true,
     workers: positiveInt(values.workers, 'workers', 10),
     resyncSeconds: positiveInt(values.resync, 'resync', 900),
+    requestTimeoutSeconds: positiveInt(values['request-timeout'], 'request-timeout', 30),
     metricsPort: positiveInt(values['metrics-port'], 'metrics-port', 8090, true),
     healthzPort: positiveInt(values['healthz-port'], 'healthz-port', 8080, true),
     logLevel,
@@ -94,6 +99,7 @@ export const controller: Command = {
           ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
           ...(flags.context ? { context: flags.context } : {}),
         }),
+        { requestTimeoutMs: flags.requestTimeoutSeconds * 1000 },
       );
     } catch (err) {
       io.stderr.write(`truesplit controller: ${(err as Error).message}\n`);

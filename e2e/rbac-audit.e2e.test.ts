@@ -1,0 +1,120 @@
+/**
+ * RBAC exactly as used: the controller runs as the shipped ServiceAccount through a canary of each kind (subset:
+ * DestinationRule; host: Service switches), a Lease acquisition and renewals, and a repeated Warning event (an
+ * invalid Rollout touched twice: the event's count is patched). The API server's audit log records every request
+ * the ServiceAccount made; the set of `group/resource verb` it used must equal the set deploy/rbac grants — nothing
+ * used that is not granted (no 403), nothing granted that is not used.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import type { AppRefs, AppState } from './support/app-state.ts';
+import { waitForApp } from './support/app-state.ts';
+import { readAudit } from './support/audit.ts';
+import { RBAC_DIR } from './support/controller-identity.ts';
+import type { E2eEnvironment } from './support/environment.ts';
+import { startEnvironment } from './support/environment.ts';
+import { hostCanary, subsetCanary } from './support/fixtures.ts';
+import { sleep, waitFor } from './support/wait-for.ts';
+
+const ns = 'audit';
+const subsetApp: AppRefs = { namespace: ns, name: 'cart', destinationRule: 'cart' };
+const hostApp: AppRefs = { namespace: ns, name: 'search', services: ['search-stable', 'search-canary'] };
+const STEPS = [{ setWeight: 50 }, { pause: { duration: 1 } }];
+let env: E2eEnvironment;
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
+
+/** `group/resource verb` for every rule of the shipped ClusterRole and Role. */
+function granted(): Set<string> {
+  const grants = new Set<string>();
+  for (const file of ['cluster-role.yaml', 'role.yaml']) {
+    const role = parseAllDocuments(readFileSync(join(RBAC_DIR, file), 'utf8'))[0]!.toJS() as {
+      rules: Rule[];
+    };
+    for (const r of role.rules)
+      for (const g of r.apiGroups)
+        for (const res of r.resources) for (const v of r.verbs) grants.add(`${g}/${res} ${v}`);
+  }
+  return grants;
+}
+
+const healthyAt = (revision: number) => (s: AppState) =>
+  s.phase === 'Healthy' &&
+  s.stableHash === s.currentHash &&
+  (s.rollout.spec.template?.spec?.containers?.[0]?.image ?? '').endsWith(`:${revision}`);
+
+beforeAll(async () => {
+  env = await startEnvironment();
+  await env.admin.createNamespace(ns);
+});
+
+afterAll(async () => {
+  await env?.stop();
+});
+
+describe('RBAC exactly as used', () => {
+  it(
+    'the verbs in the audit log equal the verbs deploy/rbac grants, both ways',
+    { timeout: 180_000 },
+    async () => {
+      await env.startController('controller-audit', {
+        leaderElect: true,
+        leaseNamespace: env.identity.namespace,
+      });
+      await env.admin.createAll(subsetCanary({ ...subsetApp, replicas: 2, steps: STEPS }).objects);
+      await env.admin.createAll(hostCanary({ ...hostApp, replicas: 2, steps: STEPS }).objects);
+      for (const app of [subsetApp, hostApp])
+        await waitForApp(env.admin, app, `${app.name} healthy`, healthyAt(1));
+      for (const app of [subsetApp, hostApp])
+        await env.admin.setImage(ns, app.name, `registry.example/${app.name}:2`);
+      for (const app of [subsetApp, hostApp])
+        await waitForApp(env.admin, app, `${app.name} healthy at 2`, healthyAt(2), 60_000);
+
+      const invalid = subsetCanary({
+        namespace: ns,
+        name: 'broken',
+        replicas: 1,
+        steps: [{ setWeight: 150 }],
+      });
+      await env.admin.createAll([invalid.rollout]);
+      await waitFor(
+        'InvalidSpec on broken',
+        () => env.admin.rollout(ns, 'broken'),
+        (r) => (r.status?.conditions ?? []).some((c) => c.type === 'InvalidSpec'),
+      );
+      await env.admin.patchRolloutSpec(ns, 'broken', { minReadySeconds: 1 });
+      const username = env.identity.username;
+      const eventPatched = () =>
+        readAudit(env.plane.workDir).some(
+          (r) => r.username === username && r.resource === '/events' && r.verb === 'patch',
+        );
+      await waitFor(
+        'the repeated InvalidSpec event patched',
+        () => Promise.resolve(eventPatched()),
+        (ok) => ok,
+        {
+          timeoutMs: 30_000,
+        },
+      );
+      await sleep(3_000); // a Lease renewal or two more
+
+      const records = readAudit(env.plane.workDir).filter((r) => r.username === username);
+      const used = new Set(records.map((r) => `${r.resource} ${r.verb}`));
+      const grants = granted();
+      const table = [...new Set([...used, ...grants])].sort().map((g) => {
+        const n = records.filter((r) => `${r.resource} ${r.verb}` === g).length;
+        return `${g.padEnd(52)} ${grants.has(g) ? 'granted' : 'NOT GRANTED'}  ${used.has(g) ? `used ×${n}` : 'NOT USED'}`;
+      });
+      console.log(`RBAC audit (${records.length} requests by ${username}):\n  ${table.join('\n  ')}`);
+      expect(records.filter((r) => r.code === 403).map((r) => `${r.resource} ${r.verb}`)).toEqual([]);
+      expect([...used].filter((g) => !grants.has(g)).sort(), 'used but not granted').toEqual([]);
+      expect([...grants].filter((g) => !used.has(g)).sort(), 'granted but not used').toEqual([]);
+    },
+  );
+});
