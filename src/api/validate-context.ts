@@ -7,7 +7,7 @@ import { problemCollector } from './validate.js';
 import type { ReportProblem, SourceLocation, ValidationError } from './validate.js';
 import { mismatchedSelectorLabels, templateLabels } from './validate-selector.js';
 import { isRecord } from './validate-values.js';
-import { routingOf } from '../traffic/istio/roles.js';
+import { routingOf } from './istio-refs.js';
 
 const CANARY_PATH = 'spec.strategy.canary';
 
