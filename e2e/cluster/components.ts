@@ -98,6 +98,7 @@ export async function startApiserver(ctx: Ctx, etcdUrl: string): Promise<KubeAcc
     '--endpoint-reconciler-type=none',
     '--enable-priority-and-fairness=false',
     '--profiling=false',
+    ...(ctx.opts.apiserverArgs ?? []),
   ]);
   const access = {
     server: `https://127.0.0.1:${port}`,
