@@ -124,9 +124,9 @@ function printRun(r: RunResult): void {
 }
 
 async function main(): Promise<void> {
-  ensureControllerBuilt();
-  ensureArgoBuilt();
   const order = abbaOrder(RUNS);
+  ensureControllerBuilt();
+  if (order.includes('argo')) ensureArgoBuilt();
   console.log(
     `bench:vs-argo — ${ROLLOUTS} Rollouts × ${REPLICAS} replicas, setWeight ${WEIGHTS.join('/')}, ` +
       `${WORKERS} workers, runs ${order.join(' ')}`,
@@ -153,7 +153,7 @@ function report(results: RunResult[]): void {
   const of = (kind: ControllerKind) => results.filter((r) => r.controller === kind);
   const [truesplit, argo] = [summarise(of('truesplit')), summarise(of('argo'))];
   console.log(`\n=== bench:vs-argo (${ROLLOUTS} Rollouts, ${ROLLOUTS * WEIGHTS.length} steps per run) ===`);
-  console.log(ratioTable(truesplit, argo));
+  if (truesplit.runs > 0 && argo.runs > 0) console.log(ratioTable(truesplit, argo));
   const perRun = results.map(({ latenciesMs, ...r }) => ({ ...r, latencySamples: latenciesMs.length }));
   console.log(
     `\nJSON ${JSON.stringify({ rollouts: ROLLOUTS, replicas: REPLICAS, truesplit, argo, runs: perRun })}`,
