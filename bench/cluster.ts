@@ -8,7 +8,6 @@
  */
 import { parseArgs } from 'node:util';
 import type { VirtualService } from '../src/api/istio.ts';
-import type { Rollout } from '../src/api/rollout.ts';
 import type { ReplicaSet } from '../src/api/workloads.ts';
 import { startControlPlane } from '../e2e/cluster/control-plane.ts';
 import {
@@ -17,13 +16,21 @@ import {
   parseRequestCounts,
 } from '../e2e/support/controller-process.ts';
 import { provisionControllerIdentity } from '../e2e/support/controller-identity.ts';
-import { subsetCanary } from '../e2e/support/fixtures.ts';
-import { ObjectHistory, paths } from '../e2e/support/history.ts';
+import type { ObjectHistory } from '../e2e/support/history.ts';
 import { E2eClient } from '../e2e/support/kube.ts';
 import { sleep } from '../e2e/support/wait-for.ts';
 import { isWrite, percentile, requestDelta, stepLatencies, sumWhere } from './cluster-measure.ts';
+import type { WorkloadHistories } from './cluster-workload.ts';
+import {
+  changeImage,
+  createWorkload,
+  LiveState,
+  NEXT_IMAGE,
+  WEIGHTS,
+  watchWorkload,
+  workload,
+} from './cluster-workload.ts';
 
-const WEIGHTS = [25, 50, 75, 100];
 const NS = 'bench';
 
 const { values } = parseArgs({
@@ -32,60 +39,6 @@ const { values } = parseArgs({
 const ROLLOUTS = Number(values.rollouts ?? 200);
 const REPLICAS = Number(values.replicas ?? 4);
 const WORKERS = Number(values.workers ?? 10);
-const names = Array.from({ length: ROLLOUTS }, (_, i) => `app-${String(i).padStart(3, '0')}`);
-
-async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
-}
-
-/** Latest Rollout and VirtualService per name, kept current by the watches. */
-class LiveState {
-  readonly rollouts = new Map<string, Rollout>();
-  readonly canaryWeight = new Map<string, number>();
-
-  constructor(rollouts: ObjectHistory<Rollout>, vss: ObjectHistory<VirtualService>) {
-    rollouts.onVersion((v) => this.rollouts.set(v.object.metadata.name, v.object));
-    vss.onVersion((v) => {
-      const primary = v.object.spec.http?.find((r) => r.name === 'primary');
-      this.canaryWeight.set(
-        v.object.metadata.name,
-        primary?.route?.find((d) => d.destination.subset === 'canary')?.weight ?? 0,
-      );
-    });
-  }
-
-  /** Rollouts that are Healthy on `image`, stable == current, all replicas available and the canary weight back at 0. */
-  done(image: string): number {
-    let n = 0;
-    for (const name of names) {
-      const r = this.rollouts.get(name);
-      const s = r?.status;
-      const onImage = r?.spec.template?.spec?.containers?.[0]?.image === image;
-      const observed = s?.observedGeneration === String(r?.metadata.generation);
-      const healthy =
-        observed &&
-        s?.phase === 'Healthy' &&
-        s.stableRS === s.currentPodHash &&
-        s.availableReplicas === REPLICAS;
-      if (onImage && healthy && this.canaryWeight.get(name) === 0) n++;
-    }
-    return n;
-  }
-
-  async waitAll(image: string, what: string, timeoutMs: number): Promise<number> {
-    const started = Date.now();
-    let last = -1;
-    for (;;) {
-      const done = this.done(image);
-      if (done === names.length) return Date.now() - started;
-      if (done !== last) process.stdout.write(`  ${what}: ${done}/${names.length}\n`);
-      last = done;
-      if (Date.now() - started > timeoutMs)
-        throw new Error(`${what}: only ${done}/${names.length} after ${timeoutMs} ms`);
-      await sleep(250);
-    }
-  }
-}
 
 async function main(): Promise<void> {
   ensureControllerBuilt();
@@ -94,17 +47,14 @@ async function main(): Promise<void> {
   );
   const plane = await startControlPlane({ log: () => undefined });
   let controller: ControllerProcess | undefined;
-  const histories: { stop(): void }[] = [];
+  let histories: WorkloadHistories | undefined;
   try {
     const admin = new E2eClient(plane.kubeconfigPath);
     const identity = await provisionControllerIdentity(admin, plane, plane.workDir);
     await admin.createNamespace(NS);
-    const rsHistory = new ObjectHistory<ReplicaSet>(admin.kc, paths.replicaSets(NS));
-    const vsHistory = new ObjectHistory<VirtualService>(admin.kc, paths.virtualServices(NS));
-    const rolloutHistory = new ObjectHistory<Rollout>(admin.kc, paths.rollouts(NS));
-    histories.push(rsHistory, vsHistory, rolloutHistory);
-    await Promise.all([rsHistory.start(), vsHistory.start(), rolloutHistory.start()]);
-    const live = new LiveState(rolloutHistory, vsHistory);
+    const w = workload(NS, ROLLOUTS, REPLICAS);
+    histories = await watchWorkload(admin, NS);
+    const live = new LiveState(w, histories);
 
     controller = await ControllerProcess.start({
       kubeconfig: identity.kubeconfigPath,
@@ -113,21 +63,9 @@ async function main(): Promise<void> {
       workers: WORKERS,
     });
     await controller.waitReady(60_000);
-    const steps = WEIGHTS.map((w) => ({ setWeight: w }));
     const t0 = Date.now();
-    await inBatches(names, 20, (name) =>
-      admin.createAll(
-        subsetCanary({
-          namespace: NS,
-          name,
-          replicas: REPLICAS,
-          steps,
-          readyDelayMs: 200,
-          canary: { scaleDownDelaySeconds: 1 },
-        }).objects,
-      ),
-    );
-    await waitFirstRevision(live, 600_000);
+    await createWorkload(admin, w);
+    await live.waitFirstRevision(600_000);
     console.log(
       `revision 1 of ${ROLLOUTS} Rollouts healthy after ${((Date.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -136,30 +74,26 @@ async function main(): Promise<void> {
     const cpuBefore = controller.cpuSeconds() ?? 0;
     const queue = sampleQueueDepth(controller);
     const t1 = Date.now();
-    await inBatches(names, 20, (name) => admin.setImage(NS, name, 'registry.example/bench:2'));
-    const wallMs = await live.waitAll('registry.example/bench:2', 'revision 2', 900_000);
+    await changeImage(admin, w);
+    const wallMs = await live.waitAll(NEXT_IMAGE, 'revision 2', 900_000);
     const after = await controller.metricsText();
     const cpu = (controller.cpuSeconds() ?? 0) - cpuBefore;
     await sleep(500);
-    report({ wallMs, t1, rsHistory, vsHistory, before, after, controller, cpu, maxQueueDepth: queue.stop() });
+    report({
+      wallMs,
+      t1,
+      rsHistory: histories.rs,
+      vsHistory: histories.vs,
+      before,
+      after,
+      controller,
+      cpu,
+      maxQueueDepth: queue.stop(),
+    });
   } finally {
-    for (const h of histories) h.stop();
+    histories?.stop();
     await controller?.stop();
     await plane.stop();
-  }
-}
-
-/** Revision 1 (each fixture's own image) Healthy everywhere: no steps run for a first revision. */
-async function waitFirstRevision(live: LiveState, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    const done = names.filter((name) => {
-      const s = live.rollouts.get(name)?.status;
-      return s?.phase === 'Healthy' && s.availableReplicas === REPLICAS && live.canaryWeight.get(name) === 0;
-    }).length;
-    if (done === names.length) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`revision 1: only ${done}/${names.length} healthy`);
-    await sleep(250);
   }
 }
 

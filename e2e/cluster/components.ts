@@ -127,6 +127,7 @@ export async function startApiserver(ctx: Ctx, etcdUrl: string): Promise<KubeAcc
     `--audit-log-path=${join(d, AUDIT_LOG)}`,
     '--audit-log-format=json',
     '--audit-log-mode=blocking',
+    ...(ctx.opts.apiserverArgs ?? []),
   ]);
   const access = {
     server: `https://127.0.0.1:${port}`,

@@ -49,6 +49,8 @@ export interface ControlPlaneOptions {
   startTimeoutMs?: number;
   /** keep processes running when this Node process exits (CLI `up`) */
   persistent?: boolean;
+  /** extra kube-apiserver flags, appended last so they override the defaults (e.g. another `--audit-policy-file=…`) */
+  apiserverArgs?: string[];
   log?: (msg: string) => void;
 }
 

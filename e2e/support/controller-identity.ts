@@ -44,16 +44,20 @@ async function createOrReplace(client: k8s.KubernetesObjectApi, object: k8s.Kube
   }
 }
 
-/** Applies the shipped RBAC, issues a one-hour token for its ServiceAccount and writes `<dir>/controller.kubeconfig`. */
+/**
+ * Applies the RBAC manifests in `rbacDir` (default: the shipped ones), issues a one-hour token for their
+ * ServiceAccount and writes `<dir>/controller.kubeconfig`.
+ */
 export async function provisionControllerIdentity(
   admin: E2eClient,
   access: { server: string; caFile: string },
   dir: string,
+  rbacDir = RBAC_DIR,
 ): Promise<ControllerIdentity> {
-  const manifests = readManifests(RBAC_DIR);
+  const manifests = readManifests(rbacDir);
   const sa = manifests.find((m) => m.kind === 'ServiceAccount');
   if (!sa?.metadata?.name || !sa.metadata.namespace)
-    throw new Error(`${RBAC_DIR}: no namespaced ServiceAccount`);
+    throw new Error(`${rbacDir}: no namespaced ServiceAccount`);
   const namespace = sa.metadata.namespace;
   await createOrReplace(k8s.KubernetesObjectApi.makeApiClient(admin.kc), {
     apiVersion: 'v1',

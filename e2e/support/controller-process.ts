@@ -75,6 +75,27 @@ export function parseRequestCounts(metricsText: string): RequestCount[] {
 
 export const WRITE_VERBS = new Set(['create', 'update', 'updateStatus', 'patch', 'delete']);
 
+/** Peak resident set size of process `pid` in KiB (VmHWM), while it lives. */
+export function peakRssKib(pid: number): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds (user + system) process `pid` has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 export class ControllerProcess {
   readonly name: string;
   readonly metricsPort: number;
@@ -166,23 +187,12 @@ export class ControllerProcess {
 
   /** Peak resident set size in KiB (VmHWM), while the process lives. */
   peakRssKib(): number | undefined {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) : undefined;
-    } catch {
-      return undefined;
-    }
+    return peakRssKib(this.pid);
   }
 
-  /** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat. */
+  /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number | undefined {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return undefined;
-    }
+    return cpuSeconds(this.pid);
   }
 
   /** SIGKILL, then wait until the process is gone. */

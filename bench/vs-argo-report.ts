@@ -1,0 +1,93 @@
+/**
+ * The ratio table of `npm run bench:vs-argo`: per-run figures of each controller are averaged (latencies pooled
+ * over all runs before taking percentiles) and set side by side as truesplit ÷ Argo.
+ */
+import type { RequestTally } from './vs-argo-audit.ts';
+import { percentile } from './cluster-measure.ts';
+
+export interface RunResult {
+  controller: 'truesplit' | 'argo';
+  run: number;
+  namespace: string;
+  wallMs: number;
+  completedSteps: number;
+  requests: RequestTally;
+  peakRssKib: number;
+  cpuSeconds: number;
+  /** canary ReplicaSet available → VirtualService written, per step, ms */
+  latenciesMs: number[];
+}
+
+export interface Summary {
+  runs: number;
+  wallS: number;
+  requestsPerStep: number;
+  eventWritesPerStep: number;
+  otherWritesPerStep: number;
+  readsPerStep: number;
+  peakRssMiB: number;
+  cpuS: number;
+  latencyP50S: number;
+  latencyP99S: number;
+}
+
+/** A, B, B, A, A, B, B, A, … so a drift over the session weighs on both controllers alike. */
+export function abbaOrder(runs: number): ('truesplit' | 'argo')[] {
+  const pattern = ['truesplit', 'argo', 'argo', 'truesplit'] as const;
+  return Array.from({ length: runs }, (_, i) => pattern[i % pattern.length]!);
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export function summarise(runs: RunResult[]): Summary {
+  const perStep = (f: (r: RunResult) => number) => mean(runs.map((r) => f(r) / r.completedSteps));
+  const latencies = runs.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  return {
+    runs: runs.length,
+    wallS: mean(runs.map((r) => r.wallMs)) / 1000,
+    requestsPerStep: perStep((r) => r.requests.eventWrites + r.requests.otherWrites + r.requests.reads),
+    eventWritesPerStep: perStep((r) => r.requests.eventWrites),
+    otherWritesPerStep: perStep((r) => r.requests.otherWrites),
+    readsPerStep: perStep((r) => r.requests.reads),
+    peakRssMiB: mean(runs.map((r) => r.peakRssKib)) / 1024,
+    cpuS: mean(runs.map((r) => r.cpuSeconds)),
+    latencyP50S: percentile(latencies, 50) / 1000,
+    latencyP99S: percentile(latencies, 99) / 1000,
+  };
+}
+
+interface Row {
+  measure: string;
+  key: keyof Summary;
+  unit: string;
+  digits: number;
+}
+
+const ROWS: Row[] = [
+  { measure: 'wall time, image change → all Healthy', key: 'wallS', unit: ' s', digits: 1 },
+  { measure: 'API requests per completed step', key: 'requestsPerStep', unit: '', digits: 2 },
+  { measure: '– Event writes per step', key: 'eventWritesPerStep', unit: '', digits: 2 },
+  { measure: '– other writes per step', key: 'otherWritesPerStep', unit: '', digits: 2 },
+  { measure: '– reads outside caches per step', key: 'readsPerStep', unit: '', digits: 2 },
+  { measure: 'controller peak RSS (VmHWM)', key: 'peakRssMiB', unit: ' MiB', digits: 0 },
+  { measure: 'controller CPU, rollout window', key: 'cpuS', unit: ' s', digits: 1 },
+  { measure: 'canary RS available → VS written, p50', key: 'latencyP50S', unit: ' s', digits: 2 },
+  { measure: 'canary RS available → VS written, p99', key: 'latencyP99S', unit: ' s', digits: 2 },
+];
+
+function ratio(a: number, b: number): string {
+  if (b === 0) return a === 0 ? '—' : '∞';
+  return (a / b).toFixed(2);
+}
+
+/** Markdown table: measure | truesplit | Argo | truesplit ÷ Argo. */
+export function ratioTable(truesplit: Summary, argo: Summary): string {
+  const lines = ['| measure | truesplit | Argo | truesplit ÷ Argo |', '|---|---|---|---|'];
+  for (const row of ROWS) {
+    const [t, a] = [truesplit[row.key], argo[row.key]];
+    lines.push(
+      `| ${row.measure} | ${t.toFixed(row.digits)}${row.unit} | ${a.toFixed(row.digits)}${row.unit} | ${ratio(t, a)} |`,
+    );
+  }
+  return lines.join('\n');
+}

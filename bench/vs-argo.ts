@@ -1,0 +1,166 @@
+/**
+ * `npm run bench:vs-argo`: truesplit and Argo Rollouts (v1.10.2, built from its Go module by
+ * hack/build-argo-rollouts.sh) on the same real control plane with bench:cluster's workload — N Rollouts × 4 replicas,
+ * setWeight 25/50/75/100, Istio subset canary — one controller at a time, each on a fresh namespace it alone watches,
+ * in ABBA order so drift cancels. API requests come from the API server's audit log (only the two ServiceAccounts,
+ * Metadata level), memory from /proc/<pid>/status (VmHWM), CPU from /proc/<pid>/stat. Prints the ratio table and
+ * the per-run figures as JSON.
+ *
+ *   npm run bench:vs-argo -- [--rollouts 200] [--runs 4] [--replicas 4] [--workers 10]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ControlPlane } from '../e2e/cluster/control-plane.ts';
+import { REPO_ROOT, startControlPlane } from '../e2e/cluster/control-plane.ts';
+import { ensureControllerBuilt } from '../e2e/support/controller-process.ts';
+import { E2eClient } from '../e2e/support/kube.ts';
+import { sleep } from '../e2e/support/wait-for.ts';
+import { stepLatencies } from './cluster-measure.ts';
+import {
+  changeImage,
+  createWorkload,
+  LiveState,
+  NEXT_IMAGE,
+  WEIGHTS,
+  watchWorkload,
+  workload,
+} from './cluster-workload.ts';
+import { tallyAuditLog, totalRequests, writeAuditPolicy } from './vs-argo-audit.ts';
+import type { BenchController, ControllerKind } from './vs-argo-controllers.ts';
+import {
+  controllerCpuSeconds,
+  controllerPeakRssKib,
+  ensureArgoBuilt,
+  startController,
+  USERNAMES,
+} from './vs-argo-controllers.ts';
+import type { RunResult } from './vs-argo-report.ts';
+import { abbaOrder, ratioTable, summarise } from './vs-argo-report.ts';
+
+const { values } = parseArgs({
+  options: {
+    rollouts: { type: 'string' },
+    runs: { type: 'string' },
+    replicas: { type: 'string' },
+    workers: { type: 'string' },
+  },
+});
+const ROLLOUTS = Number(values.rollouts ?? 200);
+const RUNS = Number(values.runs ?? 4);
+const REPLICAS = Number(values.replicas ?? 4);
+const WORKERS = Number(values.workers ?? 10);
+/** Argo's own CRDs for both controllers (the Rollout CRD replaces truesplit's), plus Istio's. */
+const CRD_DIRS = [
+  resolve(REPO_ROOT, '../shared/crds/istio'),
+  join(REPO_ROOT, 'test/fixtures/argo-rollouts/crds'),
+];
+
+interface RunContext {
+  plane: ControlPlane;
+  admin: E2eClient;
+  auditLog: string;
+}
+
+async function runOnce(ctx: RunContext, kind: ControllerKind, run: number): Promise<RunResult> {
+  const namespace = `run${run}-${kind}`;
+  await ctx.admin.createNamespace(namespace);
+  const w = workload(namespace, ROLLOUTS, REPLICAS);
+  const histories = await watchWorkload(ctx.admin, namespace);
+  const live = new LiveState(w, histories);
+  let controller: BenchController | undefined;
+  try {
+    const opts = {
+      plane: ctx.plane,
+      admin: ctx.admin,
+      namespace,
+      name: `${namespace}-controller`,
+      workers: WORKERS,
+    };
+    controller = await startController(kind, opts);
+    await createWorkload(ctx.admin, w);
+    await live.waitFirstRevision(600_000);
+    const cpuBefore = controllerCpuSeconds(controller);
+    const t1 = Date.now();
+    await changeImage(ctx.admin, w);
+    const wallMs = await live.waitAll(NEXT_IMAGE, `${namespace} revision 2`, 900_000);
+    const t2 = Date.now();
+    const cpu = controllerCpuSeconds(controller) - cpuBefore;
+    const rss = controllerPeakRssKib(controller);
+    await sleep(1_000); // the audit backend writes a request's line once its response completes
+    const requests = tallyAuditLog(ctx.auditLog, USERNAMES[kind], t1, t2);
+    const latenciesMs = stepLatencies(
+      histories.rs.versions,
+      histories.vs.versions,
+      WEIGHTS,
+      REPLICAS,
+      t1,
+    ).map((l) => l.ms);
+    const completedSteps = ROLLOUTS * WEIGHTS.length;
+    return {
+      controller: kind,
+      run,
+      namespace,
+      wallMs,
+      completedSteps,
+      requests,
+      peakRssKib: rss,
+      cpuSeconds: cpu,
+      latenciesMs,
+    };
+  } finally {
+    histories.stop();
+    await controller?.stop();
+  }
+}
+
+function printRun(r: RunResult): void {
+  const perStep = (totalRequests(r.requests) / r.completedSteps).toFixed(2);
+  console.log(
+    `run ${r.run} ${r.controller}: ${(r.wallMs / 1000).toFixed(1)} s, ${perStep} requests/step, ` +
+      `${(r.peakRssKib / 1024).toFixed(0)} MiB peak, ${r.cpuSeconds.toFixed(1)} s CPU, ${r.latenciesMs.length} latency samples`,
+  );
+}
+
+async function main(): Promise<void> {
+  const order = abbaOrder(RUNS);
+  ensureControllerBuilt();
+  if (order.includes('argo')) ensureArgoBuilt();
+  console.log(
+    `bench:vs-argo — ${ROLLOUTS} Rollouts × ${REPLICAS} replicas, setWeight ${WEIGHTS.join('/')}, ` +
+      `${WORKERS} workers, runs ${order.join(' ')}`,
+  );
+  const auditDir = mkdtempSync(join(tmpdir(), 'truesplit-vs-argo-'));
+  const audit = writeAuditPolicy(auditDir, Object.values(USERNAMES));
+  const plane = await startControlPlane({ crdDirs: CRD_DIRS, apiserverArgs: audit.apiserverArgs });
+  const results: RunResult[] = [];
+  try {
+    const ctx = { plane, admin: new E2eClient(plane.kubeconfigPath), auditLog: audit.logPath };
+    for (const [i, kind] of order.entries()) {
+      const result = await runOnce(ctx, kind, i + 1);
+      printRun(result);
+      results.push(result);
+    }
+  } finally {
+    await plane.stop();
+    rmSync(auditDir, { recursive: true, force: true });
+  }
+  report(results);
+}
+
+function report(results: RunResult[]): void {
+  const of = (kind: ControllerKind) => results.filter((r) => r.controller === kind);
+  const [truesplit, argo] = [summarise(of('truesplit')), summarise(of('argo'))];
+  console.log(`\n=== bench:vs-argo (${ROLLOUTS} Rollouts, ${ROLLOUTS * WEIGHTS.length} steps per run) ===`);
+  if (truesplit.runs > 0 && argo.runs > 0) console.log(ratioTable(truesplit, argo));
+  const perRun = results.map(({ latenciesMs, ...r }) => ({ ...r, latencySamples: latenciesMs.length }));
+  console.log(
+    `\nJSON ${JSON.stringify({ rollouts: ROLLOUTS, replicas: REPLICAS, truesplit, argo, runs: perRun })}`,
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tallyRequests, timestampMs, writeAuditPolicy } from '../../bench/vs-argo-audit.ts';
+import type { RunResult } from '../../bench/vs-argo-report.ts';
+import { abbaOrder, ratioTable, summarise } from '../../bench/vs-argo-report.ts';
+
+const ME = 'system:serviceaccount:argo-rollouts:argo-rollouts';
+const OTHER = 'system:serviceaccount:truesplit:truesplit-controller';
+
+function line(
+  verb: string,
+  resource: string,
+  at: string,
+  o: { user?: string; stage?: string; sub?: string } = {},
+) {
+  return JSON.stringify({
+    kind: 'Event',
+    level: 'Metadata',
+    stage: o.stage ?? 'ResponseComplete',
+    verb,
+    user: { username: o.user ?? ME },
+    objectRef: { resource, ...(o.sub ? { subresource: o.sub } : {}) },
+    requestReceivedTimestamp: `2026-12-01T10:00:${at}Z`,
+  });
+}
+
+describe('tallyRequests', () => {
+  const from = timestampMs('2026-12-01T10:00:10.000Z');
+  const to = timestampMs('2026-12-01T10:00:20.000Z');
+  const cases: { name: string; lines: string[]; want: [number, number, number, number] }[] = [
+    {
+      name: 'Event create and patch are Event writes',
+      lines: [line('create', 'events', '11.5'), line('patch', 'events', '12')],
+      want: [2, 0, 0, 0],
+    },
+    {
+      name: 'status update and ReplicaSet patch are other writes',
+      lines: [line('update', 'rollouts', '11', { sub: 'status' }), line('patch', 'replicasets', '12')],
+      want: [0, 2, 0, 0],
+    },
+    {
+      name: 'get and list are reads, watch is not',
+      lines: [line('get', 'virtualservices', '11'), line('list', 'pods', '12'), line('watch', 'pods', '13')],
+      want: [0, 0, 2, 1],
+    },
+    {
+      name: 'the other controller is not counted',
+      lines: [line('patch', 'replicasets', '12', { user: OTHER })],
+      want: [0, 0, 0, 0],
+    },
+    {
+      name: 'outside the window is not counted',
+      lines: [line('patch', 'replicasets', '09.999999'), line('patch', 'replicasets', '20.001')],
+      want: [0, 0, 0, 0],
+    },
+    {
+      name: 'nanosecond timestamps at the window edge count',
+      lines: [line('patch', 'replicasets', '10.000000123'), line('get', 'pods', '20.000999999')],
+      want: [0, 1, 1, 0],
+    },
+    {
+      name: 'only ResponseComplete counts',
+      lines: [line('patch', 'replicasets', '12', { stage: 'Panic' })],
+      want: [0, 0, 0, 0],
+    },
+  ];
+  it.each(cases)('$name', ({ lines, want }) => {
+    const t = tallyRequests(lines.join('\n') + '\n', ME, from, to);
+    expect([t.eventWrites, t.otherWrites, t.reads, t.watches]).toEqual(want);
+  });
+
+  it('keys the breakdown by verb and resource/subresource', () => {
+    const t = tallyRequests(line('update', 'rollouts', '11', { sub: 'status' }), ME, from, to);
+    expect(t.byVerbAndResource).toEqual({ 'update rollouts/status': 1 });
+  });
+});
+
+describe('writeAuditPolicy', () => {
+  it('logs only the given users at Metadata level and points the apiserver at the files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+    try {
+      const files = writeAuditPolicy(dir, [ME, OTHER]);
+      const policy = readFileSync(files.policyPath, 'utf8');
+      expect(policy).toContain(`users: ["${ME}", "${OTHER}"]`);
+      expect(policy.trimEnd().endsWith('- level: None')).toBe(true);
+      expect(files.apiserverArgs).toContain(`--audit-log-path=${files.logPath}`);
+      expect(files.apiserverArgs).toContain(`--audit-policy-file=${files.policyPath}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('abbaOrder', () => {
+  it.each([
+    [2, ['truesplit', 'argo']],
+    [4, ['truesplit', 'argo', 'argo', 'truesplit']],
+    [6, ['truesplit', 'argo', 'argo', 'truesplit', 'truesplit', 'argo']],
+  ])('%i runs', (runs, want) => expect(abbaOrder(runs)).toEqual(want));
+});
+
+function result(
+  controller: 'truesplit' | 'argo',
+  eventWrites: number,
+  rssKib: number,
+  latencies: number[],
+): RunResult {
+  const requests = { eventWrites, otherWrites: 8, reads: 0, watches: 3, byVerbAndResource: {} };
+  return {
+    controller,
+    run: 1,
+    namespace: 'ns',
+    wallMs: 10_000,
+    completedSteps: 4,
+    requests,
+    peakRssKib: rssKib,
+    cpuSeconds: 2,
+    latenciesMs: latencies,
+  };
+}
+
+describe('summarise and ratioTable', () => {
+  it('averages per-step requests over runs and pools latencies', () => {
+    const s = summarise([result('argo', 4, 1024, [1000, 3000]), result('argo', 12, 3072, [2000])]);
+    expect(s.eventWritesPerStep).toBe(2);
+    expect(s.requestsPerStep).toBe(4);
+    expect(s.peakRssMiB).toBe(2);
+    expect(s.latencyP50S).toBe(2);
+    expect(s.latencyP99S).toBe(3);
+  });
+
+  it('prints truesplit ÷ Argo, a dash for 0 ÷ 0', () => {
+    const t = summarise([result('truesplit', 8, 2048, [1000])]);
+    const a = summarise([result('argo', 4, 1024, [500])]);
+    const table = ratioTable(t, a);
+    expect(table).toContain('| – Event writes per step | 2.00 | 1.00 | 2.00 |');
+    expect(table).toContain('| controller peak RSS (VmHWM) | 2 MiB | 1 MiB | 2.00 |');
+    expect(table).toContain('| – reads outside caches per step | 0.00 | 0.00 | — |');
+  });
+});
