@@ -1,6 +1,7 @@
 /**
  * RBAC exactly as used: the controller runs as the shipped ServiceAccount through a canary of each kind (subset:
- * DestinationRule; host: Service switches), a Lease acquisition and renewals, and a repeated Warning event (an
+ * DestinationRule; host: Service switches), a `revisionHistoryLimit: 0` cleanup (the old ReplicaSet deleted once
+ * scaled to zero), a Lease acquisition and renewals, and a repeated Warning event (an
  * invalid Rollout touched twice: the event's count is patched). The API server's audit log records every request
  * the ServiceAccount made; the set of `group/resource verb` it used must equal the set deploy/rbac grants — nothing
  * used that is not granted (no 403), nothing granted that is not used.
@@ -67,7 +68,9 @@ describe('RBAC exactly as used', () => {
         leaderElect: true,
         leaseNamespace: env.identity.namespace,
       });
-      await env.admin.createAll(subsetCanary({ ...subsetApp, replicas: 2, steps: STEPS }).objects);
+      const subset = subsetCanary({ ...subsetApp, replicas: 2, steps: STEPS });
+      subset.rollout.spec.revisionHistoryLimit = 0;
+      await env.admin.createAll(subset.objects);
       await env.admin.createAll(hostCanary({ ...hostApp, replicas: 2, steps: STEPS }).objects);
       for (const app of [subsetApp, hostApp])
         await waitForApp(env.admin, app, `${app.name} healthy`, healthyAt(1));
@@ -75,6 +78,12 @@ describe('RBAC exactly as used', () => {
         await env.admin.setImage(ns, app.name, `registry.example/${app.name}:2`);
       for (const app of [subsetApp, hostApp])
         await waitForApp(env.admin, app, `${app.name} healthy at 2`, healthyAt(2), 60_000);
+      await waitFor(
+        'revision 1 of cart deleted (revisionHistoryLimit: 0)',
+        () => env.admin.replicaSets(ns, subsetApp.name),
+        (replicaSets) => replicaSets.length === 1,
+        { timeoutMs: 60_000 },
+      );
 
       const invalid = subsetCanary({
         namespace: ns,

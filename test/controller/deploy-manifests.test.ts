@@ -25,13 +25,13 @@ interface Rule {
 
 /**
  * What the controller calls, per kind and subresource: informers list + watch; the executor's writes (status
- * update, ReplicaSet create/patch, Service patch, VirtualService/DestinationRule update); events; the Lease.
+ * update, ReplicaSet create/patch/delete (revisionHistoryLimit), Service patch, VirtualService/DestinationRule update); events; the Lease.
  * e2e/rbac-audit.e2e.test.ts records the same from a real API server's audit log.
  */
 const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Rollout', '', ['list', 'watch']],
   ['Rollout', 'status', ['update']],
-  ['ReplicaSet', '', ['list', 'watch', 'create', 'patch']],
+  ['ReplicaSet', '', ['list', 'watch', 'create', 'patch', 'delete']],
   ['Service', '', ['list', 'watch', 'patch']],
   ['Namespace', '', ['list', 'watch']],
   ['Event', '', ['create', 'patch']],
