@@ -33,12 +33,24 @@ export function setWeightAtOrBefore(steps: CanaryStep[], index: number): number 
   return 0;
 }
 
-/** Argo's GetCurrentSetWeight: 0 when aborted, Max past the last step. */
+/**
+ * Argo's GetCurrentSetWeight: 0 when aborted, `maxTrafficWeight` with no current step or past the last one, else the
+ * last setWeight at or before the current step. The one rule for the planner and the views.
+ */
+export function setWeightAt(
+  steps: CanaryStep[],
+  index: number | undefined,
+  aborted: boolean,
+  maxTrafficWeight: number,
+): number {
+  if (aborted) return 0;
+  if (index === undefined || index >= steps.length) return maxTrafficWeight;
+  return setWeightAtOrBefore(steps, index);
+}
+
+/** Argo's GetCurrentSetWeight for the Rollout being planned. */
 export function currentSetWeight(ctx: PlanContext): number {
-  if (isAborted(ctx)) return 0;
-  const index = currentStepIndex(ctx);
-  if (index === undefined || index >= ctx.cfg.steps.length) return ctx.cfg.maxTrafficWeight;
-  return setWeightAtOrBefore(ctx.cfg.steps, index);
+  return setWeightAt(ctx.cfg.steps, currentStepIndex(ctx), isAborted(ctx), ctx.cfg.maxTrafficWeight);
 }
 
 /** The setCanaryScale override in force (traffic routing only; cancelled by matchTrafficWeight). */

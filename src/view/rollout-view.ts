@@ -5,6 +5,8 @@
 import { ownedBy } from '../api/meta.js';
 import type { CanaryStep, Rollout } from '../api/rollout.js';
 import { actualWeight } from './actual-weight.js';
+import { resolveCanaryConfig } from '../rollout/defaults.js';
+import { setWeightAt } from '../rollout/steps.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/labels.js';
 import { isPodReady, type Pod, type ReplicaSet } from '../api/workloads.js';
 import type {
@@ -220,16 +222,13 @@ function weightsOf(
   return { desired: desiredWeight(rollout, steps, currentStep), canary, stable };
 }
 
+/** Fully promoted: 100 (the canary is the stable); otherwise Argo's current set weight (abort, maxTrafficWeight). */
 function desiredWeight(rollout: Rollout, steps: CanaryStep[], currentStep: number | null): number {
   const status = rollout.status;
   if (status?.stableRS && status.stableRS === status.currentPodHash) return 100;
   if (currentStep === null) return 0;
-  if (currentStep >= steps.length) return 100;
-  for (let i = currentStep; i >= 0; i--) {
-    const weight = steps[i]?.setWeight;
-    if (weight !== undefined) return weight;
-  }
-  return 0;
+  const { maxTrafficWeight } = resolveCanaryConfig(rollout);
+  return setWeightAt(steps, currentStep, status?.abort === true, maxTrafficWeight);
 }
 
 function revisionsOf(rollout: Rollout, replicaSets: ReplicaSet[], pods: Pod[]): RevisionView[] {

@@ -144,6 +144,25 @@ describe('buildRolloutView', () => {
     expect(view.weights.desired).toBe(desired);
   });
 
+  it.each([
+    {
+      name: 'aborted at setWeight 50: 0, as the planner routes',
+      abort: true,
+      max: undefined,
+      index: 2,
+      desired: 0,
+    },
+    { name: 'past the last step with maxTrafficWeight 40', abort: false, max: 40, index: 5, desired: 40 },
+    { name: 'at setWeight 10 with maxTrafficWeight 40', abort: false, max: 40, index: 0, desired: 10 },
+  ])('desired weight follows the planner: $name', ({ abort, max, index, desired }) => {
+    const rollout = demoRollout({ ...pausedStatus, currentStepIndex: index, ...(abort ? { abort } : {}) });
+    const canary = rollout.spec.strategy.canary!;
+    if (max !== undefined)
+      canary.trafficRouting = { maxTrafficWeight: max, istio: { virtualService: { name: 'vs' } } };
+    const view = buildRolloutView({ rollout, replicaSets: [], pods: [] });
+    expect(view.weights.desired).toBe(desired);
+  });
+
   it('orders revisions newest first and assigns roles from the status hashes', () => {
     expect(paused.revisions.map((r) => [r.revision, r.role, r.pods.length])).toEqual([
       [2, 'canary', 1],
