@@ -120,16 +120,14 @@ function isHeld(status: RolloutStatus | undefined): boolean {
 }
 
 /**
- * Promote like the CLI: clear pause conditions (a timed pause is waited out instead); a step held as unsupported is
- * promoted as `truesplit promote` would: its pause conditions cleared first (a held pause never completes, however
- * long it is waited out), then the step skipped.
+ * Promote like the CLI: clear pause conditions (a timed pause is waited out instead); a step held as unsupported,
+ * with no pause to clear, is skipped.
  */
 function promotePauses(run: Run, steps: CanaryStep[]): void {
   const status = run.cluster.rollout.status;
-  if (status && isHeld(status)) {
-    if (status.pauseConditions?.length) delete status.pauseConditions;
-    else if ((status.currentStepIndex ?? 0) < steps.length)
-      status.currentStepIndex = (status.currentStepIndex ?? 0) + 1;
+  if (status && isHeld(status) && !status.pauseConditions?.length) {
+    const index = status.currentStepIndex ?? 0;
+    if (index < steps.length) status.currentStepIndex = index + 1;
     else status.promoteFull = true; // held past the last step (background analysis): promote --full
     return;
   }
