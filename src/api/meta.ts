@@ -1,6 +1,8 @@
 /** Minimal Kubernetes object metadata, as truesplit reads and writes it. */
 export interface ObjectMeta {
   name: string;
+  /** The prefix the API server completes into a name when `name` is not set (see manifests/object-identity.ts). */
+  generateName?: string;
   namespace?: string;
   uid?: string;
   resourceVersion?: string;

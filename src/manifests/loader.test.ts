@@ -91,6 +91,36 @@ describe('parseManifests', () => {
     expect(formatLoadError(errors[0]!)).toBe(`m.yaml:${line + 8}: ${field}: required`);
   });
 
+  it.each([
+    { name: 'generateName only', metadata: '  generateName: web-\n', objectName: 'web-<generated>' },
+    { name: 'empty name', metadata: '  name: ""\n  generateName: web-\n', objectName: 'web-<generated>' },
+    { name: 'name and generateName', metadata: '  name: web\n  generateName: web-\n', objectName: 'web' },
+  ])('accepts metadata.generateName instead of metadata.name: $name', ({ metadata, objectName }) => {
+    const { objects, errors } = parseManifests(
+      `apiVersion: v1\nkind: Service\nmetadata:\n${metadata}`,
+      'g.yaml',
+    );
+    expect(errors).toEqual([]);
+    expect(objects[0]?.object.metadata.name).toBe(objectName);
+  });
+
+  it.each([
+    { metadata: '  generateName: ""\n', field: 'metadata.name', message: 'required', line: 3 },
+    {
+      metadata: '  generateName: 7\n',
+      field: 'metadata.generateName',
+      message: /^must be a string/,
+      line: 4,
+    },
+  ])('still rejects $field without a usable name', ({ metadata, field, message, line }) => {
+    const { objects, errors } = parseManifests(
+      `apiVersion: v1\nkind: Service\nmetadata:\n${metadata}`,
+      'g.yaml',
+    );
+    expect(objects).toEqual([]);
+    expect(errors).toEqual([{ file: 'g.yaml', line, field, message: expect.stringMatching(message) }]);
+  });
+
   it('rejects a document that is not an object', () => {
     const { errors } = parseManifests('- a\n- b\n', 'list.yaml');
     expect(errors).toEqual([

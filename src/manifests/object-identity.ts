@@ -1,8 +1,8 @@
 import { describeValue as describeFound, isRecord } from '../api/validate-values.js';
 
 /**
- * What every manifest must have before truesplit can name it: `apiVersion`, `kind` and `metadata.name` as strings,
- * and metadata fields of the right type. Each problem names the field a user would edit and what was found.
+ * What every manifest must have before truesplit can name it: `apiVersion`, `kind` and `metadata.name` (or, as the
+ * API server accepts, `metadata.generateName` instead) as strings, and metadata fields of the right type. Each problem names the field a user would edit and what was found.
  */
 export interface IdentityProblem {
   /** Where in the document to point (the field, or its nearest existing ancestor). */
@@ -52,14 +52,36 @@ function metadataProblem(metadata: unknown): IdentityProblem | undefined {
       message: `must be a map (found ${describeFound(metadata)})`,
     };
   }
-  const problem =
-    requiredString(metadata.name, 'metadata.name', ['metadata', 'name']) ??
-    optionalString(metadata.namespace, 'namespace');
+  const problem = nameProblem(metadata) ?? optionalString(metadata.namespace, 'namespace');
   return (
     problem ??
     stringMapProblem(metadata.labels, 'labels') ??
     stringMapProblem(metadata.annotations, 'annotations')
   );
+}
+
+/** `metadata.name` is required unless `metadata.generateName` is set: then the API server makes the name up. */
+function nameProblem(metadata: Record<string, unknown>): IdentityProblem | undefined {
+  const hasName = metadata.name !== undefined && metadata.name !== '';
+  if (!hasName && metadata.generateName !== undefined && metadata.generateName !== '') {
+    return optionalString(metadata.generateName, 'generateName');
+  }
+  return requiredString(metadata.name, 'metadata.name', ['metadata', 'name']);
+}
+
+export const GENERATED_NAME_MARKER = '<generated>';
+
+/**
+ * The name truesplit gives an object read with only `metadata.generateName`: the prefix and a marker no Kubernetes
+ * name can contain, so nothing in the input can reference the object by name (as nothing could before it exists).
+ */
+export function generatedName(generateName: string): string {
+  return `${generateName}${GENERATED_NAME_MARKER}`;
+}
+
+/** The object was read with `generateName` only: in a cluster each copy would get a name of its own. */
+export function hasGeneratedName(metadata: { name: string; generateName?: string }): boolean {
+  return metadata.generateName !== undefined && metadata.name === generatedName(metadata.generateName);
 }
 
 function optionalString(value: unknown, key: string): IdentityProblem | undefined {

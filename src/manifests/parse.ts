@@ -2,7 +2,7 @@ import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments
 import type { Document } from 'yaml';
 import { isRecord } from '../api/validate-values.js';
 import type { KubeObject } from '../api/meta.js';
-import { objectIdentityProblem } from './object-identity.js';
+import { generatedName, objectIdentityProblem } from './object-identity.js';
 import type { IdentityProblem } from './object-identity.js';
 
 /** One object read from a manifest, with where it came from. */
@@ -168,6 +168,10 @@ function collectObjects(
     return;
   }
   const object = value as KubeObject;
+  const { name, generateName } = object.metadata;
+  if ((name === undefined || name === '') && generateName !== undefined) {
+    object.metadata.name = generatedName(generateName);
+  }
   if (object.metadata.namespace === undefined && !CLUSTER_SCOPED_KINDS.has(object.kind)) {
     object.metadata.namespace = DEFAULT_NAMESPACE;
   }

@@ -6,6 +6,7 @@ import type { KubeObject } from '../api/meta.js';
 import { objectRef } from '../api/meta.js';
 import { readPathGateAnnotations } from '../api/path-gate-annotations.js';
 import { meshShapeProblems } from '../mesh/shape.js';
+import { hasGeneratedName } from './object-identity.js';
 import type { Rollout } from '../api/rollout.js';
 import { validateRollout } from '../api/validate.js';
 import type { ValidationError } from '../api/validate.js';
@@ -79,6 +80,7 @@ function duplicateObjectErrors(loaded: readonly LoadedObject[]): ValidationError
   const first = new Map<string, LoadedObject>();
   const errors: ValidationError[] = [];
   for (const entry of loaded) {
+    if (hasGeneratedName(entry.object.metadata)) continue;
     const key = identity(entry.object);
     const seen = first.get(key);
     if (!seen) {

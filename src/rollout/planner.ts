@@ -185,9 +185,11 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   const scaled = ctx.cfg.paused ? false : planScaling(ctx, out, traffic?.weights);
   ctx = withScaledReplicas(ctx, out);
   planHistoryCleanup(ctx, out);
-  const pause = scaled
-    ? { conditions: [...(ctx.prev.pauseConditions ?? [])], added: false }
-    : reconcilePauseStep(ctx, out);
+  // A held pause step gets no pause condition: it would never expire under the hold, and `promote` must skip it.
+  const pause =
+    scaled || compat.stepHold
+      ? { conditions: [...(ctx.prev.pauseConditions ?? [])], added: false }
+      : reconcilePauseStep(ctx, out);
   const status = baseStatus(ctx);
   if (traffic) status.canary = { ...(status.canary ?? {}), weights: traffic.weights };
   else if (status.canary) delete status.canary.weights;

@@ -72,3 +72,25 @@ describe('a Rollout with no Service in the input', () => {
     expect(report.findings).toEqual([]);
   });
 });
+
+describe('metadata.generateName instead of metadata.name', () => {
+  const FIXTURE = 'test/cli/fixtures/compat/generate-name.yaml';
+
+  it('lint accepts two Rollouts with the same generateName (each would get its own name)', async () => {
+    const run = await runTruesplit(['lint', '-f', FIXTURE]);
+    expect([run.code, run.stdout]).toEqual([0, '']);
+    expect(run.stderr).toMatch(/2 valid Rollouts, 0 problems/);
+  });
+
+  it('simulate names each by its generateName and a marker no reference can match', async () => {
+    const run = await runTruesplit(['simulate', '-f', FIXTURE, '-o', 'json']);
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const report = JSON.parse(run.stdout) as {
+      rollouts: { rollout: string; steps: { canaryWeight: number }[] }[];
+    };
+    expect(report.rollouts.map((r) => [r.rollout, r.steps.map((s) => s.canaryWeight)])).toEqual([
+      ['shop/web-<generated>', [25, 25, 0]],
+      ['shop/web-<generated>', [50, 0]],
+    ]);
+  });
+});

@@ -83,6 +83,28 @@ describe('background analysis holds an update from its starting step', () => {
     );
   });
 
+  it.each([{ duration: '10s' }, {}])(
+    'a held pause step (%o) gets no pause condition: promote skips it as any held step',
+    (pause) => {
+      const canary = { analysis: { templates: [{ templateName: 'rate' }] } };
+      const steps = [{ setWeight: 10 }, { pause }, { setWeight: 50 }];
+      const { d, v2 } = updating(makeRollout({ steps, canary }));
+      d.settle();
+      promoteSkip(d);
+      d.settle();
+      d.advance(3600_000);
+      d.settle();
+      expect([d.status.currentStepIndex, d.status.pauseConditions ?? [], d.status.phase]).toEqual([
+        1,
+        [],
+        'Paused',
+      ]);
+      promoteSkip(d);
+      d.settle();
+      expect([d.status.currentStepIndex, d.canaryWeight, d.status.stableRS === v2]).toEqual([2, 50, false]);
+    },
+  );
+
   it('without steps, the update is not promoted until promote --full', () => {
     const canary = { analysis: { templates: [{ templateName: 'rate' }] } };
     const { d, v1, v2 } = updating(makeRollout({ steps: [], canary }));

@@ -111,6 +111,26 @@ describe('simulateRollout', () => {
     expect(entries[0]?.status.stableRS).toBe(stableHash);
   });
 
+  it.each([
+    { name: 'timed pause', pause: { duration: '10s' } },
+    { name: 'untimed pause', pause: {} },
+  ])('shows each step held by background analysis, then skips it: $name', ({ pause }) => {
+    const rollout = makeRollout({
+      replicas: 4,
+      steps: [{ setWeight: 25 }, { pause }, { setWeight: 50 }],
+      canary: { analysis: { templates: [{ templateName: 'success-rate' }], startingStep: 1 } },
+    });
+    const entries = simulateRollout(rollout);
+    expect(entries.map((e) => [e.index, e.canaryWeight, e.status.phase])).toEqual([
+      [0, 25, 'Progressing'],
+      [1, 25, 'Paused'],
+      [2, 50, 'Paused'],
+      [3, 0, 'Healthy'],
+    ]);
+    const held = entries.map((e) => e.status.conditions?.find((c) => c.type === 'UnsupportedSpec')?.status);
+    expect(held).toEqual([undefined, 'True', 'True', undefined]);
+  });
+
   it('fails clearly when it cannot converge', () => {
     expect(() => simulateRollout(hostLevel, { maxIterations: 5 })).toThrow(
       'Rollout web: simulation did not converge within 5 reconciles',
