@@ -70,7 +70,7 @@ export function registerPathMetrics(registry: Registry, rollouts: () => Rollout[
   });
   const evaluation = new Histogram({
     name: 'truesplit_path_evaluation_seconds',
-    help: 'Time to build the path snapshot and evaluate the traffic-path model in one reconcile.',
+    help: 'Time of the pure pass (planner, router, traffic-path model, gate) of a reconcile that evaluated the paths.',
     buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
     registers: [registry],
   });
