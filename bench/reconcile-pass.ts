@@ -4,12 +4,11 @@
  * (observe, plan, route, path model, gate, writes, status, events); prints the median and p99 per pass, for the
  * passes of a rollout in progress and for passes with nothing to change.
  */
-import type { KubeObject } from '../src/api/meta.js';
-import type { Rollout } from '../src/api/rollout.js';
 import { RolloutController } from '../src/controller/controller.js';
 import { defaultPlanning } from '../src/controller/planning.js';
 import { ManualClock } from '../src/kube/clock.js';
 import { MemoryCluster } from '../src/kube/memory-cluster.js';
+import { appObjects, namespaceObjects, type AppShape } from './mesh-apps.js';
 import { formatMicros, percentile, printFigures } from './stats.js';
 
 const ROLLOUTS = 200;
@@ -21,66 +20,12 @@ const STEPS = [
   { pause: { duration: '2s' } },
 ];
 
-function appObjects(i: number): KubeObject[] {
-  const name = `app-${i}`;
-  const namespace = `ns-${i % NAMESPACES}`;
-  const metadata = { name, namespace };
-  const labels = { app: name };
-  const route = [
-    { destination: { host: name, subset: 'stable' }, weight: 100 },
-    { destination: { host: name, subset: 'canary' }, weight: 0 },
-  ];
-  const istio = {
-    virtualService: { name, routes: ['primary'] },
-    destinationRule: { name, canarySubsetName: 'canary', stableSubsetName: 'stable' },
-  };
-  const rollout: Rollout = {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { ...metadata, annotations: { 'truesplit.io/path-gate': 'enforce' } },
-    spec: {
-      replicas: 2,
-      revisionHistoryLimit: 1,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: `${name}:1` }] } },
-      strategy: { canary: { trafficRouting: { istio }, steps: STEPS } },
-    },
-  };
-  const host = `${name}.${namespace}.svc.cluster.local`;
-  const subsets = ['canary', 'stable'].map((subset) => ({ name: subset, labels }));
-  return [
-    { apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: labels, ports: [{ port: 80 }] } },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata,
-      spec: { gateways: ['public', 'mesh'], hosts: [host], http: [{ name: 'primary', route }] },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata,
-      spec: { host: name, subsets },
-    },
-    rollout,
-  ] as KubeObject[];
-}
-
-function namespaceObjects(): KubeObject[] {
-  return Array.from({ length: NAMESPACES }, (_, i) => [
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: `ns-${i}`, labels: { 'istio-injection': 'enabled' } },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'public', namespace: `ns-${i}` },
-      spec: { selector: { istio: 'ingressgateway' }, servers: [{ hosts: ['*'], port: { number: 80 } }] },
-    },
-  ]).flat();
-}
+const APP: AppShape = {
+  namespaces: NAMESPACES,
+  replicas: 2,
+  steps: STEPS,
+  annotations: { 'truesplit.io/path-gate': 'enforce' },
+};
 
 async function flush(rounds = 3): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -137,8 +82,8 @@ async function startDriver(rollouts: number): Promise<Driver> {
   const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
   const cluster = new MemoryCluster({ clock, historyLimit: 100 });
   for (const object of [
-    ...namespaceObjects(),
-    ...Array.from({ length: rollouts }, (_, i) => appObjects(i)).flat(),
+    ...namespaceObjects(NAMESPACES),
+    ...Array.from({ length: rollouts }, (_, i) => appObjects(i, APP)).flat(),
   ])
     await cluster.create(object.kind as 'Namespace', object as never);
   const controller = new RolloutController({ cluster, clock, planning: defaultPlanning });

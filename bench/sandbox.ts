@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../src/api/meta.js';
 import type { Rollout } from '../src/api/rollout.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
+import { appObjects, namespaceObjects } from './mesh-apps.js';
 import { printFigures, type Figure } from './stats.js';
 
 const NAMESPACES = 100;
@@ -44,76 +44,15 @@ const SCENARIOS = {
 } satisfies Record<string, Scenario>;
 type ScenarioName = keyof typeof SCENARIOS;
 
-/** One app: Service, gateway + mesh VirtualService, DestinationRule with subsets, and its subset-level Rollout. */
-function appObjects(i: number, replicas: number): KubeObject[] {
-  const name = `app-${i}`;
-  const namespace = `ns-${i % NAMESPACES}`;
-  const metadata = { name, namespace };
-  const labels = { app: name };
-  const host = `${name}.${namespace}.svc.cluster.local`;
-  const route = (stable: number) => [
-    { destination: { host: name, subset: 'stable' }, weight: stable },
-    { destination: { host: name, subset: 'canary' }, weight: 100 - stable },
-  ];
-  const istio = {
-    virtualService: { name, routes: ['primary'] },
-    destinationRule: { name, canarySubsetName: 'canary', stableSubsetName: 'stable' },
-  };
-  const rollout: Rollout = {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata,
-    spec: {
-      replicas,
-      revisionHistoryLimit: 1,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: `${name}:1` }] } },
-      strategy: { canary: { trafficRouting: { istio }, steps: STEPS } },
-    },
-  };
-  const subsets = ['canary', 'stable'].map((subset) => ({ name: subset, labels }));
-  return [
-    { apiVersion: 'v1', kind: 'Service', metadata, spec: { selector: labels, ports: [{ port: 80 }] } },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'VirtualService',
-      metadata,
-      spec: { gateways: ['public', 'mesh'], hosts: [host], http: [{ name: 'primary', route: route(100) }] },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'DestinationRule',
-      metadata,
-      spec: { host: name, subsets },
-    },
-    rollout,
-  ] as KubeObject[];
-}
-
-function namespaceObjects(): KubeObject[] {
-  return Array.from({ length: NAMESPACES }, (_, i) => [
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name: `ns-${i}`, labels: { 'istio-injection': 'enabled' } },
-    },
-    {
-      apiVersion: 'networking.istio.io/v1',
-      kind: 'Gateway',
-      metadata: { name: 'public', namespace: `ns-${i}` },
-      spec: { selector: { istio: 'ingressgateway' }, servers: [{ hosts: ['*'], port: { number: 80 } }] },
-    },
-  ]).flat();
-}
-
 async function writeManifests(dir: string, scenario: Scenario): Promise<void> {
   await writeFile(
     join(dir, '00-namespaces.yaml'),
-    namespaceObjects()
+    namespaceObjects(NAMESPACES)
       .map((o) => stringify(o))
       .join('---\n'),
   );
-  const apps = Array.from({ length: scenario.rollouts }, (_, i) => appObjects(i, scenario.replicas)).flat();
+  const shape = { namespaces: NAMESPACES, replicas: scenario.replicas, steps: STEPS };
+  const apps = Array.from({ length: scenario.rollouts }, (_, i) => appObjects(i, shape)).flat();
   await writeFile(join(dir, 'apps.yaml'), apps.map((o) => stringify(o)).join('---\n'));
 }
 
