@@ -169,7 +169,13 @@ describe('path truth on the broken demo', () => {
       ...vs,
       spec: { ...vs.spec, gateways: [DEMO_GATEWAY, 'mesh'], hosts: [FQDN] },
     });
-    const s = await waitForDemo('healthy at revision 2', (s) => s.phase === 'Healthy' && s.promoted, 90_000);
+    // Healthy is written in the pass that promotes (traffic then 100 % on the canary subset, the new pods); the
+    // weights return to the retargeted stable subset in a following traffic pass about a second later: wait for both.
+    const s = await waitForDemo(
+      'healthy at revision 2, all traffic on stable',
+      (s) => s.phase === 'Healthy' && s.promoted && s.weights.stable === 100,
+      90_000,
+    );
     expect(s.conditions[PATHS]).toBe('True/PathsFollowWeight');
     expect(s.pauses).toEqual([]);
     expect(s.weights).toEqual({ stable: 100, canary: 0 });
