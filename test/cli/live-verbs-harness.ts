@@ -73,7 +73,7 @@ export async function seedRollout(
 }
 
 /** A container as the API server returns it in a ReplicaSet's template: with Kubernetes defaults filled in. */
-function defaultedContainer(name: string, image: string): { name: string; image: string } {
+export function defaultedContainer(name: string, image: string): { name: string; image: string } {
   const container = {
     name,
     image,

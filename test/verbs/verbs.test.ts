@@ -22,6 +22,7 @@ import {
   undoPatch,
 } from '../../src/verbs/template-verbs.js';
 import { applyMergePatch } from '../../src/util/json.js';
+import { defaultedContainer } from '../cli/live-verbs-harness.js';
 
 const STEPS = [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '1m' } }];
 
@@ -30,17 +31,6 @@ interface Shape {
   status?: RolloutStatus;
   steps?: typeof STEPS | [];
   blueGreen?: boolean;
-}
-
-/** A container as the API server returns it in a ReplicaSet's template: with Kubernetes defaults filled in. */
-function defaultedContainer(name: string, image: string): { name: string; image: string } {
-  const container = {
-    name,
-    image,
-    terminationMessagePath: '/dev/termination-log',
-    imagePullPolicy: 'IfNotPresent',
-  };
-  return container;
 }
 
 function rollout(shape: Shape = {}): Rollout {
