@@ -25,7 +25,7 @@ export interface TemplateArg extends Omit<AnalysisArg, 'valueFrom'> {
   valueFrom?: AnalysisArg['valueFrom'] & { secretKeyRef?: { name: string; key: string } };
 }
 
-/** A duration as Argo writes it: `30s`, `5m`, `1h` (a bare number is seconds). */
+/** A duration as Argo writes it: `30s`, `5m`, `1h` (Go time.ParseDuration syntax: a bare number other than 0 is refused). */
 export type AnalysisDuration = string;
 
 export interface Metric {

@@ -1,5 +1,6 @@
 import type { ConditionValue } from './ast.js';
 import { ConditionError } from './ast.js';
+import { goRegExp } from '../go-regexp.js';
 import { arithmetic, compare, equal, goType, isMap } from './values.js';
 
 /**
@@ -27,7 +28,7 @@ export function applyBinary(operator: string, left: ConditionValue, right: Condi
     case 'endsWith':
       return strings(operator, left, right, (a, b) => a.endsWith(b));
     case 'matches':
-      return strings(operator, left, right, (a, b) => goRegExp(b).test(a));
+      return strings(operator, left, right, (a, b) => compileOrFail(b).test(a));
     default:
       return arithmetic(operator, left, right);
   }
@@ -64,34 +65,8 @@ function strings(
   return test(left, right);
 }
 
-const compiled = new Map<string, RegExp>();
-const MAX_CACHED = 256;
-const UNSUPPORTED = /\(\?<?[=!]|\\[1-9]|\\k</;
-const LEADING_FLAGS = /^\(\?([imsU]+)\)/;
-
-/**
- * A Go (RE2) pattern as a JavaScript RegExp. Constructs RE2 refuses — look-around, back-references —
- * are refused here too rather than given JavaScript's meaning; leading `(?i)`-style flags are honoured.
- */
-export function goRegExp(pattern: string): RegExp {
-  const cached = compiled.get(pattern);
-  if (cached) return cached;
-  const unsupported = UNSUPPORTED.exec(pattern);
-  if (unsupported) {
-    throw new ConditionError(
-      `error parsing regexp: invalid or unsupported Perl syntax: \`${unsupported[0]}\``,
-    );
-  }
-  const flags = LEADING_FLAGS.exec(pattern);
-  const body = flags ? pattern.slice(flags[0].length) : pattern;
-  const jsFlags = (flags?.[1] ?? '').replace(/U/g, '');
-  let regExp: RegExp;
-  try {
-    regExp = new RegExp(body, jsFlags);
-  } catch (error) {
-    throw new ConditionError(`error parsing regexp: ${(error as Error).message}`);
-  }
-  if (compiled.size >= MAX_CACHED) compiled.clear();
-  compiled.set(pattern, regExp);
-  return regExp;
+function compileOrFail(pattern: string): RegExp {
+  const compiled = goRegExp(pattern);
+  if (!compiled.ok) throw new ConditionError(compiled.error);
+  return compiled.regExp;
 }

@@ -1,0 +1,30 @@
+/**
+ * The metric providers truesplit measures with — the one list validation, the AnalysisRun controller and
+ * the docs read. A provider key Argo Rollouts knows but that is not here is an error naming it, never a pass.
+ */
+export const SUPPORTED_PROVIDERS: readonly string[] = ['prometheus', 'web', 'job'];
+
+/** Every provider key Argo Rollouts defines (pkg/apis/rollouts/v1alpha1/analysis_types.go, MetricProvider). */
+export const ARGO_PROVIDERS: readonly string[] = [
+  'prometheus',
+  'web',
+  'job',
+  'datadog',
+  'newRelic',
+  'wavefront',
+  'kayenta',
+  'cloudWatch',
+  'graphite',
+  'influxdb',
+  'skywalking',
+  'plugin',
+];
+
+/** Why truesplit cannot measure with `provider` (a key of `metric.provider`), or undefined when it can. */
+export function unsupportedProviderMessage(provider: string): string | undefined {
+  if (SUPPORTED_PROVIDERS.includes(provider)) return undefined;
+  const supported = `supported: ${SUPPORTED_PROVIDERS.join(', ')}`;
+  if (ARGO_PROVIDERS.includes(provider))
+    return `provider ${provider} is not supported by truesplit (${supported})`;
+  return `unknown provider ${provider} (${supported})`;
+}
