@@ -75,6 +75,10 @@ const SHAPES: Record<
       isOptionalList(spec.egress) ? undefined : { field: 'spec.egress', message: 'must be a list' },
   },
   PeerAuthentication: { apiVersions: SECURITY_VERSIONS, spec: () => undefined },
+  // Analysis specs are checked field by field in src/analysis (validate-template.ts).
+  AnalysisTemplate: { apiVersions: [ROLLOUT_API_VERSION], spec: () => undefined },
+  ClusterAnalysisTemplate: { apiVersions: [ROLLOUT_API_VERSION], spec: () => undefined },
+  AnalysisRun: { apiVersions: [ROLLOUT_API_VERSION], spec: () => undefined },
   ReplicaSet: {
     apiVersions: ['apps/v1'],
     spec: (spec) => (isRecord(spec.selector) ? undefined : { field: 'spec.selector', message: 'required' }),

@@ -11,6 +11,7 @@ import type { Rollout } from '../api/rollout.js';
 import { validateRollout } from '../api/validate.js';
 import type { ValidationError } from '../api/validate.js';
 import { validateRolloutContext } from '../api/validate-context.js';
+import { analysisObjectProblems, analysisReferenceProblems, isAnalysisObject } from './analysis-objects.js';
 
 /** A Rollout that passed its type guard, with where it came from. */
 export interface LoadedRollout extends LoadedObject {
@@ -33,17 +34,21 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
   const result: ManifestValidation = { rollouts: [], errors: duplicateObjectErrors(loaded), warnings: [] };
   for (const entry of loaded) {
     const own = objectProblems(entry.object);
-    for (const error of own) result.errors.push(locate(entry, error));
+    const ownLocated = own.map((error) => locate(entry, error));
+    if (isAnalysisObject(entry.object)) ownLocated.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    result.errors.push(...ownLocated);
     if (own.length > 0) continue;
     const rollout = asRollout(entry.object);
     if (!rollout) continue;
-    const errors = validateRolloutWithReferences(rollout, objects);
+    const analysis = analysisReferenceProblems(rollout, objects);
+    const errors = [...validateRolloutWithReferences(rollout, objects), ...analysis.errors];
     for (const error of errors) result.errors.push(locate(entry, error));
-    const warnings = compatIssues(rollout).map((issue) => ({
+    const compat = compatIssues(rollout).map((issue) => ({
       object: objectRef(rollout),
       field: issue.field,
       message: issue.detail,
     }));
+    const warnings = [...compat, ...analysis.warnings];
     const located = warnings.map((warning) => locate(entry, warning));
     result.warnings.push(...located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     if (errors.length === 0) result.rollouts.push({ ...entry, object: rollout });
@@ -65,6 +70,7 @@ function objectProblems(object: KubeObject): ValidationError[] {
   const shape = shapeProblem(object);
   if (shape) return [{ object: ref, ...shape }];
   const deep = meshShapeProblems([object]).map((p) => ({ object: ref, field: p.field, message: p.message }));
+  if (deep.length === 0 && isAnalysisObject(object)) return analysisObjectProblems(object);
   if (deep.length > 0 || object.kind !== 'Rollout') return deep;
   return readPathGateAnnotations(object.metadata.annotations).problems.map((p) => ({ object: ref, ...p }));
 }

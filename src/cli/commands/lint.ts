@@ -17,8 +17,12 @@ steps with the Istio router: exactly the checks simulate and analyze run before 
 Flags:
 ${FILENAME_HELP}
 
-Fields valid under Argo Rollouts that truesplit does not implement are listed as warnings (the README's
-"Compatibility with Argo Rollouts" table says what happens instead); they do not change the exit code.
+AnalysisTemplates, ClusterAnalysisTemplates and AnalysisRuns in the input are checked too (conditions, providers,
+durations, limits, args), and so is each Rollout's analysis: the templates it names, and the arguments they need.
+
+Warnings do not change the exit code: fields valid under Argo Rollouts that truesplit does not implement (the
+README's "Compatibility with Argo Rollouts" table says what happens instead), and analysis templates a Rollout
+names that are not in the input (they may exist in the cluster).
 
 Exit codes: 0 no problems, 1 problems found (listed on stdout), 2 unreadable or empty input, or bad flags.
 
@@ -39,7 +43,7 @@ Examples:
       plural(objects.length, 'object'),
       plural(rollouts.length, 'valid Rollout'),
       `${plural(errors.length, 'problem')} in ${plural(invalid, 'object')}`,
-      ...(warnings.length > 0 ? [plural(warnings.length, 'unsupported-field warning')] : []),
+      ...(warnings.length > 0 ? [plural(warnings.length, 'warning')] : []),
     ].join(', ');
     io.stderr.write(`${errors.length === 0 ? style.green(summary) : summary}\n`);
     return errors.length === 0 ? EXIT.ok : EXIT.problems;
