@@ -164,10 +164,10 @@ describe('validateAnalysisTemplate', () => {
       'required',
     ],
     [
-      'a bad podTemplateHashValue',
-      { args: [{ name: 'service', valueFrom: { podTemplateHashValue: 'Canary' } }] },
-      'spec.args[0].valueFrom.podTemplateHashValue',
-      'Stable, Latest',
+      'podTemplateHashValue, which only a Rollout arg has',
+      { args: [{ name: 'service', valueFrom: { podTemplateHashValue: 'Stable' } }] },
+      'spec.args[0].valueFrom',
+      'set exactly one of secretKeyRef, fieldRef (found 0)',
     ],
     [
       'a dryRun rule matching no metric',

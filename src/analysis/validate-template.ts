@@ -13,8 +13,8 @@ export interface AnalysisProblem {
   message: string;
 }
 
-const POD_HASH_VALUES = ['Stable', 'Latest'];
-const VALUE_SOURCES = ['secretKeyRef', 'fieldRef', 'podTemplateHashValue'];
+/** A template's (and a run's) argument sources; `podTemplateHashValue` exists on the Rollout's args only. */
+const VALUE_SOURCES = ['secretKeyRef', 'fieldRef'];
 
 /** Every problem of an AnalysisTemplate or ClusterAnalysisTemplate (`object.spec`). */
 export function validateAnalysisTemplate(template: { spec?: unknown }): AnalysisProblem[] {
@@ -133,7 +133,7 @@ function validateValueFrom(valueFrom: unknown, path: string, report: ReportProbl
     report(path, `set exactly one of ${VALUE_SOURCES.join(', ')} (found ${sources.length})`);
     return;
   }
-  const { secretKeyRef, fieldRef, podTemplateHashValue } = valueFrom;
+  const { secretKeyRef, fieldRef } = valueFrom;
   if (secretKeyRef !== undefined) {
     for (const field of ['name', 'key']) {
       const value = isRecord(secretKeyRef) ? secretKeyRef[field] : undefined;
@@ -142,12 +142,6 @@ function validateValueFrom(valueFrom: unknown, path: string, report: ReportProbl
   }
   if (fieldRef !== undefined && (!isRecord(fieldRef) || typeof fieldRef.fieldPath !== 'string')) {
     report(`${path}.fieldRef.fieldPath`, 'required');
-  }
-  if (
-    podTemplateHashValue !== undefined &&
-    (typeof podTemplateHashValue !== 'string' || !POD_HASH_VALUES.includes(podTemplateHashValue))
-  ) {
-    report(`${path}.podTemplateHashValue`, `must be one of ${POD_HASH_VALUES.join(', ')}`);
   }
 }
 
