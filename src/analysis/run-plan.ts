@@ -7,7 +7,7 @@
  *   concludeAnalysisRun(…)     → metric and run phases, summaries, retention, events, and when to come back.
  *
  * Everything is decided from `spec` and `status` alone, so a restarted controller continues where the status says
- * and never measures twice for the same due time.
+ * and never measures twice for the same due time. ADR 0135.
  */
 import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric } from '../api/analysis.js';
 import { formatTime } from '../util/time.js';

@@ -3,7 +3,7 @@
  * the version before it) → planAnalysisRun (pure) → measure what is due → concludeAnalysisRun (pure) → ONE write of
  * the status (a merge patch of the object: Argo's AnalysisRun CRD has no status subresource) → events on the run.
  * Level-based and idempotent on status: what is due comes from the measurements recorded, so a reconcile after a
- * restart continues the count and a second reconcile for the same due time measures nothing.
+ * restart continues the count and a second reconcile for the same due time measures nothing. ADR 0136.
  */
 import type { AnalysisRun, AnalysisRunStatus } from '../../api/analysis.js';
 import { isCompleted } from '../../analysis/metric-rules.js';

@@ -1,6 +1,6 @@
 /**
  * Secret values for analysis arguments (`valueFrom.secretKeyRef`), read from the API server when a measurement is
- * taken — never cached, never logged. Error messages name the Secret and key, never a value.
+ * taken — never cached, never logged. Error messages name the Secret and key, never a value. ADR 0137.
  */
 import type { Cluster } from '../../kube/cluster.js';
 import { isNotFound } from '../../kube/errors.js';
