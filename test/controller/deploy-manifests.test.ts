@@ -31,7 +31,7 @@ interface Rule {
 const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Rollout', '', ['list', 'watch']],
   ['Rollout', 'status', ['update']],
-  ['AnalysisRun', '', ['list', 'watch', 'patch']],
+  ['AnalysisRun', '', ['list', 'watch', 'patch', 'delete']],
   ['Secret', '', ['get']],
   ['ReplicaSet', '', ['list', 'watch', 'create', 'patch', 'delete']],
   ['Service', '', ['list', 'watch', 'patch']],

@@ -9,6 +9,7 @@ import type { AnalysisRun, AnalysisRunStatus } from '../../api/analysis.js';
 import { isCompleted } from '../../analysis/metric-rules.js';
 import { concludeAnalysisRun, planAnalysisRun, type RunConclusion } from '../../analysis/run-plan.js';
 import { runCompletionEvent } from '../../analysis/run-rules.js';
+import { ttlDeleteAt } from '../../analysis/run-ttl.js';
 import type { Cluster } from '../../kube/cluster.js';
 import { isConflict, isNotFound } from '../../kube/errors.js';
 import { deepEqual, diffMergePatch } from '../../util/json.js';
@@ -58,6 +59,21 @@ async function measureAndConclude(
   }
 }
 
+/** A completed run past its ttlStrategy is deleted; before that, the reconcile comes back when it expires. */
+async function collectExpired(
+  deps: RunReconcileDeps,
+  run: AnalysisRun,
+  writes: string[],
+): Promise<ReconcileOutcome> {
+  const deleteAt = ttlDeleteAt(run);
+  if (deleteAt === undefined || run.metadata.deletionTimestamp) return { kind: 'done', writes };
+  const now = deps.now();
+  if (deleteAt > now) return { kind: 'done', requeueAfterMs: deleteAt - now, writes };
+  await deps.cluster.delete('AnalysisRun', run.metadata.namespace ?? '', run.metadata.name);
+  writes.push(`delete AnalysisRun ${run.metadata.name} (ttlStrategy)`);
+  return { kind: 'done', writes };
+}
+
 export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string): Promise<ReconcileOutcome> {
   const [namespace, name] = splitKey(key);
   const run = deps.read(namespace, name);
@@ -65,7 +81,7 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
   if (!run) return { kind: 'done', writes };
   try {
     const plan = planAnalysisRun(run, deps.now());
-    if (plan.completed) return { kind: 'done', writes };
+    if (plan.completed) return await collectExpired(deps, run, writes);
     const conclusion = await measureAndConclude(deps, run, plan);
     if (!deepEqual(run.status ?? {}, conclusion.status)) {
       const patch = { status: diffMergePatch(run.status ?? {}, conclusion.status) };

@@ -155,3 +155,16 @@ describe('AnalysisRun controller', () => {
     );
   });
 });
+
+describe('ttlStrategy', () => {
+  it('deletes a completed run once the seconds after its completion exceed the TTL, not before', async () => {
+    const web = new FakeProvider('web', () => value(0.5));
+    const h = await harness(web);
+    await h.create([errorRate()], { ttlStrategy: { secondsAfterSuccess: 1, secondsAfterFailure: 30 } });
+    expect((await h.run()).status?.phase).toBe('Failed');
+    await h.advance(30_900);
+    expect((await h.run()).metadata.name).toBe('run');
+    await h.advance(200);
+    await expect(h.run()).rejects.toMatchObject({ code: 404 });
+  });
+});
