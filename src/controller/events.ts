@@ -1,7 +1,8 @@
 /**
- * core/v1 Events against a Rollout, with Argo's reasons. A repeat of the same (type, reason, message) on the same
- * Rollout bumps `count` and `lastTimestamp` of the existing Event instead of creating a new one.
+ * core/v1 Events against a Rollout (or an AnalysisRun), with Argo's reasons. A repeat of the same (type, reason,
+ * message) on the same object bumps `count` and `lastTimestamp` of the existing Event instead of creating a new one.
  */
+import type { AnalysisRun } from '../api/analysis.js';
 import type { Rollout } from '../api/rollout.js';
 import type { Cluster, KubeEvent } from '../kube/cluster.js';
 import type { Clock } from '../kube/clock.js';
@@ -11,32 +12,35 @@ import { formatTime } from '../util/time.js';
 
 export const EVENT_COMPONENT = 'truesplit-controller';
 
+/** The objects events are recorded on. */
+export type EventSubject = Rollout | AnalysisRun;
+
 interface Recorded {
   name: string;
   namespace: string;
   count: number;
 }
 
-export interface EventRecorderOptions {
+export interface EventRecorderOptions<T extends EventSubject = Rollout> {
   clock: Clock;
   /** Called for every event recorded (metrics: rollout_events_total). */
-  onEvent?: (rollout: Rollout, event: RolloutEvent) => void;
+  onEvent?: (subject: T, event: RolloutEvent) => void;
   onError?: (error: Error) => void;
   /** Remembered (type, reason, message) per Rollout for deduplication. Default 4096 entries. */
   memory?: number;
 }
 
-export class EventRecorder {
+export class EventRecorder<T extends EventSubject = Rollout> {
   private readonly recorded = new Map<string, Recorded>();
   private sequence = 0;
 
   constructor(
     private readonly cluster: Cluster,
-    private readonly options: EventRecorderOptions,
+    private readonly options: EventRecorderOptions<T>,
   ) {}
 
   /** Records the event; failures are reported to onError and never fail the reconcile. */
-  async record(rollout: Rollout, event: RolloutEvent): Promise<void> {
+  async record(rollout: T, event: RolloutEvent): Promise<void> {
     this.options.onEvent?.(rollout, event);
     try {
       await this.write(rollout, event);
@@ -45,7 +49,7 @@ export class EventRecorder {
     }
   }
 
-  private async write(rollout: Rollout, event: RolloutEvent): Promise<void> {
+  private async write(rollout: T, event: RolloutEvent): Promise<void> {
     const dedupKey = `${rollout.metadata.uid ?? ''}|${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}|${event.type}|${event.reason}|${event.message}`;
     const now = formatTime(this.options.clock.now());
     const previous = this.recorded.get(dedupKey);
@@ -70,7 +74,7 @@ export class EventRecorder {
     });
   }
 
-  private newEvent(rollout: Rollout, event: RolloutEvent, now: string): KubeEvent {
+  private newEvent(rollout: T, event: RolloutEvent, now: string): KubeEvent {
     const namespace = rollout.metadata.namespace ?? 'default';
     const suffix = (this.options.clock.now() * 1000 + (this.sequence++ % 1000)).toString(16);
     return {
@@ -79,7 +83,7 @@ export class EventRecorder {
       metadata: { name: `${rollout.metadata.name}.${suffix}`, namespace },
       involvedObject: {
         apiVersion: rollout.apiVersion,
-        kind: 'Rollout',
+        kind: rollout.kind,
         name: rollout.metadata.name,
         namespace,
         ...(rollout.metadata.uid ? { uid: rollout.metadata.uid } : {}),

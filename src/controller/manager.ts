@@ -6,11 +6,17 @@
  */
 import { createServer, type Server } from 'node:http';
 import { hostname } from 'node:os';
+import type { ConditionEvaluator } from '../analysis/condition-port.js';
 import type { Cluster } from '../kube/cluster.js';
 import { systemClock, type Clock } from '../kube/clock.js';
 import { fenceWrites } from '../kube/fenced-cluster.js';
+import { Informer } from '../kube/informer.js';
 import { instrumentCluster } from '../kube/instrumented-cluster.js';
 import { LeaderElector } from '../kube/leader-election.js';
+import { AnalysisRunController, DEFAULT_ANALYSIS_WORKERS } from './analysis/analysis-controller.js';
+import { defaultProviders, unavailableConditionEvaluator } from './analysis/analysis-defaults.js';
+import { registerAnalysisMetrics } from './analysis/analysis-metrics.js';
+import type { ProviderRegistry } from './analysis/provider-registry.js';
 import { RolloutController, type ControllerLogger } from './controller.js';
 import { createControllerMetrics, type ControllerMetrics } from './metrics.js';
 import { defaultPlanning, type Planning } from './planning.js';
@@ -19,6 +25,12 @@ export interface ManagerOptions {
   cluster: Cluster;
   namespace?: string;
   workers?: number;
+  /** AnalysisRun reconcile workers (`--analysis-workers`, default 30 like Argo's `--analysis-threads`). */
+  analysisWorkers?: number;
+  /** Metric providers by key; default `defaultProviders` (analysis/analysis-defaults.ts). */
+  providers?: ProviderRegistry;
+  /** successCondition / failureCondition evaluator; without one every condition measures Error. */
+  conditionEvaluator?: ConditionEvaluator;
   leaderElect?: boolean;
   /** Namespace of the leader-election Lease (default: the watched namespace, else kube-system). */
   leaseNamespace?: string;
@@ -47,10 +59,14 @@ export interface HealthReport {
 export class ControllerManager {
   readonly metrics: ControllerMetrics;
   readonly controller: RolloutController;
+  /** The one AnalysisRun informer of the process, read by the AnalysisRun controller (and the Rollout side). */
+  readonly analysisRuns: Informer<'AnalysisRun'>;
+  readonly analysis: AnalysisRunController;
   private readonly clock: Clock;
   private readonly elector: LeaderElector | undefined;
   private readonly servers: Server[] = [];
   private workers: Promise<void> | undefined;
+  private analysisWorkers: Promise<void> | undefined;
   private stopped = false;
   private resolveStopped: () => void = () => undefined;
   /** Resolves once `stop()` finished (a signal, or leadership lost). */
@@ -72,6 +88,21 @@ export class ControllerManager {
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
     });
+    this.analysisRuns = new Informer(controllerCluster, 'AnalysisRun', {
+      clock: this.clock,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
+      onError: (err) => options.logger.warn({ kind: 'AnalysisRun', err: err.message }, 'informer restarting'),
+    });
+    this.analysis = new AnalysisRunController({
+      cluster: controllerCluster,
+      runs: this.analysisRuns,
+      providers: options.providers ?? defaultProviders({ cluster: controllerCluster, clock: this.clock }),
+      evaluate: options.conditionEvaluator ?? unavailableConditionEvaluator,
+      clock: this.clock,
+      logger: options.logger,
+      metrics: registerAnalysisMetrics(this.metrics.registry, () => this.analysisRuns.list()),
+    });
     if (options.leaderElect) {
       this.elector = new LeaderElector({
         cluster,
@@ -89,6 +120,7 @@ export class ControllerManager {
   async start(): Promise<{ metricsPort?: number; healthzPort?: number }> {
     const ports = await this.listen();
     this.controller.startInformers();
+    this.analysisRuns.start();
     if (this.elector) this.elector.start();
     else this.startWorkers();
     this.options.logger.info(
@@ -103,16 +135,22 @@ export class ControllerManager {
     this.stopped = true;
     await this.elector?.stop();
     this.controller.stop();
-    await this.workers;
+    this.analysis.stop();
+    this.analysisRuns.stop();
+    await Promise.all([this.workers, this.analysisWorkers]);
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.options.logger.info({}, 'controller stopped');
     this.resolveStopped();
   }
 
   health(): HealthReport {
+    const now = this.clock.now();
     const unhealthyInformers = this.stopped
       ? ['stopped']
-      : this.controller.unhealthyInformers(this.clock.now());
+      : [
+          ...this.controller.unhealthyInformers(now),
+          ...(this.analysisRuns.healthy(now) ? [] : ['analysisRuns']),
+        ];
     return {
       healthy: !this.stopped,
       ready: !this.stopped && this.controller.hasSynced(),
@@ -124,9 +162,16 @@ export class ControllerManager {
   private startWorkers(): void {
     if (this.workers || this.stopped) return;
     const workers = this.options.workers ?? 10;
-    this.workers = this.waitForSync().then(() => {
+    this.workers = this.waitForSync(() => this.controller.hasSynced()).then(() => {
       this.options.logger.info({ workers }, 'caches synced, reconciling');
       return this.controller.run(workers);
+    });
+    // AnalysisRuns do not gate the Rollout controller: without the CRD its informer retries and only analysis waits.
+    const analysisWorkers = this.options.analysisWorkers ?? DEFAULT_ANALYSIS_WORKERS;
+    this.analysisWorkers = this.waitForSync(() => this.analysis.hasSynced()).then(() => {
+      if (this.stopped) return;
+      this.options.logger.info({ analysisWorkers }, 'AnalysisRun cache synced, measuring');
+      return this.analysis.run(analysisWorkers);
     });
   }
 
@@ -137,8 +182,8 @@ export class ControllerManager {
     void this.stop().then(() => this.options.onLeadershipLost?.());
   }
 
-  private async waitForSync(): Promise<void> {
-    while (!this.controller.hasSynced() && !this.stopped) {
+  private async waitForSync(synced: () => boolean): Promise<void> {
+    while (!synced() && !this.stopped) {
       await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 100));
     }
   }

@@ -3,6 +3,7 @@
  * dashboard and the sandbox all talk to this interface; `client-cluster.ts` implements it over
  * @kubernetes/client-node, `memory-cluster.ts` in memory with the API server's semantics.
  */
+import type { AnalysisRun } from '../api/analysis.js';
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { KubeObject, LabelSelector, ObjectMeta } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
@@ -36,6 +37,13 @@ export interface Lease extends KubeObject {
   };
 }
 
+/** core/v1 Secret: read only to resolve an analysis argument's `secretKeyRef` (values base64 in `data`). */
+export interface Secret extends KubeObject {
+  kind: 'Secret';
+  data?: Record<string, string>;
+  type?: string;
+}
+
 /** Every kind truesplit reads or writes, by kind name. */
 export interface KindMap {
   Rollout: Rollout;
@@ -50,6 +58,8 @@ export interface KindMap {
   Gateway: Gateway;
   Sidecar: Sidecar;
   PeerAuthentication: PeerAuthentication;
+  AnalysisRun: AnalysisRun;
+  Secret: Secret;
 }
 
 export type KindName = keyof KindMap;
@@ -102,6 +112,9 @@ export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
   PeerAuthentication: kindRow('PeerAuthentication', 'security.istio.io', 'v1', 'peerauthentications', {
     custom: true,
   }),
+  // Argo's AnalysisRun CRD has no status subresource (`subresources: {}`): status is written on the object.
+  AnalysisRun: kindRow('AnalysisRun', 'argoproj.io', 'v1alpha1', 'analysisruns', { custom: true }),
+  Secret: kindRow('Secret', '', 'v1', 'secrets'),
 };
 
 export function apiVersionOf(kind: ResourceKind): string {

@@ -31,6 +31,8 @@ interface Rule {
 const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Rollout', '', ['list', 'watch']],
   ['Rollout', 'status', ['update']],
+  ['AnalysisRun', '', ['list', 'watch', 'patch', 'delete']],
+  ['Secret', '', ['get']],
   ['ReplicaSet', '', ['list', 'watch', 'create', 'patch', 'delete']],
   ['Service', '', ['list', 'watch', 'patch']],
   ['Namespace', '', ['list', 'watch']],
@@ -79,9 +81,11 @@ describe('deploy/', () => {
     expect(named.map((r) => r.resourceNames)).toEqual([['truesplit-controller-lock']]);
   });
 
-  it('the ClusterRole grants no wildcards, no secrets and no pods', () => {
+  it('the ClusterRole grants no wildcards and no pods; secrets only get (a secretKeyRef argument), never list or watch', () => {
     const all = clusterRole.rules.flatMap((r) => [...r.apiGroups, ...r.resources, ...r.verbs]);
-    expect(all.filter((x) => x === '*' || x === 'secrets' || x === 'pods')).toEqual([]);
+    expect(all.filter((x) => x === '*' || x === 'pods')).toEqual([]);
+    const secretRules = clusterRole.rules.filter((r) => r.resources.includes('secrets'));
+    expect(secretRules.map((r) => [r.resources, r.verbs])).toEqual([[['secrets'], ['get']]]);
   });
 
   it('the kustomization lists every manifest', () => {

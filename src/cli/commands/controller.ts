@@ -19,6 +19,7 @@ Flags:
   --leader-elect          take the truesplit-controller-lock Lease before reconciling (run several replicas for HA)
   --lease-namespace NS    namespace of the Lease (default: POD_NAMESPACE, --namespace, else kube-system)
   --workers N             reconcile workers (default 10)
+  --analysis-workers N    AnalysisRun workers (default 30, as Argo's --analysis-threads)
   --resync SECONDS        full relist period of every informer (default 900)
   --request-timeout SECONDS
                           hard deadline of every API request except watches (default 30)
@@ -42,6 +43,7 @@ export interface ControllerFlags {
   leaderElect: boolean;
   leaseNamespace?: string;
   workers: number;
+  analysisWorkers: number;
   resyncSeconds: number;
   requestTimeoutSeconds: number;
   metricsPort: number;
@@ -57,6 +59,7 @@ export function parseControllerFlags(argv: string[], env: CliIo['env']): Control
     'leader-elect': { type: 'boolean' },
     'lease-namespace': { type: 'string' },
     workers: { type: 'string' },
+    'analysis-workers': { type: 'string' },
     resync: { type: 'string' },
     'request-timeout': { type: 'string' },
     'metrics-port': { type: 'string' },
@@ -74,6 +77,7 @@ export function parseControllerFlags(argv: string[], env: CliIo['env']): Control
     ...(leaseNamespace ? { leaseNamespace } : {}),
     leaderElect: values['leader-elect'] === true,
     workers: positiveInt(values.workers, 'workers', 10),
+    analysisWorkers: positiveInt(values['analysis-workers'], 'analysis-workers', 30),
     resyncSeconds: positiveInt(values.resync, 'resync', 900),
     requestTimeoutSeconds: positiveInt(values['request-timeout'], 'request-timeout', 30),
     metricsPort: positiveInt(values['metrics-port'], 'metrics-port', 8090, true),
@@ -112,6 +116,7 @@ export const controller: Command = {
       leaderElect: flags.leaderElect,
       identity: io.env.POD_NAME ?? `${hostname()}_${process.pid}`,
       workers: flags.workers,
+      analysisWorkers: flags.analysisWorkers,
       resyncMs: flags.resyncSeconds * 1000,
       metricsPort: flags.metricsPort,
       healthzPort: flags.healthzPort,

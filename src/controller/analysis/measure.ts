@@ -1,0 +1,135 @@
+/**
+ * The measuring of one reconcile: secret arguments read (at measurement time, from the API server), the due
+ * metrics resolved with every argument and measured through their providers in parallel, in-flight measurements
+ * resumed or terminated, and each answer turned into a Measurement by the pure rules. Secret values are redacted
+ * from every text that reaches status; a provider that throws is an Error measurement, never a pass.
+ */
+import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric } from '../../api/analysis.js';
+import type { ConditionEvaluator } from '../../analysis/condition-port.js';
+import { measurementFromProvider } from '../../analysis/measurement-phase.js';
+import type { ProviderMeasurement } from '../../analysis/provider.js';
+import { resolveMetricArgs } from '../../analysis/run-args.js';
+import { recordMeasurement, type AnalysisRunPlan } from '../../analysis/run-plan.js';
+import { formatTime } from '../../util/time.js';
+import { providerFor, type ProviderRegistry } from './provider-registry.js';
+import { redact, type SecretReader } from './secrets.js';
+
+export interface MeasureDeps {
+  providers: ProviderRegistry;
+  evaluate: ConditionEvaluator;
+  secrets: SecretReader;
+  now: () => number;
+  signal?: AbortSignal;
+}
+
+type Task = { kind: 'measure' | 'resume' | 'terminate'; metric: Metric; inFlight?: Measurement };
+
+/** Argument values with secrets read; `secrets` lists the values to redact. */
+async function argValues(
+  run: AnalysisRun,
+  reader: SecretReader,
+): Promise<{ values: Map<string, string | undefined>; secrets: string[] }> {
+  const values = new Map<string, string | undefined>();
+  const secrets: string[] = [];
+  for (const arg of run.spec.args ?? []) {
+    const ref = arg.valueFrom?.secretKeyRef;
+    if (!ref) {
+      values.set(arg.name, arg.value);
+      continue;
+    }
+    const secret = await reader.read(run.metadata.namespace ?? '', ref.name, ref.key);
+    secrets.push(secret);
+    values.set(arg.name, secret);
+  }
+  return { values, secrets };
+}
+
+function tasksOf(run: AnalysisRun, plan: AnalysisRunPlan): Task[] {
+  const inFlight = (name: string) => {
+    const ms = run.status?.metricResults?.find((r) => r.name === name)?.measurements ?? [];
+    return ms[ms.length - 1];
+  };
+  const spec = (name: string) => run.spec.metrics.find((m) => m.name === name);
+  const tasks: Task[] = [];
+  for (const [kind, names] of [
+    ['measure', plan.measure],
+    ['resume', plan.resume],
+    ['terminate', plan.terminateRunning],
+  ] as const) {
+    for (const name of names) {
+      const metric = spec(name);
+      const last = kind === 'measure' ? undefined : inFlight(name);
+      if (metric) tasks.push({ kind, metric, ...(last ? { inFlight: last } : {}) });
+    }
+  }
+  return tasks;
+}
+
+async function ask(
+  task: Task,
+  run: AnalysisRun,
+  metric: Metric,
+  deps: MeasureDeps,
+): Promise<ProviderMeasurement> {
+  const chosen = providerFor(metric, deps.providers);
+  if (!chosen.ok) return { phase: 'Error', message: chosen.error };
+  const request = { run, metric, now: new Date(deps.now()), ...(deps.signal ? { signal: deps.signal } : {}) };
+  const { provider } = chosen;
+  try {
+    if (task.kind === 'measure' || !task.inFlight) return await provider.run(request);
+    if (task.kind === 'resume')
+      return provider.resume
+        ? await provider.resume(request, task.inFlight)
+        : { phase: 'Error', message: `provider ${provider.type} cannot resume a measurement` };
+    const ended = provider.terminate
+      ? await provider.terminate(request, task.inFlight)
+      : { phase: 'Successful' as const };
+    // A terminated measurement is over: only a Failed or Error answer is kept as such (Argo: "Metric Terminated").
+    return ended.phase === 'Failed' || ended.phase === 'Error'
+      ? ended
+      : { ...ended, phase: 'Successful', message: 'Metric Terminated' };
+  } catch (err) {
+    return { phase: 'Error', message: (err as Error).message };
+  }
+}
+
+function redacted(m: Measurement, secrets: readonly string[]): Measurement {
+  if (secrets.length === 0) return m;
+  const out: Measurement = { ...m };
+  if (out.message !== undefined) out.message = redact(out.message, secrets);
+  if (out.value !== undefined) out.value = redact(out.value, secrets);
+  if (out.metadata)
+    out.metadata = Object.fromEntries(Object.entries(out.metadata).map(([k, v]) => [k, redact(v, secrets)]));
+  return out;
+}
+
+/** Measures everything the plan says is due and returns the status with the measurements recorded. */
+export async function takeMeasurements(
+  run: AnalysisRun,
+  plan: AnalysisRunPlan,
+  deps: MeasureDeps,
+): Promise<AnalysisRunStatus> {
+  const { values, secrets } = await argValues(run, deps.secrets);
+  const taken = await Promise.all(
+    tasksOf(run, plan).map(async (task): Promise<[string, Measurement]> => {
+      const startedAt = task.inFlight?.startedAt ?? formatTime(deps.now());
+      const resolved = resolveMetricArgs(task.metric, values);
+      const answer: ProviderMeasurement = resolved.ok
+        ? await ask(task, run, resolved.metric, deps)
+        : { phase: 'Error', message: resolved.error };
+      const metric = resolved.ok ? resolved.metric : task.metric;
+      const m = measurementFromProvider(metric, answer, deps.evaluate, {
+        startedAt,
+        now: formatTime(deps.now()),
+      });
+      return [task.metric.name, redacted(m, secrets)];
+    }),
+  );
+  let status: AnalysisRunStatus = {
+    ...structuredClone(run.status ?? {}),
+    metricResults: run.status?.metricResults ?? [],
+  };
+  for (const [name, m] of taken)
+    status = recordMeasurement(status, name, m, deps.now(), { dryRun: plan.dryRun.has(name) });
+  return status;
+}
