@@ -8,6 +8,9 @@
  *    10.244.0.0/16, after `readyDelayMs` or the pod's
  *    `e2e.truesplit.io/ready-delay-ms` annotation; a pod annotated
  *    `e2e.truesplit.io/never-ready: "true"` goes Running but never Ready;
+ *  - completes a pod annotated `e2e.truesplit.io/exit-code: "N"` (a Job's
+ *    pod, say) `e2e.truesplit.io/run-ms` (default 500) after it runs: phase
+ *    Succeeded for 0, Failed otherwise, its containers terminated with N;
  *  - removes terminating pods at once (grace period 0).
  * It also creates the fake Node (Ready) and renews its Lease, so the node
  * lifecycle controller never taints it or evicts its pods.
@@ -21,6 +24,8 @@ export { NODE_IP };
 export const NODE_NAME = 'truesplit-node-0';
 export const READY_DELAY_ANNOTATION = 'e2e.truesplit.io/ready-delay-ms';
 export const NEVER_READY_ANNOTATION = 'e2e.truesplit.io/never-ready';
+export const EXIT_CODE_ANNOTATION = 'e2e.truesplit.io/exit-code';
+export const RUN_MS_ANNOTATION = 'e2e.truesplit.io/run-ms';
 
 export interface PodReadyHelperOptions {
   nodeName?: string;
@@ -191,6 +196,53 @@ function allocateIp(s: HelperState): string {
 async function markRunning(s: HelperState, pod: Pod): Promise<void> {
   const ready = pod.metadata.annotations?.[NEVER_READY_ANNOTATION] !== 'true';
   const status = runningStatus(pod, allocateIp(s), ready, new Date().toISOString());
+  await kubeCall(s.access, 'PATCH', podPath(pod, '/status'), {
+    body: { status },
+    contentType: 'application/merge-patch+json',
+    allow: [404],
+  });
+  const exitCode = Number(pod.metadata.annotations?.[EXIT_CODE_ANNOTATION] ?? Number.NaN);
+  if (!Number.isInteger(exitCode)) return;
+  const runMs = Number(pod.metadata.annotations?.[RUN_MS_ANNOTATION] ?? 500);
+  const timer = setTimeout(
+    () => {
+      s.timers.delete(pod.metadata.uid);
+      void act(s, 'complete', pod, () => markCompleted(s, pod, exitCode));
+    },
+    Number.isFinite(runMs) ? runMs : 500,
+  );
+  s.timers.set(pod.metadata.uid, timer);
+}
+
+/** What a kubelet reports once every container of a `restartPolicy: Never` pod has exited with `exitCode`. */
+async function markCompleted(s: HelperState, pod: Pod, exitCode: number): Promise<void> {
+  const now = new Date().toISOString();
+  const reason = exitCode === 0 ? 'Completed' : 'Error';
+  const containerStatuses = pod.spec.containers.map((c) => ({
+    name: c.name,
+    image: c.image ?? '',
+    imageID: '',
+    ready: false,
+    started: false,
+    restartCount: 0,
+    state: { terminated: { exitCode, reason, startedAt: now, finishedAt: now } },
+  }));
+  const condition = (type: string, ok: boolean) => ({
+    type,
+    status: ok ? 'True' : 'False',
+    ...(ok ? {} : { reason: 'PodCompleted' }),
+    lastTransitionTime: now,
+  });
+  const status = {
+    phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+    conditions: [
+      condition('PodScheduled', true),
+      condition('Initialized', true),
+      condition('ContainersReady', false),
+      condition('Ready', false),
+    ],
+    containerStatuses,
+  };
   await kubeCall(s.access, 'PATCH', podPath(pod, '/status'), {
     body: { status },
     contentType: 'application/merge-patch+json',

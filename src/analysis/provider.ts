@@ -20,6 +20,16 @@ export interface MetricProviderPort {
   resume?(request: MeasureRequest, measurement: Measurement): Promise<ProviderMeasurement>;
   /** Stop a running measurement when the run is terminated (jobs delete their Job). */
   terminate?(request: MeasureRequest, measurement: Measurement): Promise<ProviderMeasurement>;
+  /**
+   * Metadata for the metric result (`metricResults[].metadata`), set when the result is first created, as Argo's
+   * `GetMetadata` (prometheus: `ResolvedPrometheusQuery`). Providers without any omit it.
+   */
+  metricMetadata?(request: MeasureRequest): Record<string, string> | undefined;
+  /**
+   * Called when a metric's measurements are trimmed to `limit` (`measurementRetention`, default 10), as Argo's
+   * `GarbageCollect`: the job provider deletes the run's older Jobs beyond it. Failures are thrown.
+   */
+  garbageCollect?(request: MeasureRequest, limit: number): Promise<void>;
 }
 
 export interface MeasureRequest {
@@ -28,11 +38,20 @@ export interface MeasureRequest {
   now: Date;
   /** Aborts the request when the controller stops or the provider timeout passes. */
   signal?: AbortSignal;
+  /**
+   * The resolved values of the run's `secretKeyRef` args. Providers remove each from every `message`, `value` and
+   * `metadata` they return (as they do the values of the headers they send), so a secret never reaches status.
+   */
+  secrets?: readonly string[];
 }
 
 export interface ProviderMeasurement {
-  /** `Running` for a measurement still in progress; `Error` for a provider failure; otherwise omitted and decided by the conditions. */
-  phase?: Extract<AnalysisPhase, 'Running' | 'Error' | 'Successful' | 'Failed'>;
+  /**
+   * `Running` for a measurement still in progress; `Error` for a provider failure; `Successful`, `Failed` or
+   * `Inconclusive` when the provider decides (a job's outcome, a terminated job); otherwise omitted and decided by the
+   * conditions.
+   */
+  phase?: Extract<AnalysisPhase, 'Running' | 'Error' | 'Successful' | 'Failed' | 'Inconclusive'>;
   /** The parsed result the conditions see (`result`). */
   result?: unknown;
   /** The result as stored in status. */

@@ -79,6 +79,8 @@ export interface WebMetric {
   timeoutSeconds?: number;
   jsonPath?: string;
   insecure?: boolean;
+  /** `oauth2` in Argo; not implemented by truesplit (a measurement Error naming it). */
+  authentication?: Record<string, unknown>;
 }
 
 export interface JobMetric {

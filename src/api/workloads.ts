@@ -21,7 +21,32 @@ export interface ReplicaSet extends KubeObject {
 export interface Pod extends KubeObject {
   kind: 'Pod';
   spec?: { nodeName?: string; containers?: { name: string; image?: string }[] };
-  status?: { phase?: string; podIP?: string; conditions?: Condition[] };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    conditions?: Condition[];
+    initContainerStatuses?: ContainerStatus[];
+    containerStatuses?: ContainerStatus[];
+  };
+}
+
+export interface ContainerStatus {
+  name: string;
+  state?: { waiting?: { reason?: string; message?: string }; [state: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** batch/v1 Job: what the `job` metric provider creates and reads. */
+export interface Job extends KubeObject {
+  kind: 'Job';
+  spec: Record<string, unknown> & { selector?: LabelSelector; template: PodTemplateSpec };
+  status?: {
+    conditions?: Condition[];
+    active?: number;
+    succeeded?: number;
+    failed?: number;
+    [field: string]: unknown;
+  };
 }
 
 export interface ServicePort {

@@ -7,6 +7,7 @@
 import {
   ApiException,
   AppsV1Api,
+  BatchV1Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -39,7 +40,9 @@ type ApiMethod = (param: Record<string, unknown>, options?: unknown) => Promise<
 type ApiObject = Record<string, ApiMethod | undefined>;
 
 /** The typed API object and method-name stem of each built-in kind (`readNamespaced${stem}`, …). */
-const BUILT_IN_STEMS: Partial<Record<KindName, { api: 'core' | 'apps' | 'coordination'; stem: string }>> = {
+const BUILT_IN_STEMS: Partial<
+  Record<KindName, { api: 'core' | 'apps' | 'batch' | 'coordination'; stem: string }>
+> = {
   ReplicaSet: { api: 'apps', stem: 'ReplicaSet' },
   Pod: { api: 'core', stem: 'Pod' },
   Service: { api: 'core', stem: 'Service' },
@@ -47,6 +50,7 @@ const BUILT_IN_STEMS: Partial<Record<KindName, { api: 'core' | 'apps' | 'coordin
   Event: { api: 'core', stem: 'Event' },
   Lease: { api: 'coordination', stem: 'Lease' },
   Secret: { api: 'core', stem: 'Secret' },
+  Job: { api: 'batch', stem: 'Job' },
 };
 
 type Op =
@@ -117,7 +121,7 @@ function normalise(desc: ResourceKind, raw: unknown): KubeObject {
 }
 
 export class ClientCluster implements Cluster {
-  private readonly apis: Record<'core' | 'apps' | 'coordination' | 'custom', ApiObject>;
+  private readonly apis: Record<'core' | 'apps' | 'batch' | 'coordination' | 'custom', ApiObject>;
 
   constructor(
     private readonly kubeConfig: KubeConfig,
@@ -127,6 +131,7 @@ export class ClientCluster implements Cluster {
     this.apis = {
       core: pooled.makeApiClient(CoreV1Api) as unknown as ApiObject,
       apps: pooled.makeApiClient(AppsV1Api) as unknown as ApiObject,
+      batch: pooled.makeApiClient(BatchV1Api) as unknown as ApiObject,
       coordination: pooled.makeApiClient(CoordinationV1Api) as unknown as ApiObject,
       custom: pooled.makeApiClient(CustomObjectsApi) as unknown as ApiObject,
     };

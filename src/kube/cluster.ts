@@ -7,7 +7,7 @@ import type { AnalysisRun } from '../api/analysis.js';
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { KubeObject, LabelSelector, ObjectMeta } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
-import type { Namespace, Pod, ReplicaSet, Service } from '../api/workloads.js';
+import type { Job, Namespace, Pod, ReplicaSet, Service } from '../api/workloads.js';
 import type { MergePatch } from '../util/json.js';
 
 /** core/v1 Event, as the controller records it against a Rollout. */
@@ -53,6 +53,7 @@ export interface KindMap {
   Namespace: Namespace;
   Event: KubeEvent;
   Lease: Lease;
+  Job: Job;
   VirtualService: VirtualService;
   DestinationRule: DestinationRule;
   Gateway: Gateway;
@@ -103,6 +104,7 @@ export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
   Namespace: kindRow('Namespace', '', 'v1', 'namespaces', { namespaced: false, status: true }),
   Event: kindRow('Event', '', 'v1', 'events'),
   Lease: kindRow('Lease', 'coordination.k8s.io', 'v1', 'leases'),
+  Job: kindRow('Job', 'batch', 'v1', 'jobs', { status: true }),
   VirtualService: kindRow('VirtualService', 'networking.istio.io', 'v1', 'virtualservices', { custom: true }),
   DestinationRule: kindRow('DestinationRule', 'networking.istio.io', 'v1', 'destinationrules', {
     custom: true,

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { createProviderRegistry } from '../../../src/analysis/providers/registry.js';
+import { MemoryCluster } from '../../../src/kube/memory-cluster.js';
+
+describe('createProviderRegistry', () => {
+  const registry = createProviderRegistry({ cluster: new MemoryCluster() });
+
+  it('serves prometheus, web and job, each under its own key', () => {
+    expect([...registry.keys()].sort()).toEqual(['job', 'prometheus', 'web']);
+    for (const [key, provider] of registry) expect(provider.type).toBe(key);
+  });
+
+  it.each([
+    'datadog',
+    'newRelic',
+    'wavefront',
+    'cloudWatch',
+    'graphite',
+    'influxdb',
+    'skywalking',
+    'kayenta',
+    'plugin',
+  ])('%s is not served (the controller reports it as unsupported)', (key) => {
+    expect(registry.has(key)).toBe(false);
+  });
+});
