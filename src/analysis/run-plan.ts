@@ -9,7 +9,7 @@
  * Everything is decided from `spec` and `status` alone, so a restarted controller continues where the status says
  * and never measures twice for the same due time. ADR 0135.
  */
-import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric } from '../api/analysis.js';
+import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric, MetricResult } from '../api/analysis.js';
 import { formatTime } from '../util/time.js';
 import { countMeasurement, isCompleted } from './metric-rules.js';
 import { argValuesWithoutSecrets, resolveRunMetrics } from './run-args.js';
@@ -35,7 +35,7 @@ export interface AnalysisRunPlan extends DueTasks, RunConclusion {
 
 function errorPlan(run: AnalysisRun, message: string, now: number): AnalysisRunPlan {
   const status: AnalysisRunStatus = {
-    ...structuredClone(run.status ?? {}),
+    ...run.status,
     phase: 'Error',
     message,
     completedAt: run.status?.completedAt ?? formatTime(now),
@@ -74,10 +74,7 @@ export function planAnalysisRun(run: AnalysisRun, now: number): AnalysisRunPlan 
   const retention = retentionLimits(run.spec.measurementRetention, metrics);
   if (!retention.ok) return errorPlan(run, `Analysis spec invalid: ${retention.error}`, now);
   const tasks = dueTasks(metrics, run.status, isTerminating(run.spec, run.status), now);
-  const status: AnalysisRunStatus = {
-    ...structuredClone(run.status ?? {}),
-    metricResults: run.status?.metricResults ?? [],
-  };
+  const status: AnalysisRunStatus = { ...run.status, metricResults: run.status?.metricResults ?? [] };
   const conclusion = concludeAnalysisRun(run, status, now, { metrics, dryRun: dryRun.names });
   return { ...tasks, ...conclusion, completed: false, metrics, dryRun: dryRun.names };
 }
@@ -93,22 +90,26 @@ export function recordMeasurement(
   now: number,
   options: { dryRun?: boolean } = {},
 ): AnalysisRunStatus {
-  const next = structuredClone(status);
-  const results = (next.metricResults ??= []);
-  let result = results.find((r) => r.name === metricName);
-  if (!result) {
-    result = { name: metricName, phase: 'Running', ...(options.dryRun ? { dryRun: true } : {}) };
-    results.push(result);
-  }
+  // Copy on write: the result measured gets a new object and measurements array; everything else is shared.
+  const results = [...(status.metricResults ?? [])];
+  const index = results.findIndex((r) => r.name === metricName);
+  const previous = index >= 0 ? results[index] : undefined;
+  let result: MetricResult = previous
+    ? { ...previous }
+    : { name: metricName, phase: 'Running', ...(options.dryRun ? { dryRun: true } : {}) };
   const taken = { ...measurement };
   if (isCompleted(taken.phase)) {
     taken.finishedAt ??= formatTime(now);
-    Object.assign(result, countMeasurement(result, taken.phase));
+    result = countMeasurement(result, taken.phase);
   }
-  const measurements = (result.measurements ??= []);
+  const measurements = [...(result.measurements ?? [])];
   const last = measurements[measurements.length - 1];
   if (last && !last.finishedAt) measurements[measurements.length - 1] = taken;
   else measurements.push(taken);
+  result.measurements = measurements;
+  if (index >= 0) results[index] = result;
+  else results.push(result);
+  const next: AnalysisRunStatus = { ...status, metricResults: results };
   return next;
 }
 

@@ -138,7 +138,10 @@ export function assessRun(
   dryRun: ReadonlySet<string>,
   now: string,
 ): RunAssessment {
-  const status: AnalysisRunStatus = structuredClone(current);
+  // Copy on write: the status and each metric result are new objects (their phase and message change here);
+  // measurements are shared, never modified.
+  const status: AnalysisRunStatus = { ...current };
+  if (current.metricResults) status.metricResults = current.metricResults.map((r) => ({ ...r }));
   if (isCompleted(status.phase)) return { status, events: [] };
   const terminating = isTerminating(spec, current);
   status.startedAt ??= now;

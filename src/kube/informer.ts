@@ -112,6 +112,11 @@ export class Informer<K extends KindName> {
     return found ? (cloneJson<unknown>(found) as KindMap[K]) : undefined;
   }
 
+  /** The cached object itself, not a clone, for readers that never modify what they read. */
+  getShared(namespace: string, name: string): Readonly<KindMap[K]> | undefined {
+    return this.cache.get(`${namespace}/${name}`) as KindMap[K] | undefined;
+  }
+
   /**
    * Cached objects (clones), optionally of one namespace and only those `filter` accepts. The filter sees the shared
    * cached object (read it, never mutate it) and runs before cloning, so a reconcile pays for what it keeps.

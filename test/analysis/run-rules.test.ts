@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Metric } from '../../src/api/analysis.js';
-import { planAnalysisRun } from '../../src/analysis/run-plan.js';
+import type { AnalysisRun, Metric } from '../../src/api/analysis.js';
+import { concludeAnalysisRun, planAnalysisRun, recordMeasurement } from '../../src/analysis/run-plan.js';
 import { driveToEnd, reconcileOnce, run, T0, type Answer } from './run-driver.js';
 
 const web = { web: { url: 'http://m' } };
@@ -287,5 +287,41 @@ describe('in-flight measurements (a job)', () => {
       resume: [],
       terminateRunning: ['job'],
     });
+  });
+});
+
+describe('the rules never modify what they are given (the controller passes the shared cached run)', () => {
+  const deepFreeze = <T>(value: T): T => {
+    if (value && typeof value === 'object') {
+      for (const v of Object.values(value)) deepFreeze(v);
+      Object.freeze(value);
+    }
+    return value;
+  };
+  it('plan, record and conclude over frozen runs, to the end', () => {
+    let r: AnalysisRun = run(
+      [metric({ interval: '1s', count: 3 }), metric({ name: 'dry', interval: '1s', count: 3 })],
+      {
+        dryRun: [{ metricName: 'dry' }],
+        measurementRetention: [{ metricName: 'error-rate', limit: 1 }],
+      },
+    );
+    for (let s = 0; s < 4; s++) {
+      const now = T0 + s * 1000;
+      const frozen = deepFreeze(r);
+      const plan = planAnalysisRun(frozen, now);
+      let status = plan.status;
+      for (const name of plan.measure)
+        status = recordMeasurement(
+          status,
+          name,
+          { phase: name === 'dry' && s === 0 ? 'Failed' : 'Successful' },
+          now,
+        );
+      r = { ...frozen, status: concludeAnalysisRun(frozen, status, now, plan).status };
+    }
+    expect(r.status?.phase).toBe('Successful');
+    expect(r.status?.dryRunSummary?.failed).toBe(1);
+    expect(r.status?.metricResults?.find((x) => x.name === 'error-rate')?.measurements).toHaveLength(1);
   });
 });

@@ -72,8 +72,10 @@ export class AnalysisRunController {
           run: after,
         }),
     };
-    options.runs.onChange((key, type) => {
+    options.runs.onChange((key, type, run) => {
       if (type === 'DELETED') this.written.delete(key);
+      // The echo of this controller's own status write: its requeue is already scheduled.
+      else if (this.written.get(key)?.run.metadata.resourceVersion === run.metadata.resourceVersion) return;
       this.queue.add(key);
     });
   }
@@ -105,14 +107,17 @@ export class AnalysisRunController {
     return outcome;
   }
 
-  /** The cached run, or the object last written when the cache still holds the version that write replaced. */
+  /**
+   * The cached run, or the object last written when the cache still holds the version that write replaced. Both are
+   * shared, not cloned: the reconcile only reads the run (the pure rules copy on write).
+   */
   private read(ns: string, name: string): AnalysisRun | undefined {
     const key = `${ns}/${name}`;
-    const cached = this.options.runs.get(ns, name);
+    const cached = this.options.runs.getShared(ns, name);
     const written = this.written.get(key);
     if (!cached || !written) return cached;
-    if (cached.metadata.resourceVersion === written.fromVersion) return structuredClone(written.run);
-    this.written.delete(key);
+    if (cached.metadata.resourceVersion === written.fromVersion) return written.run;
+    if (cached.metadata.resourceVersion !== written.run.metadata.resourceVersion) this.written.delete(key);
     return cached;
   }
 

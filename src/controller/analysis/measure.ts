@@ -126,7 +126,7 @@ export async function takeMeasurements(
     }),
   );
   let status: AnalysisRunStatus = {
-    ...structuredClone(run.status ?? {}),
+    ...run.status,
     metricResults: run.status?.metricResults ?? [],
   };
   for (const [name, m] of taken)

@@ -12,7 +12,7 @@ import { runCompletionEvent } from '../../analysis/run-rules.js';
 import { ttlDeleteAt } from '../../analysis/run-ttl.js';
 import type { Cluster } from '../../kube/cluster.js';
 import { isConflict, isNotFound } from '../../kube/errors.js';
-import { deepEqual, diffMergePatch } from '../../util/json.js';
+import { diffMergePatch } from '../../util/json.js';
 import { formatTime } from '../../util/time.js';
 import type { EventRecorder } from '../events.js';
 import type { ReconcileOutcome } from '../reconcile.js';
@@ -36,7 +36,7 @@ function splitKey(key: string): [string, string] {
 /** The run ends in Error because an argument cannot be resolved (Argo: "Unable to resolve metric arguments"). */
 function unresolvable(run: AnalysisRun, message: string, now: number): RunConclusion {
   const status: AnalysisRunStatus = {
-    ...structuredClone(run.status ?? {}),
+    ...run.status,
     phase: 'Error',
     message: `Unable to resolve metric arguments: ${message}`,
     completedAt: run.status?.completedAt ?? formatTime(now),
@@ -83,9 +83,9 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
     const plan = planAnalysisRun(run, deps.now());
     if (plan.completed) return await collectExpired(deps, run, writes);
     const conclusion = await measureAndConclude(deps, run, plan);
-    if (!deepEqual(run.status ?? {}, conclusion.status)) {
-      const patch = { status: diffMergePatch(run.status ?? {}, conclusion.status) };
-      const after = await deps.cluster.patch('AnalysisRun', namespace, name, patch);
+    const statusPatch = diffMergePatch(run.status ?? {}, conclusion.status);
+    if (statusPatch !== undefined) {
+      const after = await deps.cluster.patch('AnalysisRun', namespace, name, { status: statusPatch });
       deps.written(run, after);
       writes.push(`status AnalysisRun ${name} ${conclusion.status.phase ?? ''}`.trim());
     }
