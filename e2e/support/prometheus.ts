@@ -26,7 +26,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, killGroup, killGroupNow, logTail, startProcess } from '../cluster/processes.ts';
+import {
+  freePort,
+  killGroup,
+  killGroupNow,
+  logTail,
+  type Managed,
+  startProcess,
+} from '../cluster/processes.ts';
 import { sleep } from './wait-for.ts';
 
 export type Labels = Record<string, string>;
@@ -76,26 +83,31 @@ function seriesKey(name: string, labels: Labels): string {
   return pairs.length > 0 ? `${name}{${pairs.join(',')}}` : name;
 }
 
+type Sample = { name: string; value: number };
+type Family = { type: string; help?: string };
+
+/** The Prometheus text format (0.0.4) of every sample, grouped by metric name. */
+function renderExposition(samples: Map<string, Sample>, types: Map<string, Family>): string {
+  const names = [...new Set([...samples.values()].map((s) => s.name))].sort();
+  return names
+    .map((name) => {
+      const { type, help } = types.get(name) ?? { type: name.endsWith('_total') ? 'counter' : 'gauge' };
+      const lines = [...(help ? [`# HELP ${name} ${help}`] : []), `# TYPE ${name} ${type}`];
+      for (const [key, sample] of samples) if (sample.name === name) lines.push(`${key} ${sample.value}`);
+      return `${lines.join('\n')}\n`;
+    })
+    .join('');
+}
+
 export async function startMetricsEndpoint(): Promise<MetricsEndpoint> {
-  const samples = new Map<string, { name: string; value: number }>();
-  const types = new Map<string, { type: string; help?: string }>();
-  const render = (): string => {
-    const names = [...new Set([...samples.values()].map((s) => s.name))].sort();
-    return names
-      .map((name) => {
-        const { type, help } = types.get(name) ?? { type: name.endsWith('_total') ? 'counter' : 'gauge' };
-        const lines = [...(help ? [`# HELP ${name} ${help}`] : []), `# TYPE ${name} ${type}`];
-        for (const [key, sample] of samples) if (sample.name === name) lines.push(`${key} ${sample.value}`);
-        return `${lines.join('\n')}\n`;
-      })
-      .join('');
-  };
+  const samples = new Map<string, Sample>();
+  const types = new Map<string, Family>();
   const server: Server = createServer((req, res) => {
     if (req.url?.split('?')[0] !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(render());
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(renderExposition(samples, types));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -147,23 +159,22 @@ async function getJson(url: string): Promise<unknown> {
   return response.json();
 }
 
-export async function startPrometheus(options: PrometheusOptions): Promise<PrometheusServer> {
+interface Launched {
+  url: string;
+  managed: Managed;
+  stop(): Promise<void>;
+}
+
+/** Writes the config into a fresh temporary directory and starts the process in its own group. */
+async function launch(options: PrometheusOptions): Promise<Launched> {
   const binary = options.binary ?? prometheusBinary();
   if (!binary)
-    throw new Error(`no Prometheus binary: install Debian's prometheus package or set TRUESPLIT_PROMETHEUS`);
+    throw new Error("no Prometheus binary: install Debian's prometheus package or set TRUESPLIT_PROMETHEUS");
   const dir = mkdtempSync(join(options.workDir ?? tmpdir(), 'truesplit-prometheus-'));
   const config = join(dir, 'prometheus.yml');
-  const jobName = options.jobName ?? 'e2e';
-  writeFileSync(
-    config,
-    scrapeConfig({
-      targets: options.targets,
-      scrapeIntervalSeconds: options.scrapeIntervalSeconds ?? 1,
-      jobName,
-    }),
-  );
+  const scrape = { targets: options.targets, scrapeIntervalSeconds: options.scrapeIntervalSeconds ?? 1 };
+  writeFileSync(config, scrapeConfig({ ...scrape, jobName: options.jobName ?? 'e2e' }));
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const args = [
     `--config.file=${config}`,
     `--storage.tsdb.path=${join(dir, 'data')}`,
@@ -174,75 +185,90 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   const managed = startProcess('prometheus', binary, args, dir);
   const onExit = () => killGroupNow(managed.pid);
   process.on('exit', onExit);
-
   let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await killGroup(managed.pid);
-    process.off('exit', onExit);
-    rmSync(dir, { recursive: true, force: true });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    managed,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await killGroup(managed.pid);
+      process.off('exit', onExit);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
-  const deadlineError = (what: string, last: unknown) =>
-    new Error(`Prometheus: ${what}; last seen: ${String(last)}\nlog tail:\n${logTail(managed.logFile)}`);
+}
 
+/** Polls `attempt` every 200 ms until it returns a value; errors count as "not yet" and show in the timeout error. */
+async function poll<T>(
+  managed: Managed,
+  what: string,
+  timeoutMs: number,
+  attempt: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = 'nothing yet';
+  for (;;) {
+    managed.assertAlive();
+    try {
+      const result = await attempt();
+      if (result !== undefined) return result;
+      last = 'condition not met';
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Prometheus: timed out waiting for ${what}; last seen: ${String(last)}\nlog tail:\n${logTail(managed.logFile)}`,
+      );
+    }
+    await sleep(200);
+  }
+}
+
+function prometheusClient(launched: Launched, expectedTargets: number): PrometheusServer {
+  const { url, managed } = launched;
   const query = async (promql: string) => {
     const body = (await getJson(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`)) as {
       data: { resultType: string; result: unknown };
     };
     return body.data;
   };
-
-  const poll = async <T>(
-    what: string,
-    timeoutMs: number,
-    attempt: () => Promise<T | undefined>,
-  ): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown = 'nothing yet';
-    for (;;) {
-      managed.assertAlive();
-      try {
-        const result = await attempt();
-        if (result !== undefined) return result;
-        last = 'condition not met';
-      } catch (err) {
-        last = (err as Error).message;
-      }
-      if (Date.now() > deadline) throw deadlineError(`timed out waiting for ${what}`, last);
-      await sleep(200);
-    }
-  };
-
-  const server: PrometheusServer = {
+  return {
     url,
     pid: managed.pid,
     logFile: managed.logFile,
     query,
     async waitForTargetsUp(timeoutMs = 30_000) {
-      await poll('every target up', timeoutMs, async () => {
+      await poll(managed, 'every target up', timeoutMs, async () => {
         const { data } = (await getJson(`${url}/api/v1/targets?state=active`)) as {
           data: { activeTargets: { health: string; lastError?: string }[] };
         };
         const targets = data.activeTargets;
-        if (targets.length >= options.targets.length && targets.every((t) => t.health === 'up')) return true;
+        if (targets.length >= expectedTargets && targets.every((t) => t.health === 'up')) return true;
         throw new Error(JSON.stringify(targets.map((t) => ({ health: t.health, error: t.lastError }))));
       });
     },
     async waitUntil<T>(promql: string, predicate: (result: T) => boolean, timeoutMs = 30_000) {
-      return poll(`${promql} to satisfy the test`, timeoutMs, async () => {
+      return poll(managed, `${promql} to satisfy the test`, timeoutMs, async () => {
         const { result } = await query(promql);
         return predicate(result as T) ? (result as T) : undefined;
       });
     },
-    stop,
+    stop: () => launched.stop(),
   };
+}
 
+export async function startPrometheus(options: PrometheusOptions): Promise<PrometheusServer> {
+  const launched = await launch(options);
+  const server = prometheusClient(launched, options.targets.length);
   try {
-    await poll('/-/ready', 60_000, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));
+    await poll(launched.managed, '/-/ready', 60_000, async () =>
+      (await fetch(`${launched.url}/-/ready`)).ok ? true : undefined,
+    );
     await server.waitForTargetsUp();
   } catch (err) {
-    await stop();
+    await launched.stop();
     throw err;
   }
   return server;
