@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import type { Cluster } from '../kube/cluster.js';
 import { systemClock, type Clock } from '../kube/clock.js';
 import { fenceWrites } from '../kube/fenced-cluster.js';
+import { Informer } from '../kube/informer.js';
 import { instrumentCluster } from '../kube/instrumented-cluster.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { RolloutController, type ControllerLogger } from './controller.js';
@@ -47,6 +48,12 @@ export interface HealthReport {
 export class ControllerManager {
   readonly metrics: ControllerMetrics;
   readonly controller: RolloutController;
+  /**
+   * The process's one AnalysisRun informer: the Rollout controller reads the runs its Rollouts own from it, and the
+   * AnalysisRun controller is to take the same instance (register its handlers with `onChange`, read with
+   * `get`/`list`); the Rollout controller starts and stops it (ADR 0146).
+   */
+  readonly analysisRuns: Informer<'AnalysisRun'>;
   private readonly clock: Clock;
   private readonly elector: LeaderElector | undefined;
   private readonly servers: Server[] = [];
@@ -63,7 +70,14 @@ export class ControllerManager {
     const controllerCluster = options.leaderElect
       ? fenceWrites(cluster, () => this.elector?.isLeader() === true && !this.stopped)
       : cluster;
+    this.analysisRuns = new Informer(controllerCluster, 'AnalysisRun', {
+      clock: this.clock,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
+      onError: (err) => options.logger.warn({ kind: 'AnalysisRun', err: err.message }, 'informer restarting'),
+    });
     this.controller = new RolloutController({
+      analysisRuns: this.analysisRuns,
       cluster: controllerCluster,
       planning: options.planning ?? defaultPlanning,
       clock: this.clock,

@@ -3,6 +3,7 @@
  * dashboard and the sandbox all talk to this interface; `client-cluster.ts` implements it over
  * @kubernetes/client-node, `memory-cluster.ts` in memory with the API server's semantics.
  */
+import type { AnalysisRun, AnalysisTemplate } from '../api/analysis.js';
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { KubeObject, LabelSelector, ObjectMeta } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
@@ -50,6 +51,9 @@ export interface KindMap {
   Gateway: Gateway;
   Sidecar: Sidecar;
   PeerAuthentication: PeerAuthentication;
+  AnalysisRun: AnalysisRun;
+  AnalysisTemplate: AnalysisTemplate;
+  ClusterAnalysisTemplate: AnalysisTemplate;
 }
 
 export type KindName = keyof KindMap;
@@ -102,6 +106,18 @@ export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
   PeerAuthentication: kindRow('PeerAuthentication', 'security.istio.io', 'v1', 'peerauthentications', {
     custom: true,
   }),
+  // Argo's AnalysisRun CRD has no status subresource: its controller writes status with the object.
+  AnalysisRun: kindRow('AnalysisRun', 'argoproj.io', 'v1alpha1', 'analysisruns', { custom: true }),
+  AnalysisTemplate: kindRow('AnalysisTemplate', 'argoproj.io', 'v1alpha1', 'analysistemplates', {
+    custom: true,
+  }),
+  ClusterAnalysisTemplate: kindRow(
+    'ClusterAnalysisTemplate',
+    'argoproj.io',
+    'v1alpha1',
+    'clusteranalysistemplates',
+    { custom: true, namespaced: false },
+  ),
 };
 
 export function apiVersionOf(kind: ResourceKind): string {

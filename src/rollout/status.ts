@@ -91,6 +91,8 @@ export interface ConditionFlags {
   reset?: boolean;
   /** Why an unsupported field holds the Rollout (shown in the RolloutPaused event). */
   holdReason?: string;
+  /** Why this pass aborts (a failed AnalysisRun), appended to Argo's RolloutAborted message. */
+  abortMessage?: string;
 }
 
 function revisionOf(ctx: PlanContext): number {
@@ -145,12 +147,9 @@ function chooseProgressing(
     refresh: true,
   } as const;
   if (flags.aborted) {
-    return {
-      status: 'False',
-      reason: REASON.aborted,
-      message: MESSAGE.aborted(revisionOf(ctx)),
-      event: 'Warning',
-    };
+    const aborted = MESSAGE.aborted(revisionOf(ctx));
+    const message = flags.abortMessage ? `${aborted}: ${flags.abortMessage}` : aborted;
+    return { status: 'False', reason: REASON.aborted, message, event: 'Warning' };
   }
   if (flags.createdReplicaSet) {
     return {
