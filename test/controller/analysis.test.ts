@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisPhase, AnalysisRun, AnalysisTemplate } from '../../src/api/analysis.js';
 import type { CanaryStep, RolloutAnalysisBackground } from '../../src/api/rollout.js';
 import type { NewObject } from '../../src/kube/cluster.js';
+import { KubeApiError } from '../../src/kube/errors.js';
 import { promotePatches } from '../../src/verbs/step-verbs.js';
 import { NS } from '../kube/fixtures.js';
 import { startHarness, type Harness } from './harness.js';
@@ -182,6 +183,42 @@ describe('controller: step analysis', () => {
       `InvalidSpec: The Rollout "web" is invalid: Rollout/${NS}/web: spec.strategy.canary.steps[1].analysis.templates: AnalysisTemplate 'rate' not found`,
     );
     expect([rollout.status?.stableRS, await weights(h), await runs(h)]).toEqual([stable, [100, 0], []]);
+  });
+});
+
+describe('controller: runs are terminated', () => {
+  it.each([
+    { name: 'abort', status: { abort: true } },
+    { name: 'promote --full', status: { promoteFull: true } },
+  ])('$name terminates the running step and background runs', async ({ status }) => {
+    const h = await setup(STEPS, { ...RATE, args: HASH_ARG });
+    await update(h, 'web:2');
+    for (const run of await runs(h)) await setPhase(h, run.metadata.name, 'Running');
+    expect(await runs(h)).toHaveLength(2);
+    await h.cluster.patch('Rollout', NS, 'web', { status }, { subresource: 'status' });
+    await h.settle();
+    await h.advance(5_000);
+    expect((await runs(h)).map((r) => r.spec.terminate)).toEqual([true, true]);
+  });
+});
+
+describe('controller: the analysis kinds', () => {
+  it('AnalysisRun CRD missing: InvalidSpec naming it, the update does not pass', async () => {
+    const h = await setup(STEPS);
+    const stable = (await h.rollout()).status?.stableRS;
+    h.cluster.faultInjector = (op) =>
+      op.kind === 'AnalysisRun' && (op.verb === 'list' || op.verb === 'watch')
+        ? KubeApiError.fromCode(404, 'the server could not find the requested resource')
+        : undefined;
+    h.controller.informers.analysisRuns.stop();
+    h.controller.informers.analysisRuns.start();
+    await update(h, 'web:2');
+    await h.advance(60_000);
+    const rollout = await h.rollout();
+    expect(rollout.status?.message).toBe(
+      `InvalidSpec: The Rollout "web" is invalid: Rollout/${NS}/web: spec.strategy.canary.steps[1].analysis.templates: CustomResourceDefinition analysisruns.argoproj.io is not installed: the Rollout's analysis cannot run`,
+    );
+    expect(rollout.status?.stableRS).toBe(stable);
   });
 });
 
