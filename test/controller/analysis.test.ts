@@ -241,6 +241,26 @@ describe('controller: background analysis', () => {
     );
   });
 
+  it('Inconclusive pauses; promote clears the pause and a new run starts (`<name>.1`)', async () => {
+    const steps: CanaryStep[] = [
+      { setWeight: 20 },
+      { pause: { duration: '1h' } },
+      { setWeight: 60 },
+      { pause: {} },
+    ];
+    const h = await setup(steps, { ...RATE, args: HASH_ARG });
+    await update(h, 'web:2');
+    const [run] = await runs(h);
+    const name = run?.metadata.name ?? '';
+    await setPhase(h, name, 'Inconclusive');
+    const paused = await h.rollout();
+    expect(paused.status?.pauseConditions?.map((c) => c.reason)).toContain('InconclusiveAnalysisRun');
+    expect(paused.status?.phase).toBe('Paused');
+    await promote(h);
+    expect((await runs(h)).map((r) => r.metadata.name)).toEqual([name, `${name}.1`]);
+    expect((await h.rollout()).status?.canary?.currentBackgroundAnalysisRunStatus?.name).toBe(`${name}.1`);
+  });
+
   it('is not started before startingStep', async () => {
     const steps: CanaryStep[] = [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }];
     const h = await setup(steps, { ...RATE, args: HASH_ARG, startingStep: 2 });
