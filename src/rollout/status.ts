@@ -4,6 +4,7 @@ import type { RolloutStatus } from '../api/rollout.js';
 import { sumReplicas, type PlanContext } from './context.js';
 import { getCondition, MESSAGE, REASON, refreshCondition, setCondition } from './conditions.js';
 import { formatTime, parseTime } from '../util/time.js';
+import { currentStep } from './steps.js';
 import type { PlanOutput } from './plan-output.js';
 
 /** metav1.FormatLabelSelector: `k=v` and expressions, sorted by key. */
@@ -99,8 +100,12 @@ function revisionOf(ctx: PlanContext): number {
   return ctx.newRS?.revision ?? 0;
 }
 
-/** Progress deadline: Progressing=False ProgressDeadlineExceeded (and abort with progressDeadlineAbort). */
+/**
+ * Progress deadline: Progressing=False ProgressDeadlineExceeded (and abort with progressDeadlineAbort). An analysis
+ * step waits for its run, not for pods: it does not count against progress (Argo's isIndefiniteStep).
+ */
 function checkDeadline(ctx: PlanContext, status: RolloutStatus, out: PlanOutput, rsName: string): void {
+  if (currentStep(ctx)?.analysis) return;
   const current = getCondition(status.conditions, 'Progressing');
   if (!current || current.reason === REASON.newReplicaSetAvailable) return;
   const since = parseTime(current.lastUpdateTime);

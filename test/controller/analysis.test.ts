@@ -159,6 +159,24 @@ describe('controller: step analysis', () => {
     expect(await runs(h)).toHaveLength(1);
   });
 
+  it('a long analysis step does not count against the progress deadline (Argo’s isIndefiniteStep)', async () => {
+    const h = await setup(STEPS);
+    await h.cluster.patch('Rollout', NS, 'web', {
+      spec: { progressDeadlineSeconds: 60, progressDeadlineAbort: true },
+    });
+    await h.settle();
+    await update(h, 'web:2');
+    const [run] = await runs(h);
+    await setPhase(h, run?.metadata.name ?? '', 'Running');
+    await h.advance(600_000);
+    const rollout = await h.rollout();
+    expect([rollout.status?.abort, rollout.status?.currentStepIndex, rollout.status?.phase]).toEqual([
+      undefined,
+      1,
+      'Progressing',
+    ]);
+  });
+
   it('a new revision mid-analysis terminates the old run', async () => {
     const h = await setup(STEPS);
     await update(h, 'web:2');
