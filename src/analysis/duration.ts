@@ -48,3 +48,16 @@ export function parseDuration(text: string): ParsedDuration {
   }
   return { ok: true, milliseconds: negative && total !== 0 ? -total : total };
 }
+
+/** Milliseconds, or undefined when Go would reject the text. */
+export function durationMilliseconds(text: string): number | undefined {
+  const parsed = parseDuration(text);
+  return parsed.ok ? parsed.milliseconds : undefined;
+}
+
+/** Milliseconds; throws an Error with Go's message when Go would reject the text (providers' call sites). */
+export function parseGoDuration(text: string): number {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.milliseconds;
+}

@@ -10,7 +10,7 @@ import type { AnalysisRunStatus, Measurement, Metric, MetricResult } from '../ap
 import { parseTime } from '../util/time.js';
 import { effectiveCount } from './metric-limits.js';
 import { isCompleted } from './metric-rules.js';
-import { parseDuration } from './run-duration.js';
+import { durationMilliseconds } from './duration.js';
 
 export const ERROR_RETRY_INTERVAL_MS = 10_000;
 
@@ -40,7 +40,7 @@ function nextMeasurementAt(metric: Metric, result: MetricResult, last: Measureme
   if (finished === undefined) return undefined;
   if (last.phase === 'Error') return finished + ERROR_RETRY_INTERVAL_MS;
   if (!metric.interval) return undefined;
-  const interval = parseDuration(metric.interval);
+  const interval = durationMilliseconds(metric.interval);
   return interval === undefined ? undefined : finished + interval;
 }
 
@@ -52,7 +52,7 @@ function firstMeasurementAt(
 ): number | undefined {
   if (!metric.initialDelay) return now;
   const started = parseTime(status?.startedAt);
-  const delay = parseDuration(metric.initialDelay);
+  const delay = durationMilliseconds(metric.initialDelay);
   if (started === undefined || delay === undefined) return undefined;
   return started + delay;
 }

@@ -5,7 +5,7 @@
  */
 import type { Metric } from '../api/analysis.js';
 import { intValue } from './metric-limits.js';
-import { parseDuration } from './run-duration.js';
+import { durationMilliseconds } from './duration.js';
 
 /** Provider keys set on a metric (`prometheus`, `web`, `datadog`, …); a `plugin` map counts each plugin. */
 export function providerKeys(metric: Metric): string[] {
@@ -32,7 +32,7 @@ function countChecks(
 }
 
 function durationCheck(value: string | undefined, label: string): string | undefined {
-  if (!value || parseDuration(value) !== undefined) return undefined;
+  if (!value || durationMilliseconds(value) !== undefined) return undefined;
   return `invalid ${label} string: time: invalid duration "${value}"`;
 }
 

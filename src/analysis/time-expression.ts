@@ -5,7 +5,7 @@
  * joined by `+` and `-` (time ± duration, duration ± duration, time - time), whitespace anywhere. Anything else is an
  * error naming the expression, never a guess. `now` is an input.
  */
-import { parseGoDuration } from './go-duration.js';
+import { parseGoDuration } from './duration.js';
 
 type Operand = { kind: 'time'; ms: number } | { kind: 'duration'; ms: number };
 

@@ -1,173 +1,83 @@
-import type { KubeObject } from '../api/meta.js';
-import type { Rollout, RolloutAnalysis } from '../api/rollout.js';
-import { isRecord } from '../api/validate-values.js';
-import type { AnalysisProblem } from './validate-template.js';
-import { validateAnalysisTemplate } from './validate-template.js';
-
 /**
- * A Rollout's analysis references (`canary.analysis`, `canary.steps[].analysis`) checked against the
- * templates in the same input: a template absent from the input is a warning (it may be in the cluster),
- * present but invalid is an error, and so is an argument a template requires that the Rollout does not
- * supply, two metrics of one name across the templates merged into one run, and — in a step, which must
- * end — a metric that measures until terminated. `clusterScope: true` names a ClusterAnalysisTemplate.
+ * A Rollout's analysis references against the templates that exist, as Argo's ValidateRolloutReferencedResources
+ * checks them (InvalidSpec in the controller, errors in `lint`): every named AnalysisTemplate /
+ * ClusterAnalysisTemplate exists (nested ones too), the templates of one reference merge (no metric named twice, no
+ * arg with two values), every template arg gets a value from the template or the Rollout, and a step's templates
+ * have no metric that measures forever (Argo: "runs indefinitely"). Pure.
  */
-export interface ReferenceProblems {
-  errors: AnalysisProblem[];
-  warnings: AnalysisProblem[];
-}
+import type { AnalysisTemplate } from '../api/analysis.js';
+import { objectRef } from '../api/meta.js';
+import type { Rollout, RolloutAnalysis } from '../api/rollout.js';
+import type { ValidationError } from '../api/validate.js';
+import { rolloutRunArgs } from './rollout-args.js';
+import { analysisRunFromTemplates } from './run-from-templates.js';
+import { resolveTemplateRefs, type TemplateLookup } from './template-refs.js';
 
-interface FoundTemplate {
-  kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate';
-  name: string;
-  spec: Record<string, unknown>;
-}
-
-type Lookup = (name: string, clusterScope: boolean) => KubeObject | undefined;
-
-const CANARY = 'spec.strategy.canary';
-const MAX_NESTING = 10;
-
-export function validateAnalysisReferences(
+/** Each analysis of the Rollout with the field of its template list; `step` for a step's analysis. */
+export function rolloutAnalyses(
   rollout: Rollout,
-  objects: readonly KubeObject[],
-): ReferenceProblems {
-  const problems: ReferenceProblems = { errors: [], warnings: [] };
-  const lookup = templateLookup(rollout, objects);
+): { field: string; analysis: RolloutAnalysis; step: boolean }[] {
   const canary = rollout.spec.strategy.canary;
-  if (canary?.analysis) checkAnalysis(canary.analysis, `${CANARY}.analysis`, false, lookup, problems);
-  (canary?.steps ?? []).forEach((step, i) => {
-    if (step.analysis) checkAnalysis(step.analysis, `${CANARY}.steps[${i}].analysis`, true, lookup, problems);
+  const steps = (canary?.steps ?? []).flatMap((step, index) =>
+    step.analysis
+      ? [
+          {
+            field: `spec.strategy.canary.steps[${index}].analysis.templates`,
+            analysis: step.analysis,
+            step: true,
+          },
+        ]
+      : [],
+  );
+  const background = canary?.analysis
+    ? [{ field: 'spec.strategy.canary.analysis.templates', analysis: canary.analysis, step: false }]
+    : [];
+  return [...steps, ...background];
+}
+
+function names(analysis: RolloutAnalysis): string {
+  return `templateNames: [${(analysis.templates ?? []).map((t) => t.templateName).join(' ')}]`;
+}
+
+/** Argo: a step's analysis must end; a metric with an interval and no count measures until terminated. */
+function indefiniteMetric(templates: readonly AnalysisTemplate[]): string | undefined {
+  for (const template of templates) {
+    const metric = (template.spec?.metrics ?? []).find((m) => m.count === undefined && m.interval);
+    if (metric)
+      return `AnalysisTemplate ${template.metadata.name} has metric ${metric.name} which runs indefinitely. Invalid value for count: `;
+  }
+  return undefined;
+}
+
+function checkOne(
+  rollout: Rollout,
+  lookup: TemplateLookup,
+  entry: { field: string; analysis: RolloutAnalysis; step: boolean },
+): string | undefined {
+  const namespace = rollout.metadata.namespace ?? 'default';
+  const refs = resolveTemplateRefs(lookup, namespace, entry.analysis.templates ?? [], entry.field);
+  if (!refs.ok) return refs.error.message;
+  const args = rolloutRunArgs(entry.analysis.args ?? [], { latest: 'latest', stable: 'stable' }, rollout);
+  if (!args.ok) return args.error;
+  const built = analysisRunFromTemplates({
+    set: refs.set,
+    args: args.value,
+    ...(entry.analysis.dryRun ? { dryRun: entry.analysis.dryRun } : {}),
+    ...(entry.analysis.measurementRetention
+      ? { measurementRetention: entry.analysis.measurementRetention }
+      : {}),
+    namespace,
   });
-  return problems;
+  if (!built.ok) return `${names(entry.analysis)}: ${built.error}`;
+  if (!entry.step) return undefined;
+  return indefiniteMetric([...refs.set.templates, ...refs.set.clusterTemplates]);
 }
 
-/** Templates by name: a ClusterAnalysisTemplate, or an AnalysisTemplate in the Rollout's namespace. */
-function templateLookup(rollout: Rollout, objects: readonly KubeObject[]): Lookup {
-  const namespace = rollout.metadata.namespace;
-  return (name, clusterScope) =>
-    objects.find((object) => {
-      if (object.metadata.name !== name) return false;
-      if (clusterScope) return object.kind === 'ClusterAnalysisTemplate';
-      const theirs = object.metadata.namespace;
-      return object.kind === 'AnalysisTemplate' && (!theirs || !namespace || theirs === namespace);
-    });
-}
-
-function checkAnalysis(
-  analysis: RolloutAnalysis,
-  path: string,
-  isStep: boolean,
-  lookup: Lookup,
-  problems: ReferenceProblems,
-): void {
-  const found: FoundTemplate[] = [];
-  const refs: unknown[] = Array.isArray(analysis.templates) ? analysis.templates : [];
-  if (refs.length === 0)
-    problems.errors.push({ field: `${path}.templates`, message: 'required: name a template' });
-  refs.forEach((ref, j) => {
-    const field = `${path}.templates[${j}]`;
-    if (!isRecord(ref) || typeof ref.templateName !== 'string' || ref.templateName === '') {
-      problems.errors.push({ field: `${field}.templateName`, message: 'required' });
-      return;
-    }
-    collectTemplate(ref.templateName, ref.clusterScope === true, field, lookup, problems, found, 0);
+/** One error per analysis reference that cannot become a run. */
+export function validateAnalysisReferences(rollout: Rollout, lookup: TemplateLookup): ValidationError[] {
+  const object = objectRef(rollout);
+  return rolloutAnalyses(rollout).flatMap((entry) => {
+    const message = checkOne(rollout, lookup, entry);
+    return message === undefined ? [] : [{ object, field: entry.field, message }];
   });
-  checkArgs(analysis, path, found, problems);
-  checkMetricNames(path, found, problems);
-  if (isStep) checkStepEnds(path, found, problems);
-}
-
-/** The template a reference names and, recursively, the templates it merges (`spec.templates[]`). */
-function collectTemplate(
-  name: string,
-  clusterScope: boolean,
-  field: string,
-  lookup: Lookup,
-  problems: ReferenceProblems,
-  found: FoundTemplate[],
-  depth: number,
-): void {
-  const kind = clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-  if (found.some((t) => t.kind === kind && t.name === name) || depth > MAX_NESTING) return;
-  const object = lookup(name, clusterScope);
-  if (!object) {
-    const where = clusterScope ? 'the cluster' : 'the cluster, in the Rollout’s namespace';
-    problems.warnings.push({
-      field,
-      message: `${kind} "${name}" is not in the input: it must exist in ${where}`,
-    });
-    return;
-  }
-  const spec = (object as KubeObject & { spec?: unknown }).spec;
-  const invalid = validateAnalysisTemplate({ spec }).length;
-  if (invalid > 0 || !isRecord(spec)) {
-    const count = invalid === 1 ? '1 problem' : `${invalid} problems`;
-    problems.errors.push({ field, message: `${kind} "${name}" is invalid (${count}, listed under it)` });
-    return;
-  }
-  found.push({ kind, name, spec });
-  const nested: unknown[] = Array.isArray(spec.templates) ? spec.templates : [];
-  for (const ref of nested) {
-    if (!isRecord(ref) || typeof ref.templateName !== 'string') continue;
-    collectTemplate(ref.templateName, ref.clusterScope === true, field, lookup, problems, found, depth + 1);
-  }
-}
-
-/** An argument with neither value nor valueFrom must come from the Rollout (Rollout args override the rest). */
-function checkArgs(
-  analysis: RolloutAnalysis,
-  path: string,
-  found: FoundTemplate[],
-  problems: ReferenceProblems,
-) {
-  const supplied = new Set((Array.isArray(analysis.args) ? analysis.args : []).map((arg) => arg.name));
-  const reported = new Set<string>();
-  for (const template of found) {
-    for (const arg of listOf(template.spec.args)) {
-      const name = arg.name;
-      if (typeof name !== 'string' || arg.value !== undefined || arg.valueFrom !== undefined) continue;
-      if (supplied.has(name) || reported.has(name)) continue;
-      reported.add(name);
-      problems.errors.push({
-        field: `${path}.args`,
-        message: `argument "${name}" required by ${template.kind} "${template.name}" is not supplied`,
-      });
-    }
-  }
-}
-
-/** Metrics of the templates merged into one run must have distinct names. */
-function checkMetricNames(path: string, found: FoundTemplate[], problems: ReferenceProblems): void {
-  const owner = new Map<string, FoundTemplate>();
-  for (const template of found) {
-    for (const metric of listOf(template.spec.metrics)) {
-      if (typeof metric.name !== 'string') continue;
-      const first = owner.get(metric.name);
-      if (!first) owner.set(metric.name, template);
-      else if (first !== template) {
-        const message = `metric "${metric.name}" is in both ${first.kind} "${first.name}" and ${template.kind} "${template.name}": merged into one run, metric names must differ`;
-        problems.errors.push({ field: `${path}.templates`, message });
-      }
-    }
-  }
-}
-
-/** A step completes when its run does: a metric with an interval and no count would never end (Argo refuses it). */
-function checkStepEnds(path: string, found: FoundTemplate[], problems: ReferenceProblems): void {
-  for (const template of found) {
-    for (const metric of listOf(template.spec.metrics)) {
-      const hasInterval = typeof metric.interval === 'string' && metric.interval !== '';
-      const count = metric.count;
-      if (!hasInterval || (count !== undefined && count !== 0 && count !== '0')) continue;
-      const name = typeof metric.name === 'string' ? metric.name : '?';
-      problems.errors.push({
-        field: `${path}.templates`,
-        message: `${template.kind} "${template.name}" has metric "${name}" which runs indefinitely (interval without count): a step analysis must end`,
-      });
-    }
-  }
-}
-
-function listOf(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
 }

@@ -155,3 +155,14 @@ export interface AnalysisRunStatus {
   runSummary?: RunSummary;
   dryRunSummary?: RunSummary;
 }
+
+/** Labels Argo Rollouts puts on the AnalysisRuns a Rollout creates (clients filter on these exact strings). */
+export const ROLLOUT_TYPE_LABEL = 'rollout-type';
+export const STEP_INDEX_LABEL = 'step-index';
+/** `rollout-type` of a step's run and of the background run. */
+export type RolloutRunType = 'Step' | 'Background';
+
+/** Pending and Running are in progress; the other phases are final. */
+export function isCompletedPhase(phase: AnalysisPhase | '' | undefined): boolean {
+  return phase === 'Successful' || phase === 'Failed' || phase === 'Error' || phase === 'Inconclusive';
+}

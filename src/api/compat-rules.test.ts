@@ -32,17 +32,17 @@ describe('compatIssues', () => {
       issues: [['spec.strategy.canary.steps[2].experiment', 'held', 'step', 'UnsupportedStep', 2]],
     },
     {
-      name: 'analysis and plugin steps',
+      name: 'plugin steps hold; analysis steps are supported',
       rollout: rollout((r) => canary(r).steps!.unshift({ plugin: { name: 'p' } }, { analysis: {} })),
-      issues: [
-        ['spec.strategy.canary.steps[1].analysis', 'held', 'step', 'UnsupportedStep', 1],
-        ['spec.strategy.canary.steps[0].plugin', 'held', 'step', 'UnsupportedStep', 0],
-      ],
+      issues: [['spec.strategy.canary.steps[0].plugin', 'held', 'step', 'UnsupportedStep', 0]],
     },
     {
-      name: 'background analysis from step 1',
-      rollout: rollout((r) => (canary(r).analysis = { templates: [], startingStep: 1 })),
-      issues: [['spec.strategy.canary.analysis', 'held', 'background', 'UnsupportedField', 1]],
+      name: 'background analysis and run history limits are supported',
+      rollout: rollout((r) => {
+        canary(r).analysis = { templates: [], startingStep: 1 };
+        r.spec.analysis = { successfulRunHistoryLimit: 2 };
+      }),
+      issues: [],
     },
     {
       name: 'blueGreen',

@@ -10,7 +10,7 @@ import { isRecord } from './validate-values.js';
 export type SupportLevel = 'supported' | 'difference' | 'warned' | 'held' | 'rejected';
 
 /** What a held field stops: the whole Rollout, the step that sets it, or every step from `startingStep` on. */
-export type HoldScope = 'rollout' | 'step' | 'background';
+export type HoldScope = 'rollout' | 'step';
 
 export interface CompatRule {
   /** Argo's field path; `[]` stands for any list index, `<name>` for any map key. */
@@ -34,7 +34,7 @@ export interface CompatIssue {
   /** Event and condition reason. */
   reason: 'UnsupportedStep' | 'UnsupportedField';
   hold?: HoldScope;
-  /** Step holds: the step index; background holds: the first step held. */
+  /** Step holds: the step index. */
   stepIndex?: number;
   /** `is not supported by truesplit: <what happens instead>` (lint prints it after the field). */
   detail: string;
@@ -137,12 +137,10 @@ export const COMPAT_RULES: readonly CompatRule[] = [
     note: 'a rollback to a recent revision runs every canary step and pause again',
     find: specField('rollbackWindow'),
   },
-  {
-    field: 'spec.analysis',
-    support: 'warned',
-    note: 'no AnalysisRuns are created yet, so there is no run history to limit',
-    find: specField('analysis'),
-  },
+  supported(
+    'spec.analysis',
+    '`successfulRunHistoryLimit` / `unsuccessfulRunHistoryLimit` (default 5) prune old AnalysisRuns as Argo',
+  ),
   {
     field: 'spec.strategy.blueGreen',
     support: 'held',
@@ -157,13 +155,11 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   supported(`${CANARY}.steps[].setCanaryScale`, 'as Argo'),
   supported(`${CANARY}.steps[].setHeaderRoute`, 'Istio only; routes are rebuilt level-based', '0011'),
   supported(`${CANARY}.steps[].setMirrorRoute`, 'Istio only; routes are rebuilt level-based', '0032'),
-  {
-    field: `${CANARY}.steps[].analysis`,
-    support: 'held',
-    hold: 'step',
-    note: `no AnalysisRun is created; ${HOLD_STEP}`,
-    find: stepKind('analysis'),
-  },
+  supported(
+    `${CANARY}.steps[].analysis`,
+    'an AnalysisRun per step: Successful completes the step, Inconclusive pauses, Failed/Error aborts; a failed run aborts in the same pass',
+    '0144',
+  ),
   {
     field: `${CANARY}.steps[].experiment`,
     support: 'held',
@@ -204,13 +200,11 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   })),
   supported(`${CANARY}.maxSurge`, 'as Argo'),
   supported(`${CANARY}.maxUnavailable`, 'as Argo'),
-  {
-    field: `${CANARY}.analysis`,
-    support: 'held',
-    hold: 'background',
-    note: 'no background AnalysisRun is created; an update holds at `startingStep` (default 0) and is not promoted until `truesplit promote` skips each step or `promote --full`',
-    find: canaryField('analysis'),
-  },
+  supported(
+    `${CANARY}.analysis`,
+    'one background AnalysisRun from `startingStep`; Inconclusive pauses, Failed/Error aborts; terminated on promotion, abort or rollback',
+    '0144',
+  ),
   {
     field: `${CANARY}.antiAffinity`,
     support: 'warned',
@@ -255,13 +249,7 @@ function stepIndexOf(path: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function startingStepOf(rollout: Rollout): number {
-  const analysis = canaryOf(rollout).analysis;
-  const start = isRecord(analysis) ? analysis.startingStep : undefined;
-  return typeof start === 'number' && Number.isInteger(start) && start > 0 ? start : 0;
-}
-
-function issueFor(rule: CompatRule, field: string, rollout: Rollout): CompatIssue {
+function issueFor(rule: CompatRule, field: string): CompatIssue {
   const support = rule.support === 'held' ? 'held' : 'warned';
   const detail = `is not supported by truesplit: ${rule.note}`;
   const issue: CompatIssue = {
@@ -276,13 +264,10 @@ function issueFor(rule: CompatRule, field: string, rollout: Rollout): CompatIssu
     const index = stepIndexOf(field);
     if (index !== undefined) issue.stepIndex = index;
   }
-  if (rule.hold === 'background') issue.stepIndex = startingStepOf(rollout);
   return issue;
 }
 
 /** Every warned or held field this Rollout sets, in table order. */
 export function compatIssues(rollout: Rollout): CompatIssue[] {
-  return COMPAT_RULES.flatMap((rule) =>
-    (rule.find?.(rollout) ?? []).map((field) => issueFor(rule, field, rollout)),
-  );
+  return COMPAT_RULES.flatMap((rule) => (rule.find?.(rollout) ?? []).map((field) => issueFor(rule, field)));
 }

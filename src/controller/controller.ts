@@ -16,6 +16,8 @@ import type { ControllerMetrics } from './metrics.js';
 import { owningRolloutKey, ReferenceIndex, type ControllerCaches, type PathCaches } from './observe.js';
 import { resourceName, UNAVAILABLE_FINDING, type UnavailableKind } from './optional-kinds.js';
 import type { Planning } from './planning.js';
+import { wireAnalysisEnqueueRules } from './analysis-enqueue.js';
+import type { AnalysisCaches } from './observe-analysis.js';
 import { wirePathEnqueueRules } from './path-enqueue.js';
 import { reconcileRollout, type ReconcileOutcome } from './reconcile.js';
 
@@ -34,6 +36,11 @@ export interface RolloutControllerOptions {
   resyncMs?: number;
   metrics?: ControllerMetrics;
   logger?: ControllerLogger;
+  /**
+   * The process's one AnalysisRun informer, shared with the AnalysisRun controller (the manager creates it); without
+   * it the controller makes its own.
+   */
+  analysisRuns?: Informer<'AnalysisRun'>;
 }
 
 /** What every reconcile reads: these gate start-up and readiness. */
@@ -46,6 +53,8 @@ const CORE_INFORMERS = [
 ] as const;
 /** Read by the traffic-path model only (path-snapshot.ts): missing or forbidden, they degrade the model. */
 const OPTIONAL_INFORMERS = ['namespaces', 'gateways', 'sidecars', 'peerAuthentications'] as const;
+/** Read for Rollouts with analysis: missing or forbidden, such a Rollout is InvalidSpec (ADR 0145). */
+const ANALYSIS_INFORMERS = ['analysisRuns', 'analysisTemplates', 'clusterAnalysisTemplates'] as const;
 
 interface Informers {
   rollouts: Informer<'Rollout'>;
@@ -58,6 +67,9 @@ interface Informers {
   gateways: Informer<'Gateway'>;
   sidecars: Informer<'Sidecar'>;
   peerAuthentications: Informer<'PeerAuthentication'>;
+  analysisRuns: Informer<'AnalysisRun'>;
+  analysisTemplates: Informer<'AnalysisTemplate'>;
+  clusterAnalysisTemplates: Informer<'ClusterAnalysisTemplate'>;
 }
 
 export class RolloutController {
@@ -89,13 +101,29 @@ export class RolloutController {
       gateways: this.informer('Gateway'),
       sidecars: this.informer('Sidecar'),
       peerAuthentications: this.informer('PeerAuthentication'),
+      analysisRuns: options.analysisRuns ?? this.informer('AnalysisRun'),
+      analysisTemplates: this.informer('AnalysisTemplate'),
+      clusterAnalysisTemplates: this.informer('ClusterAnalysisTemplate'),
     };
     this.wireEnqueueRules();
     metrics?.setRolloutSource(() => this.informers.rollouts.list());
   }
 
-  get caches(): ControllerCaches & PathCaches {
-    return { ...this.informers, unavailableKinds: () => this.unavailableKinds() };
+  get caches(): ControllerCaches & PathCaches & AnalysisCaches {
+    return {
+      ...this.informers,
+      unavailableKinds: () => this.unavailableKinds(),
+      unavailableAnalysisKinds: () => this.unavailableAnalysisKinds(),
+    };
+  }
+
+  /** The analysis kinds that cannot be listed, by resource name (`analysisruns.argoproj.io`). */
+  unavailableAnalysisKinds(): { resource: string; reason: 'not-found' | 'forbidden' }[] {
+    return ANALYSIS_INFORMERS.flatMap((name) => {
+      const informer = this.informers[name] as Informer<KindName>;
+      const reason = informer.unavailable();
+      return reason ? [{ resource: resourceName(informer.kind), reason }] : [];
+    });
   }
 
   /** Optional kinds that cannot be listed (404: CRD not installed, 403: RBAC). */
@@ -116,9 +144,16 @@ export class RolloutController {
     for (const informer of Object.values(this.informers) as Informer<KindName>[]) informer.stop();
   }
 
-  /** The core caches are filled: reconciling may start (readiness). */
+  /**
+   * The core caches are filled, and the analysis ones unless their kind cannot be listed (a run must not be created
+   * twice because its cache was still empty): reconciling may start (readiness).
+   */
   hasSynced(): boolean {
-    return CORE_INFORMERS.every((name) => this.informers[name].hasSynced());
+    const analysis = ANALYSIS_INFORMERS.every((name) => {
+      const informer = this.informers[name] as Informer<KindName>;
+      return informer.hasSynced() || informer.unavailable() !== undefined;
+    });
+    return analysis && CORE_INFORMERS.every((name) => this.informers[name].hasSynced());
   }
 
   /** Informers that are stopped, silent or failing for too long (reported on /readyz). */
@@ -219,5 +254,6 @@ export class RolloutController {
     this.informers.virtualServices.onChange(byReference('VirtualService'));
     this.informers.destinationRules.onChange(byReference('DestinationRule'));
     wirePathEnqueueRules(this.informers, (key) => this.queue.add(key));
+    wireAnalysisEnqueueRules(this.informers, (key) => this.queue.add(key));
   }
 }

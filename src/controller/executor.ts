@@ -10,7 +10,8 @@ import type { ReplicaSet, Service } from '../api/workloads.js';
 import type { Cluster } from '../kube/cluster.js';
 import { isNotFound } from '../kube/errors.js';
 import { deepEqual } from '../util/json.js';
-import type { WorkloadAction } from '../rollout/plan-types.js';
+import type { AnalysisRun } from '../api/analysis.js';
+import type { AnalysisRunWrite, WorkloadAction } from '../rollout/plan-types.js';
 import type { TrafficWrite } from '../traffic/router.js';
 
 export interface ExecutionContext {
@@ -18,6 +19,8 @@ export interface ExecutionContext {
   rollout: Rollout;
   replicaSets: readonly ReplicaSet[];
   services: readonly Service[];
+  /** The Rollout's AnalysisRuns as observed (skips writes already in place). */
+  analysisRuns?: readonly AnalysisRun[];
 }
 
 /** Writes performed, for logs and tests ("nothing was written" is a result too). */
@@ -156,4 +159,34 @@ export async function applyStatus(
   if (deepEqual(JSON.parse(JSON.stringify(rollout.status ?? {})), JSON.parse(JSON.stringify(status)))) return;
   await cluster.updateStatus('Rollout', { ...rollout, status });
   report.writes.push('update Rollout status');
+}
+
+/**
+ * Creates, terminates (merge patch `spec.terminate: true`, Argo's cancel) or deletes one AnalysisRun. A run already
+ * gone is fine for terminate and delete; a name taken on create (the cache lagged) fails the pass, which is retried
+ * and then sees the run.
+ */
+export async function applyAnalysisRunWrite(
+  ctx: ExecutionContext,
+  write: AnalysisRunWrite,
+  report: ExecutionReport,
+): Promise<void> {
+  const namespace = ctx.rollout.metadata.namespace ?? 'default';
+  const cached = (name: string) => ctx.analysisRuns?.find((run) => run.metadata.name === name);
+  try {
+    if (write.type === 'createAnalysisRun') {
+      if (cached(write.run.metadata.name)) return;
+      await ctx.cluster.create('AnalysisRun', write.run);
+      report.writes.push(`create AnalysisRun ${write.run.metadata.name}`);
+    } else if (write.type === 'terminateAnalysisRun') {
+      if (cached(write.name)?.spec.terminate === true) return;
+      await ctx.cluster.patch('AnalysisRun', namespace, write.name, { spec: { terminate: true } });
+      report.writes.push(`terminate AnalysisRun ${write.name}`);
+    } else {
+      await ctx.cluster.delete('AnalysisRun', namespace, write.name);
+      report.writes.push(`delete AnalysisRun ${write.name}`);
+    }
+  } catch (err) {
+    if (write.type === 'createAnalysisRun' || !isNotFound(err)) throw err;
+  }
 }

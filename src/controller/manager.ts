@@ -14,7 +14,7 @@ import { Informer } from '../kube/informer.js';
 import { instrumentCluster } from '../kube/instrumented-cluster.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { AnalysisRunController, DEFAULT_ANALYSIS_WORKERS } from './analysis/analysis-controller.js';
-import { defaultProviders, unavailableConditionEvaluator } from './analysis/analysis-defaults.js';
+import { defaultConditionEvaluator, defaultProviders } from './analysis/analysis-defaults.js';
 import { registerAnalysisMetrics } from './analysis/analysis-metrics.js';
 import type { ProviderRegistry } from './analysis/provider-registry.js';
 import { RolloutController, type ControllerLogger } from './controller.js';
@@ -79,7 +79,14 @@ export class ControllerManager {
     const controllerCluster = options.leaderElect
       ? fenceWrites(cluster, () => this.elector?.isLeader() === true && !this.stopped)
       : cluster;
+    this.analysisRuns = new Informer(controllerCluster, 'AnalysisRun', {
+      clock: this.clock,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
+      onError: (err) => options.logger.warn({ kind: 'AnalysisRun', err: err.message }, 'informer restarting'),
+    });
     this.controller = new RolloutController({
+      analysisRuns: this.analysisRuns,
       cluster: controllerCluster,
       planning: options.planning ?? defaultPlanning,
       clock: this.clock,
@@ -88,17 +95,11 @@ export class ControllerManager {
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
     });
-    this.analysisRuns = new Informer(controllerCluster, 'AnalysisRun', {
-      clock: this.clock,
-      ...(options.namespace ? { namespace: options.namespace } : {}),
-      ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
-      onError: (err) => options.logger.warn({ kind: 'AnalysisRun', err: err.message }, 'informer restarting'),
-    });
     this.analysis = new AnalysisRunController({
       cluster: controllerCluster,
       runs: this.analysisRuns,
-      providers: options.providers ?? defaultProviders({ cluster: controllerCluster, clock: this.clock }),
-      evaluate: options.conditionEvaluator ?? unavailableConditionEvaluator,
+      providers: options.providers ?? defaultProviders({ cluster: controllerCluster }),
+      evaluate: options.conditionEvaluator ?? defaultConditionEvaluator,
       clock: this.clock,
       logger: options.logger,
       metrics: registerAnalysisMetrics(this.metrics.registry, () => this.analysisRuns.list()),

@@ -12,6 +12,7 @@ import { labelsMatch } from '../kube/selectors.js';
 import { ownedBy } from '../api/meta.js';
 import type { Observation } from '../plan/observation.js';
 import { routingOf } from '../traffic/istio/roles.js';
+import { hasAnalysisCaches, observeAnalysis } from './observe-analysis.js';
 import { observeMesh } from './observe-mesh.js';
 
 /** The part of an informer the reconciler reads. */
@@ -111,6 +112,7 @@ export function observeRollout(
   };
   if (rollout.spec.strategy.canary?.trafficRouting?.istio && hasPathCaches(caches))
     observation.mesh = observeMesh(caches, rollout);
+  if (hasAnalysisCaches(caches)) observation.analysis = observeAnalysis(caches, rollout);
   return observation;
 }
 

@@ -13,6 +13,7 @@ import type { PathTruth } from '../plan/paths.js';
 import type { RolloutEvent } from '../rollout/plan-types.js';
 import type { EventRecorder } from './events.js';
 import {
+  applyAnalysisRunWrite,
   applyStatus,
   applyTrafficWrites,
   applyWorkloadAction,
@@ -72,7 +73,7 @@ function classify(err: unknown, report: ExecutionReport): ReconcileOutcome {
   return { kind: 'retry', error: err instanceof Error ? err : new Error(String(err)), writes: report.writes };
 }
 
-/** The one executor's order: early workload writes, traffic, late workload writes, status, then the events. */
+/** The one executor's order: early workload writes, traffic, AnalysisRuns, late workload writes, status, events. */
 async function execute(
   deps: ReconcileDeps,
   obs: Observation,
@@ -85,9 +86,11 @@ async function execute(
     rollout,
     replicaSets: obs.replicaSets,
     services: obs.services,
+    ...(obs.analysis ? { analysisRuns: obs.analysis.runs } : {}),
   };
   for (const action of pass.writes.early) await applyWorkloadAction(ctx, action, report);
   await applyTrafficWrites(deps.cluster, pass.writes.traffic, report);
+  for (const write of pass.writes.analysis) await applyAnalysisRunWrite(ctx, write, report);
   for (const action of pass.writes.late) await applyWorkloadAction(ctx, action, report);
   if (pass.status) await applyStatus(deps.cluster, rollout, pass.status, report);
   await recordAll(deps, rollout, pass.events);

@@ -3,7 +3,7 @@
  * dashboard and the sandbox all talk to this interface; `client-cluster.ts` implements it over
  * @kubernetes/client-node, `memory-cluster.ts` in memory with the API server's semantics.
  */
-import type { AnalysisRun } from '../api/analysis.js';
+import type { AnalysisRun, AnalysisTemplate } from '../api/analysis.js';
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { KubeObject, LabelSelector, ObjectMeta } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
@@ -61,6 +61,8 @@ export interface KindMap {
   PeerAuthentication: PeerAuthentication;
   AnalysisRun: AnalysisRun;
   Secret: Secret;
+  AnalysisTemplate: AnalysisTemplate;
+  ClusterAnalysisTemplate: AnalysisTemplate;
 }
 
 export type KindName = keyof KindMap;
@@ -117,6 +119,16 @@ export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
   // Argo's AnalysisRun CRD has no status subresource (`subresources: {}`): status is written on the object.
   AnalysisRun: kindRow('AnalysisRun', 'argoproj.io', 'v1alpha1', 'analysisruns', { custom: true }),
   Secret: kindRow('Secret', '', 'v1', 'secrets'),
+  AnalysisTemplate: kindRow('AnalysisTemplate', 'argoproj.io', 'v1alpha1', 'analysistemplates', {
+    custom: true,
+  }),
+  ClusterAnalysisTemplate: kindRow(
+    'ClusterAnalysisTemplate',
+    'argoproj.io',
+    'v1alpha1',
+    'clusteranalysistemplates',
+    { custom: true, namespaced: false },
+  ),
 };
 
 export function apiVersionOf(kind: ResourceKind): string {

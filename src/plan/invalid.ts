@@ -2,7 +2,10 @@
 import type { Condition } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import { formatValidationError, type ValidationError } from '../api/validate.js';
+import { lookupIn } from '../analysis/template-refs.js';
+import { validateAnalysisReferences } from '../analysis/validate-references.js';
 import { formatTime } from '../util/time.js';
+import { analysisKindErrors } from './analysis-kinds.js';
 import type { Observation } from './observation.js';
 import type { Planning } from './planning.js';
 
@@ -17,7 +20,11 @@ export function validateObservation(planning: Planning, obs: Observation): Valid
     ...obs.virtualServices,
     ...(obs.destinationRule ? [obs.destinationRule] : []),
   ];
-  return planning.validateRolloutContext(obs.rollout, objects);
+  const context = planning.validateRolloutContext(obs.rollout, objects);
+  if (context.length > 0 || !obs.analysis) return context;
+  const kinds = analysisKindErrors(obs.rollout, obs.analysis);
+  if (kinds.length > 0) return kinds;
+  return validateAnalysisReferences(obs.rollout, lookupIn(obs.analysis.templates));
 }
 
 export function invalidSpecMessage(rollout: Rollout, errors: readonly ValidationError[]): string {

@@ -6,6 +6,7 @@ import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualServ
 import type { Rollout } from '../api/rollout.js';
 import type { Namespace, ReplicaSet, Service } from '../api/workloads.js';
 import type { Finding } from '../mesh/types.js';
+import type { AnalysisObservation } from '../rollout/plan-types.js';
 
 export interface Observation {
   rollout: Rollout;
@@ -18,6 +19,14 @@ export interface Observation {
   destinationRule?: DestinationRule;
   /** What the traffic-path model reads; absent without Istio routing or when the mesh kinds are not watched. */
   mesh?: MeshObservation;
+  /** The Rollout's AnalysisRuns and referenced templates; absent when the controller does not watch them. */
+  analysis?: ObservedAnalysis;
+}
+
+/** The analysis part of the observation, with the analysis kinds that could not be listed (ADR 0145). */
+export interface ObservedAnalysis extends AnalysisObservation {
+  /** `analysisruns.argoproj.io` etc. that are not installed (`not-found`) or not allowed (`forbidden`). */
+  unavailable?: readonly { resource: string; reason: 'not-found' | 'forbidden' }[];
 }
 
 /**

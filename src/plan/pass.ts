@@ -5,7 +5,7 @@
  * the verdict (it only holds step completion: the traffic intent, and so the router's writes, stay the same). ADR 0110.
  */
 import type { RolloutStatus } from '../api/rollout.js';
-import type { RolloutEvent, RolloutPlan, WorkloadAction } from '../rollout/plan-types.js';
+import type { AnalysisRunWrite, RolloutEvent, RolloutPlan, WorkloadAction } from '../rollout/plan-types.js';
 import type { TrafficPlan, TrafficWrite } from '../traffic/router.js';
 import { withPathCondition } from './gate.js';
 import {
@@ -24,10 +24,14 @@ import { defaultPlanning, type Planning } from './planning.js';
 export const TRAFFIC_FOLLOW_UP_MS = 1_000;
 export const TRAFFIC_ERROR_REASON = 'TrafficRoutingError';
 
-/** The writes in the order they must happen: Services and new ReplicaSets, traffic, then scaling (Argo's order). */
+/**
+ * The writes in the order they must happen (Argo's): Services and new ReplicaSets, traffic, AnalysisRuns (create,
+ * terminate, delete), then scaling.
+ */
 export interface OrderedWrites {
   early: WorkloadAction[];
   traffic: TrafficWrite[];
+  analysis: AnalysisRunWrite[];
   late: WorkloadAction[];
 }
 
@@ -45,7 +49,7 @@ export interface PassResult {
   invalid?: true;
 }
 
-const NO_WRITES: OrderedWrites = { early: [], traffic: [], late: [] };
+const NO_WRITES: OrderedWrites = { early: [], traffic: [], analysis: [], late: [] };
 
 export function planPass(
   observation: Observation,
@@ -64,7 +68,12 @@ export function planPass(
       invalid: true,
     };
   }
-  const snapshot = { rollout, replicaSets: observation.replicaSets, services: observation.services };
+  const snapshot = {
+    rollout,
+    replicaSets: observation.replicaSets,
+    services: observation.services,
+    ...(observation.analysis ? { analysis: observation.analysis } : {}),
+  };
   const ungated = planning.planRollout(snapshot, now);
   const traffic = routeTraffic(planning, observation, ungated);
   const writes = orderedWrites(ungated, traffic);
@@ -75,6 +84,7 @@ export function planPass(
     : ungated;
   if (traffic && traffic.errors.length > 0)
     return trafficFailed(orderedWrites(plan, traffic), traffic, paths);
+  if (plan.failure !== undefined) return analysisFailed(orderedWrites(plan, traffic), plan.failure, paths);
   return converge(observation, plan, traffic, paths, now);
 }
 
@@ -93,6 +103,7 @@ function orderedWrites(plan: RolloutPlan, traffic: TrafficPlan | undefined): Ord
   return {
     early: plan.actions.filter((a) => a.type === 'createReplicaSet' || a.type === 'switchService'),
     traffic: traffic && traffic.errors.length === 0 ? traffic.writes : [],
+    analysis: plan.analysisWrites ?? [],
     // Scaling, annotations and revisionHistoryLimit deletes after traffic: traffic leaves a ReplicaSet before it shrinks.
     late: plan.actions.filter(
       (a) => a.type === 'scaleReplicaSet' || a.type === 'annotateReplicaSet' || a.type === 'deleteReplicaSet',
@@ -111,9 +122,19 @@ function trafficFailed(
     .filter((e) => e.reason !== 'DelayedHashSwitch' && !reported.has(e.message))
     .map((e) => ({ type: 'Warning', reason: TRAFFIC_ERROR_REASON, message: e.message }));
   return {
-    writes: { early: writes.early, traffic: [], late: [] },
+    writes: { early: writes.early, traffic: [], analysis: [], late: [] },
     events: [...traffic.events, ...errorEvents],
     failure: traffic.errors.map((e) => `${e.object}: ${e.message}`).join('; '),
+    ...(paths ? { paths } : {}),
+  };
+}
+
+/** A run could not be built: after the Service, ReplicaSet and traffic writes the pass ends and is retried. */
+function analysisFailed(writes: OrderedWrites, failure: string, paths: PathTruth | undefined): PassResult {
+  return {
+    writes: { early: writes.early, traffic: writes.traffic, analysis: [], late: [] },
+    events: [],
+    failure,
     ...(paths ? { paths } : {}),
   };
 }

@@ -22,24 +22,20 @@ export const IGNORED_CONDITION = 'IgnoredFields';
 export interface CompatState {
   /** Fields that hold the whole Rollout (blueGreen, other traffic routers, workloadRef, pingPong). */
   rolloutHolds: CompatIssue[];
-  /** The step or background-analysis hold at the current step of an update, if any. */
+  /** The step hold at the current step of an update, if any. */
   stepHold?: CompatIssue;
   warned: CompatIssue[];
 }
 
 /**
- * Step and background holds apply to an update in progress only: not to the first deploy, a rollback to the stable
- * template, an abort or `promote --full` (Argo runs no step analysis in any of these).
+ * Step holds apply to an update in progress only: not to the first deploy, a rollback to the stable template, an
+ * abort or `promote --full` (Argo runs no step of these in any of them).
  */
 function currentStepHold(ctx: PlanContext, issues: CompatIssue[]): CompatIssue | undefined {
   const stable = ctx.prev.stableRS;
   if (!stable || stable === ctx.desiredHash || ctx.prev.promoteFull || isAborted(ctx)) return undefined;
   const index = currentStepIndex(ctx) ?? 0;
-  return issues.find(
-    (issue) =>
-      (issue.hold === 'step' && issue.stepIndex === index) ||
-      (issue.hold === 'background' && index >= (issue.stepIndex ?? 0)),
-  );
+  return issues.find((issue) => issue.hold === 'step' && issue.stepIndex === index);
 }
 
 export function compatState(ctx: PlanContext): CompatState {

@@ -46,6 +46,8 @@ export interface PlanContext {
   collision: boolean;
   /** The traffic-path gate's verdict, when the controller evaluated one. */
   pathGate?: PathGateInput;
+  /** The current step run's phase ('' before it has one); undefined when runs are not observed (simulation). */
+  stepRunPhase?: string;
 }
 
 function count(n: unknown): number {

@@ -1,3 +1,4 @@
+import type { AnalysisRun, AnalysisTemplate } from '../api/analysis.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
 import type { RolloutEvent, TrafficIntent } from './intent.js';
@@ -13,7 +14,30 @@ export interface RolloutSnapshot {
   services: Service[];
   /** The traffic-path gate's verdict for this pass (`truesplit.io/path-gate: enforce`); absent: no gate. */
   pathGate?: PathGateInput;
+  /**
+   * The Rollout's AnalysisRuns and the templates it names. Absent: runs are not observed (the step simulation) —
+   * no run is planned and an analysis step completes as if its run had succeeded. The controller always sets it.
+   */
+  analysis?: AnalysisObservation;
 }
+
+/** What the analysis part of a pass reads (ADR 0144). */
+export interface AnalysisObservation {
+  /** The AnalysisRuns the Rollout controls. */
+  runs: readonly AnalysisRun[];
+  /** AnalysisTemplates (Rollout's namespace) and ClusterAnalysisTemplates its references reach. */
+  templates: readonly AnalysisTemplate[];
+  /** Names of other AnalysisRuns of the namespace starting with `<rollout>-`: a new run never takes one. */
+  takenNames?: readonly string[];
+}
+
+/** A change to one of the Rollout's AnalysisRuns; the executor does the I/O. */
+export type AnalysisRunWrite =
+  | { type: 'createAnalysisRun'; run: AnalysisRun }
+  /** Argo's cancel: merge patch `spec.terminate: true`. */
+  | { type: 'terminateAnalysisRun'; name: string }
+  /** History limits, or a run whose ReplicaSet is gone. */
+  | { type: 'deleteAnalysisRun'; name: string };
 
 /** A blocked gate holds a `setWeight` step that would otherwise complete; the step's weights still apply. */
 export interface PathGateInput {
@@ -41,4 +65,8 @@ export interface RolloutPlan {
   events: RolloutEvent[];
   /** Reconcile again after this many milliseconds (pause expiry, scale-down deadlines, progress deadline). */
   requeueAfterMs?: number;
+  /** AnalysisRun creates, terminations and deletions (after traffic, before scaling: Argo's order). */
+  analysisWrites?: AnalysisRunWrite[];
+  /** A run could not be built: the pass ends after the traffic writes and is retried (Argo returns the error). */
+  failure?: string;
 }

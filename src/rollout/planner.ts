@@ -5,6 +5,13 @@
  */
 import { REVISION_ANNOTATION } from '../api/labels.js';
 import type { RolloutStatus } from '../api/rollout.js';
+import { planAnalysisRuns, type AnalysisDecision } from './analysis-runs.js';
+import {
+  applyAnalysisDecision,
+  haltsScaling,
+  inconclusivePause,
+  withAnalysisAbort,
+} from './analysis-status.js';
 import { applyCompatConditions, compatState, planHeldRollout, type CompatState } from './compat-hold.js';
 import { buildContext, maxRevision, type PlanContext } from './context.js';
 import { computePhase } from './conditions.js';
@@ -72,6 +79,7 @@ function finish(
   status: RolloutStatus,
   out: PlanOutput,
   traffic?: TrafficDecision,
+  analysis?: AnalysisDecision,
 ): RolloutPlan {
   if (!status.pauseConditions?.length) {
     delete status.pauseConditions;
@@ -96,6 +104,8 @@ function finish(
   const plan: RolloutPlan = { actions: out.actions, status, events: out.events };
   if (traffic) plan.traffic = traffic.intent;
   if (out.requeueAfterMs !== undefined) plan.requeueAfterMs = out.requeueAfterMs;
+  if (analysis?.writes.length) plan.analysisWrites = analysis.writes;
+  if (analysis?.failure !== undefined) plan.failure = analysis.failure;
   return plan;
 }
 
@@ -175,22 +185,25 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   if (observed.collision) return planCollision(observed, out);
   if (templateOrStepsChanged(observed)) return planReset(observed, out);
   const ensured = ensureNewReplicaSet(observed, out);
-  let ctx = ensured.ctx;
+  const analysis = snapshot.analysis ? planAnalysisRuns(ensured.ctx, snapshot.analysis) : undefined;
+  let ctx = withAnalysisAbort(ensured.ctx, analysis);
   const traffic = planTraffic(ctx);
   const switches = planServiceSwitches(ctx, traffic?.dynamicRollback ?? false);
   out.actions.push(...switches.actions);
   out.events.push(...switches.events);
   if (traffic?.updatedMessage) out.normal('TrafficWeightUpdated', traffic.updatedMessage);
   if (traffic?.holdProgress) out.requeue(HOLD_REQUEUE_MS);
-  const scaled = ctx.cfg.paused ? false : planScaling(ctx, out, traffic?.weights);
+  const scaled = haltsScaling(ctx, analysis) ? false : planScaling(ctx, out, traffic?.weights);
   ctx = withScaledReplicas(ctx, out);
   planHistoryCleanup(ctx, out);
   // A held pause step gets no pause condition: it would never expire under the hold, and `promote` must skip it.
   const pause =
-    scaled || compat.stepHold
+    scaled || compat.stepHold || analysis?.pause
       ? { conditions: [...(ctx.prev.pauseConditions ?? [])], added: false }
       : reconcilePauseStep(ctx, out);
+  if (analysis?.pause) inconclusivePause(ctx, pause);
   const status = baseStatus(ctx);
+  if (analysis) applyAnalysisDecision(status, analysis, out);
   if (traffic) status.canary = { ...(status.canary ?? {}), weights: traffic.weights };
   else if (status.canary) delete status.canary.weights;
   applyPauseAndAbort(ctx, status, pause);
@@ -200,8 +213,9 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
     aborted: status.abort === true,
   };
   if (compat.stepHold) flags.holdReason = compat.stepHold.reason;
+  if (analysis?.abortMessage !== undefined) flags.abortMessage = analysis.abortMessage;
   if (ensured.created) flags.createdReplicaSet = ensured.created;
   applyConditions(ctx, status, out, flags);
   applyCompatConditions(ctx, status, out, compat);
-  return finish(ctx, status, out, traffic);
+  return finish(ctx, status, out, traffic, analysis);
 }

@@ -52,8 +52,9 @@ function completedPauseStep(ctx: PlanContext, duration: unknown): boolean {
 }
 
 /**
- * Argo's completedCurrentCanaryStep. Analysis, experiment and plugin steps never get here: the planner holds them as
- * unsupported (compat-hold.ts, ADR 0120).
+ * Argo's completedCurrentCanaryStep. An analysis step completes when its run is Successful (without observed runs, a
+ * simulation, at once); experiment and plugin steps never get here: the planner holds them as unsupported
+ * (compat-hold.ts, ADR 0120).
  */
 export function completedCurrentStep(
   ctx: PlanContext,
@@ -64,6 +65,7 @@ export function completedCurrentStep(
   const step = currentStep(ctx);
   if (!step) return false;
   if (step.pause) return completedPauseStep(ctx, step.pause.duration);
+  if (step.analysis) return ctx.stepRunPhase === undefined || ctx.stepRunPhase === 'Successful';
   if (step.setCanaryScale || typeof step.setWeight === 'number') {
     // `hold`: the router could not apply this pass's weight, so a weight step is not reached yet.
     return !hold && atDesiredReplicaCounts(ctx, weights) && weights?.verified !== false;
@@ -116,6 +118,11 @@ export function completeStep(ctx: PlanContext, status: RolloutStatus, out: PlanO
   const step = ctx.cfg.steps[index];
   if (!step) return;
   status.currentStepIndex = index + 1;
+  if (status.canary?.currentStepAnalysisRunStatus) {
+    const canary = { ...status.canary };
+    delete canary.currentStepAnalysisRunStatus;
+    status.canary = canary;
+  }
   out.normal(
     'RolloutStepCompleted',
     `Rollout step ${index + 1}/${ctx.cfg.steps.length} completed (${stepLabel(step)})`,

@@ -126,9 +126,7 @@ function isHeld(status: RolloutStatus | undefined): boolean {
 function promotePauses(run: Run, steps: CanaryStep[]): void {
   const status = run.cluster.rollout.status;
   if (status && isHeld(status) && !status.pauseConditions?.length) {
-    const index = status.currentStepIndex ?? 0;
-    if (index < steps.length) status.currentStepIndex = index + 1;
-    else status.promoteFull = true; // held past the last step (background analysis): promote --full
+    status.currentStepIndex = Math.min((status.currentStepIndex ?? 0) + 1, steps.length);
     return;
   }
   const condition = status?.pauseConditions?.find((c) => c.reason === 'CanaryPauseStep');

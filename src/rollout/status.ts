@@ -4,6 +4,7 @@ import type { RolloutStatus } from '../api/rollout.js';
 import { sumReplicas, type PlanContext } from './context.js';
 import { getCondition, MESSAGE, REASON, refreshCondition, setCondition } from './conditions.js';
 import { formatTime, parseTime } from '../util/time.js';
+import { currentStep } from './steps.js';
 import type { PlanOutput } from './plan-output.js';
 
 /** metav1.FormatLabelSelector: `k=v` and expressions, sorted by key. */
@@ -91,14 +92,20 @@ export interface ConditionFlags {
   reset?: boolean;
   /** Why an unsupported field holds the Rollout (shown in the RolloutPaused event). */
   holdReason?: string;
+  /** Why this pass aborts (a failed AnalysisRun), appended to Argo's RolloutAborted message. */
+  abortMessage?: string;
 }
 
 function revisionOf(ctx: PlanContext): number {
   return ctx.newRS?.revision ?? 0;
 }
 
-/** Progress deadline: Progressing=False ProgressDeadlineExceeded (and abort with progressDeadlineAbort). */
+/**
+ * Progress deadline: Progressing=False ProgressDeadlineExceeded (and abort with progressDeadlineAbort). An analysis
+ * step waits for its run, not for pods: it does not count against progress (Argo's isIndefiniteStep).
+ */
 function checkDeadline(ctx: PlanContext, status: RolloutStatus, out: PlanOutput, rsName: string): void {
+  if (currentStep(ctx)?.analysis) return;
   const current = getCondition(status.conditions, 'Progressing');
   if (!current || current.reason === REASON.newReplicaSetAvailable) return;
   const since = parseTime(current.lastUpdateTime);
@@ -145,12 +152,9 @@ function chooseProgressing(
     refresh: true,
   } as const;
   if (flags.aborted) {
-    return {
-      status: 'False',
-      reason: REASON.aborted,
-      message: MESSAGE.aborted(revisionOf(ctx)),
-      event: 'Warning',
-    };
+    const aborted = MESSAGE.aborted(revisionOf(ctx));
+    const message = flags.abortMessage ? `${aborted}: ${flags.abortMessage}` : aborted;
+    return { status: 'False', reason: REASON.aborted, message, event: 'Warning' };
   }
   if (flags.createdReplicaSet) {
     return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { effectiveCount, intValue, metricLimits } from '../../src/analysis/metric-limits.js';
-import { parseDuration } from '../../src/analysis/run-duration.js';
+import { durationMilliseconds } from '../../src/analysis/duration.js';
 
 describe('parseDuration (Go time.ParseDuration)', () => {
   const rows: [string, number | undefined][] = [
@@ -17,7 +17,7 @@ describe('parseDuration (Go time.ParseDuration)', () => {
     ['1d', undefined],
     ['s', undefined],
   ];
-  it.each(rows)('%s → %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+  it.each(rows)('%s → %s', (text, ms) => expect(durationMilliseconds(text)).toBe(ms));
 });
 
 describe('IntOrString fields', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGoDuration } from '../../src/analysis/go-duration.js';
+import { parseGoDuration } from '../../src/analysis/duration.js';
 import { evalTimeExpression } from '../../src/analysis/time-expression.js';
 
 describe('parseGoDuration (Go time.ParseDuration)', () => {

@@ -40,12 +40,8 @@ describe('controller: Argo fields', () => {
     expect(hashes).toContain(rollout.status?.stableRS);
   });
 
-  it('an analysis step holds: the VirtualService stays at the previous weight, UnsupportedStep event', async () => {
-    const steps = [
-      { setWeight: 20 },
-      { analysis: { templates: [{ templateName: 'rate' }] } },
-      { setWeight: 60 },
-    ];
+  it('an experiment step holds: the VirtualService stays at the previous weight, UnsupportedStep event', async () => {
+    const steps = [{ setWeight: 20 }, { experiment: { templates: [] } }, { setWeight: 60 }];
     const h = await hostSetup(steps, () => undefined);
     await h.cluster.patch('Rollout', NS, 'web', image('web:2'));
     await h.settle();
@@ -56,7 +52,7 @@ describe('controller: Argo fields', () => {
     expect(route.map((d) => d.weight)).toEqual([80, 20]);
     expect([rollout.status?.currentStepIndex, rollout.status?.phase]).toEqual([1, 'Paused']);
     expect(await events(h, 'UnsupportedStep')).toEqual([
-      expect.stringMatching(/^spec\.strategy\.canary\.steps\[1\]\.analysis is not supported by truesplit/),
+      expect.stringMatching(/^spec\.strategy\.canary\.steps\[1\]\.experiment is not supported by truesplit/),
     ]);
   });
 });

@@ -42,6 +42,9 @@ const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Gateway', '', ['list', 'watch']],
   ['Sidecar', '', ['list', 'watch']],
   ['PeerAuthentication', '', ['list', 'watch']],
+  ['AnalysisRun', '', ['list', 'watch', 'create', 'patch', 'delete']],
+  ['AnalysisTemplate', '', ['list', 'watch']],
+  ['ClusterAnalysisTemplate', '', ['list', 'watch']],
 ];
 const IN_OWN_NAMESPACE: [KindName, string, string[]][] = [['Lease', '', ['get', 'create', 'update']]];
 

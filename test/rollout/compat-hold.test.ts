@@ -13,7 +13,6 @@ function promoteSkip(d: Driver): void {
 
 describe('an unsupported step holds the update', () => {
   it.each<{ kind: string; step: CanaryStep }>([
-    { kind: 'analysis', step: { analysis: { templates: [{ templateName: 'success-rate' }] } } },
     { kind: 'experiment', step: { experiment: { templates: [] } } },
     { kind: 'plugin', step: { plugin: { name: 'example/step' } } },
   ])('$kind: never reaches the next setWeight, Paused with UnsupportedStep', ({ kind, step }) => {
@@ -44,7 +43,7 @@ describe('an unsupported step holds the update', () => {
   });
 
   it('`promote` skips the held step; the condition goes with the hold', () => {
-    const step = { analysis: { templates: [{ templateName: 'success-rate' }] } };
+    const step = { experiment: { templates: [] } };
     const { d, v2 } = updating(makeRollout({ steps: [{ setWeight: 10 }, step, { setWeight: 50 }] }));
     d.settle();
     promoteSkip(d);
@@ -59,7 +58,7 @@ describe('an unsupported step holds the update', () => {
   });
 
   it('does not hold the first deploy or a rollback to the stable template', () => {
-    const steps = [{ analysis: {} }, { setWeight: 50 }];
+    const steps = [{ experiment: {} }, { setWeight: 50 }];
     const first = new Driver(makeRollout({ steps }));
     first.settle();
     expect([first.status.phase, condition(first, 'UnsupportedSpec')]).toEqual(['Healthy', undefined]);
@@ -68,51 +67,6 @@ describe('an unsupported step holds the update', () => {
     d.setImage('web:1');
     d.settle();
     expect([d.status.stableRS, d.status.currentPodHash, d.status.phase]).toEqual([v1, v1, 'Healthy']);
-  });
-});
-
-describe('background analysis holds an update from its starting step', () => {
-  it('holds at startingStep: that step applies (Argo starts the analysis there) and never completes', () => {
-    const canary = { analysis: { templates: [{ templateName: 'rate' }], startingStep: 1 } };
-    const steps = [{ setWeight: 10 }, { setWeight: 50 }, { setWeight: 80 }];
-    const { d, v2 } = updating(makeRollout({ steps, canary }));
-    d.settle();
-    expect([d.status.currentStepIndex, d.canaryWeight, d.status.stableRS === v2]).toEqual([1, 50, false]);
-    expect(condition(d, 'UnsupportedSpec')?.message).toMatch(
-      /^spec\.strategy\.canary\.analysis is not supported/,
-    );
-  });
-
-  it.each([{ duration: '10s' }, {}])(
-    'a held pause step (%o) gets no pause condition: promote skips it as any held step',
-    (pause) => {
-      const canary = { analysis: { templates: [{ templateName: 'rate' }] } };
-      const steps = [{ setWeight: 10 }, { pause }, { setWeight: 50 }];
-      const { d, v2 } = updating(makeRollout({ steps, canary }));
-      d.settle();
-      promoteSkip(d);
-      d.settle();
-      d.advance(3600_000);
-      d.settle();
-      expect([d.status.currentStepIndex, d.status.pauseConditions ?? [], d.status.phase]).toEqual([
-        1,
-        [],
-        'Paused',
-      ]);
-      promoteSkip(d);
-      d.settle();
-      expect([d.status.currentStepIndex, d.canaryWeight, d.status.stableRS === v2]).toEqual([2, 50, false]);
-    },
-  );
-
-  it('without steps, the update is not promoted until promote --full', () => {
-    const canary = { analysis: { templates: [{ templateName: 'rate' }] } };
-    const { d, v1, v2 } = updating(makeRollout({ steps: [], canary }));
-    d.settle();
-    expect([d.status.stableRS, d.status.phase]).toEqual([v1, 'Paused']);
-    d.promoteFull();
-    d.settle();
-    expect(d.status.stableRS).toBe(v2);
   });
 });
 

@@ -7,7 +7,7 @@
  * `address`, the provider's default address (Argo's ARGO_ROLLOUTS_PROMETHEUS_ADDRESS) is used.
  */
 import type { HeaderPair, PrometheusMetric } from '../../api/analysis.js';
-import { parseGoDuration } from '../go-duration.js';
+import { parseGoDuration } from '../duration.js';
 import { PrometheusResponseError, readPrometheusResponse } from '../prometheus-result.js';
 import type { MeasureRequest, MetricProviderPort, ProviderMeasurement } from '../provider.js';
 import { redactMeasurement, sensitiveValues } from '../redact.js';

@@ -1,31 +1,25 @@
 /**
  * What the controller process measures with: the provider implementations, by provider key, and the condition
- * evaluator. Each provider implementation registers itself in `defaultProviders`; a key left out is measured as an
- * Error naming it ("provider datadog is not supported by truesplit"), never a pass.
+ * evaluator. A provider key left out of the registry is measured as an Error naming it ("provider datadog is not
+ * supported by truesplit"), never a pass.
  */
+import { evaluateCondition } from '../../analysis/condition/evaluate.js';
 import type { ConditionEvaluator } from '../../analysis/condition-port.js';
 import type { MetricProviderPort } from '../../analysis/provider.js';
+import { createProviderRegistry } from '../../analysis/providers/registry.js';
 import type { Cluster } from '../../kube/cluster.js';
-import type { Clock } from '../../kube/clock.js';
 
 export interface ProviderDeps {
   /** For providers that create objects (job): writes are fenced by leader election like every other write. */
   cluster: Cluster;
-  clock: Clock;
+  /** `--prometheus-address`: the address a `prometheus` metric without `address` queries. */
+  defaultPrometheusAddress?: string;
 }
 
-/** The registry the controller process measures with. */
-export function defaultProviders(_deps: ProviderDeps): Map<string, MetricProviderPort> {
-  const registry = new Map<string, MetricProviderPort>();
-  // Provider implementations (src/analysis/providers/) are registered here: registry.set(p.type, p).
-  return registry;
+/** The registry the controller process measures with: prometheus, web and job (src/analysis/providers/). */
+export function defaultProviders(deps: ProviderDeps): Map<string, MetricProviderPort> {
+  return createProviderRegistry(deps);
 }
 
-/**
- * Used when the process is given no evaluator: every condition evaluates to an error, so a metric with conditions
- * measures Error (and its run ends in Error) instead of passing unchecked.
- */
-export const unavailableConditionEvaluator: ConditionEvaluator = () => ({
-  ok: false,
-  error: 'no condition evaluator is configured in this controller',
-});
+/** expr-lang conditions, evaluated without running user code (src/analysis/condition/). */
+export const defaultConditionEvaluator: ConditionEvaluator = evaluateCondition;
