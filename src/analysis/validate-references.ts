@@ -1,5 +1,5 @@
 import type { KubeObject } from '../api/meta.js';
-import type { Rollout, RolloutAnalysis } from '../api/rollout.js';
+import type { Rollout } from '../api/rollout.js';
 import { isRecord } from '../api/validate-values.js';
 import type { AnalysisProblem } from './validate-template.js';
 import { validateAnalysisTemplate } from './validate-template.js';
@@ -33,10 +33,16 @@ export function validateAnalysisReferences(
 ): ReferenceProblems {
   const problems: ReferenceProblems = { errors: [], warnings: [] };
   const lookup = templateLookup(rollout, objects);
-  const canary = rollout.spec.strategy.canary;
-  if (canary?.analysis) checkAnalysis(canary.analysis, `${CANARY}.analysis`, false, lookup, problems);
-  (canary?.steps ?? []).forEach((step, i) => {
-    if (step.analysis) checkAnalysis(step.analysis, `${CANARY}.steps[${i}].analysis`, true, lookup, problems);
+  // Read defensively: the Rollout's own validation reports a malformed canary, steps or analysis.
+  const canary: unknown = isRecord(rollout.spec.strategy) ? rollout.spec.strategy.canary : undefined;
+  if (!isRecord(canary)) return problems;
+  if (isRecord(canary.analysis))
+    checkAnalysis(canary.analysis, `${CANARY}.analysis`, false, lookup, problems);
+  const steps: unknown[] = Array.isArray(canary.steps) ? canary.steps : [];
+  steps.forEach((step, i) => {
+    if (isRecord(step) && isRecord(step.analysis)) {
+      checkAnalysis(step.analysis, `${CANARY}.steps[${i}].analysis`, true, lookup, problems);
+    }
   });
   return problems;
 }
@@ -54,7 +60,7 @@ function templateLookup(rollout: Rollout, objects: readonly KubeObject[]): Looku
 }
 
 function checkAnalysis(
-  analysis: RolloutAnalysis,
+  analysis: Record<string, unknown>,
   path: string,
   isStep: boolean,
   lookup: Lookup,
@@ -115,12 +121,12 @@ function collectTemplate(
 
 /** An argument with neither value nor valueFrom must come from the Rollout (Rollout args override the rest). */
 function checkArgs(
-  analysis: RolloutAnalysis,
+  analysis: Record<string, unknown>,
   path: string,
   found: FoundTemplate[],
   problems: ReferenceProblems,
-) {
-  const supplied = new Set((Array.isArray(analysis.args) ? analysis.args : []).map((arg) => arg.name));
+): void {
+  const supplied = new Set(listOf(analysis.args).map((arg) => arg.name));
   const reported = new Set<string>();
   for (const template of found) {
     for (const arg of listOf(template.spec.args)) {
