@@ -18,8 +18,9 @@ export function rolloutAnalyses(
   rollout: Rollout,
 ): { field: string; analysis: RolloutAnalysis; step: boolean }[] {
   const canary = rollout.spec.strategy.canary;
-  const steps = (canary?.steps ?? []).flatMap((step, index) =>
-    step.analysis
+  // Read defensively: `lint` checks references of Rollouts whose steps may be malformed.
+  const steps = (Array.isArray(canary?.steps) ? canary.steps : []).flatMap((step, index) =>
+    typeof step === 'object' && step !== null && step.analysis
       ? [
           {
             field: `spec.strategy.canary.steps[${index}].analysis.templates`,

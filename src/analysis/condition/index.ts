@@ -14,7 +14,7 @@ export function conditionProblem(text: string): string | undefined {
   const parsed = parseCondition(text);
   if (!parsed.ok) return parsed.error;
   try {
-    checkCondition(parsed.ast, null);
+    checkCondition(parsed.ast, undefined);
     return undefined;
   } catch (error) {
     if (error instanceof ConditionError) return error.message;

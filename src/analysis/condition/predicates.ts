@@ -9,7 +9,7 @@ import { arithmetic, goType, isNumeric } from './values.js';
 export type RunPredicate = (item: ConditionValue, index: number) => ConditionValue;
 
 interface PredicateBuiltin {
-  /** Arguments besides the collection and the predicate that the built-in accepts (none for all). */
+  /** Whether the predicate may be left out (`count(result)` counts the true elements, `sum(result)` adds them). */
   optionalPredicate?: boolean;
   call(items: ConditionValue[], run: RunPredicate, name: string): ConditionValue;
 }
@@ -21,7 +21,10 @@ export const PREDICATE_BUILTINS: Readonly<Record<string, PredicateBuiltin>> = {
   one: { call: (items, run, name) => items.filter((item, i) => test(run(item, i), name)).length === 1 },
   filter: { call: (items, run, name) => items.filter((item, i) => test(run(item, i), name)) },
   map: { call: (items, run) => items.map((item, i) => run(item, i)) },
-  count: { call: (items, run, name) => BigInt(items.filter((item, i) => test(run(item, i), name)).length) },
+  count: {
+    optionalPredicate: true,
+    call: (items, run, name) => BigInt(items.filter((item, i) => test(run(item, i), name)).length),
+  },
   find: { call: (items, run, name) => items.find((item, i) => test(run(item, i), name)) ?? null },
   findIndex: { call: (items, run, name) => BigInt(items.findIndex((item, i) => test(run(item, i), name))) },
   findLast: { call: (items, run, name) => items.findLast((item, i) => test(run(item, i), name)) ?? null },

@@ -11,7 +11,7 @@ import { PREDICATE_BUILTINS } from './predicates.js';
  * number, string or boolean (expr-lang types the environment from its values), and the results of
  * operators and helpers; anything else is unknown and left to the evaluator.
  */
-type StaticType = 'int' | 'float' | 'string' | 'bool' | 'nil' | 'unknown';
+type StaticType = 'int' | 'float' | 'string' | 'bool' | 'nil' | 'floats' | 'unknown';
 
 const GO_NAMES: Record<StaticType, string> = {
   int: 'int',
@@ -19,6 +19,7 @@ const GO_NAMES: Record<StaticType, string> = {
   string: 'string',
   bool: 'bool',
   nil: 'nil',
+  floats: '[]float64',
   unknown: 'interface {}',
 };
 
@@ -56,8 +57,21 @@ const BOOLEAN_OPERATORS = new Set(['and', 'or', '&&', '||']);
 const COMPARISONS = new Set(['<', '>', '<=', '>=']);
 const STRING_OPERATORS = new Set(['contains', 'startsWith', 'endsWith', 'matches']);
 
-export function checkCondition(ast: ConditionNode, result: ConditionValue): void {
-  typeOf(ast, { result: valueType(result), inPredicate: false });
+/**
+ * `result` as expr-lang types it from its value: a nil result is nil (so any operator on it but `==`, `!=`
+ * and `??` is refused, even `result?.x`), an array of numbers `[]float64` (a Prometheus vector).
+ */
+export function checkCondition(ast: ConditionNode, result: ConditionValue | undefined): void {
+  typeOf(ast, { result: resultType(result), inPredicate: false });
+}
+
+/** Undefined: the result is not known yet (lint), so nothing is assumed about it. */
+function resultType(result: ConditionValue | undefined): StaticType {
+  if (result === undefined) return 'unknown';
+  if (result === null) return 'nil';
+  const numbers =
+    Array.isArray(result) && result.length > 0 && result.every((item) => typeof item === 'number');
+  return numbers ? 'floats' : valueType(result);
 }
 
 interface CheckContext {
@@ -80,8 +94,7 @@ function typeOf(node: ConditionNode, context: CheckContext): StaticType {
     case 'identifier':
       return identifierType(node.name, context);
     case 'member':
-      typeOf(node.property, context);
-      return memberType(typeOf(node.object, context), node.property);
+      return memberType(typeOf(node.object, context), node.property, typeOf(node.property, context));
     case 'call':
       return callType(node.name, node.args, context);
     case 'unary':
@@ -112,13 +125,16 @@ function identifierType(name: string, context: CheckContext): StaticType {
   throw new ConditionError(`unknown name ${name}`);
 }
 
-function memberType(object: StaticType, property: ConditionNode): StaticType {
-  const scalar = object === 'int' || object === 'float' || object === 'bool' || object === 'nil';
-  if (scalar) {
-    const name = property.kind === 'literal' && typeof property.value === 'string' ? property.value : 'field';
-    throw new ConditionError(`type ${GO_NAMES[object]} has no field ${name}`);
+function memberType(object: StaticType, property: ConditionNode, key: StaticType): StaticType {
+  if (object === 'floats') {
+    if (key === 'string') throw new ConditionError('cannot use string to get an element from []float64');
+    return 'float';
   }
-  return 'unknown';
+  if (object !== 'int' && object !== 'float' && object !== 'bool' && object !== 'nil') return 'unknown';
+  if (property.kind === 'literal' && typeof property.value === 'string') {
+    throw new ConditionError(`type ${GO_NAMES[object]} has no field ${property.value}`);
+  }
+  throw new ConditionError(`type ${GO_NAMES[object]} cannot be indexed`);
 }
 
 function callType(name: string, args: ConditionNode[], context: CheckContext): StaticType {
@@ -155,7 +171,11 @@ function binaryType(operator: string, left: StaticType, right: StaticType): Stat
     return 'bool';
   }
   if (operator === '??') return left === right ? left : 'unknown';
-  if (base === 'in') return 'bool';
+  if (base === 'in') {
+    if (right === 'nil' || right === 'int' || right === 'float' || right === 'bool')
+      mismatch(operator, left, right);
+    return 'bool';
+  }
   if (!known(left) || !known(right)) return resultOf(operator, left, right);
   if (operator === '==' || operator === '!=') {
     if (left !== right && !(numeric(left) && numeric(right)) && left !== 'nil' && right !== 'nil') {

@@ -122,9 +122,9 @@ export function truncateToInt(value: number): bigint {
 
 const INT64_MIN = -(2n ** 63n);
 
-/** The length Go's `len` gives: bytes of a string, elements of an array, keys of a map. */
+/** expr-lang's `len`: characters (runes) of a string, elements of an array, keys of a map. */
 export function lengthOf(value: ConditionValue): bigint {
-  if (typeof value === 'string') return BigInt(new TextEncoder().encode(value).length);
+  if (typeof value === 'string') return BigInt([...value].length);
   if (Array.isArray(value)) return BigInt(value.length);
   if (isMap(value)) return BigInt(Object.keys(value).length);
   throw new ConditionError(`invalid argument for len (type ${goType(value)})`);
