@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../kube/clock.js';
 import { Informer, type InformerOptions } from '../kube/informer.js';
 import { runWorkers, WorkQueue } from '../kube/workqueue.js';
 import { EventRecorder } from './events.js';
+import { WriteExpectations } from './expectations.js';
 import type { ControllerMetrics } from './metrics.js';
 import { owningRolloutKey, ReferenceIndex, type ControllerCaches, type PathCaches } from './observe.js';
 import { resourceName, UNAVAILABLE_FINDING, type UnavailableKind } from './optional-kinds.js';
@@ -64,6 +65,7 @@ export class RolloutController {
   readonly queue: WorkQueue;
   readonly informers: Informers;
   readonly references = new ReferenceIndex();
+  readonly expectations = new WriteExpectations();
   private readonly clock: Clock;
   private readonly recorder: EventRecorder;
 
@@ -90,6 +92,7 @@ export class RolloutController {
       sidecars: this.informer('Sidecar'),
       peerAuthentications: this.informer('PeerAuthentication'),
     };
+    this.wireExpectations();
     this.wireEnqueueRules();
     metrics?.setRolloutSource(() => this.informers.rollouts.list());
   }
@@ -113,6 +116,7 @@ export class RolloutController {
 
   stop(): void {
     this.queue.shutdown();
+    void this.recorder.flush();
     for (const informer of Object.values(this.informers) as Informer<KindName>[]) informer.stop();
   }
 
@@ -133,8 +137,16 @@ export class RolloutController {
     return runWorkers(this.queue, workers, (key) => this.processKey(key).then(() => undefined));
   }
 
-  /** One reconcile of `key`, and the queue bookkeeping its outcome calls for. */
+  /**
+   * One reconcile of `key`, and the queue bookkeeping its outcome calls for. While the caches do not show the
+   * Rollout's last writes yet, the pass waits for their watch events (which enqueue it) instead of planning again.
+   */
   async processKey(key: string): Promise<ReconcileOutcome> {
+    const wait = this.expectations.waiting(key, this.clock.now());
+    if (wait !== undefined) {
+      this.queue.addAfter(key, wait);
+      return { kind: 'done', requeueAfterMs: wait, writes: [] };
+    }
     const started = performance.now();
     const metrics = this.options.metrics;
     const outcome = await reconcileRollout(
@@ -148,6 +160,7 @@ export class RolloutController {
       },
       key,
     );
+    this.expectations.expect(key, outcome.written ?? [], this.clock.now());
     this.afterReconcile(key, outcome, (performance.now() - started) / 1000);
     return outcome;
   }
@@ -199,6 +212,20 @@ export class RolloutController {
         'optional kind unavailable, path model degraded',
       );
     } else log?.warn({ kind, err: err.message }, 'informer restarting');
+  }
+
+  /** Every delivered object settles the write expectations waiting for it (before the enqueue rules run). */
+  private wireExpectations(): void {
+    for (const name of CORE_INFORMERS) {
+      const informer = this.informers[name] as Informer<KindName>;
+      informer.onChange((key, type, object) =>
+        this.expectations.observed(
+          `${informer.kind}/${key}`,
+          object.metadata.resourceVersion,
+          type === 'RESYNC' || type === 'DELETED',
+        ),
+      );
+    }
   }
 
   /** Level-based enqueue rules: every event becomes the key of each Rollout it can affect. */
