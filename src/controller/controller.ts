@@ -228,6 +228,15 @@ export class RolloutController {
     }
   }
 
+  /** A ReplicaSet other than the Rollout's stable one with every replica available: the step can move on now. */
+  private canaryAvailable(rolloutKey: string, rs: ReplicaSet): boolean {
+    const replicas = rs.spec.replicas ?? 0;
+    if (replicas === 0 || (rs.status?.availableReplicas ?? 0) < replicas) return false;
+    const [namespace = '', name = ''] = rolloutKey.split('/');
+    const stable = this.informers.rollouts.get(namespace, name)?.status?.stableRS;
+    return stable !== undefined && rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] !== stable;
+  }
+
   /** Level-based enqueue rules: every event becomes the key of each Rollout it can affect. */
   private wireEnqueueRules(): void {
     this.informers.rollouts.onChange((key, type, rollout: Rollout) => {
@@ -236,7 +245,9 @@ export class RolloutController {
     });
     this.informers.replicaSets.onChange((_key, _type, rs: ReplicaSet) => {
       const owner = owningRolloutKey(rs);
-      if (owner) this.queue.add(owner);
+      if (!owner) return;
+      if (this.canaryAvailable(owner, rs)) this.queue.addUrgent(owner);
+      else this.queue.add(owner);
     });
     const byReference = (kind: string) => (key: string) => {
       for (const rolloutKey of this.references.rolloutsReferencing(`${kind}/${key}`))
