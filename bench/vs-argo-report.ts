@@ -3,6 +3,7 @@
  * over all runs before taking percentiles) and set side by side as truesplit ÷ Argo.
  */
 import type { RequestTally } from './vs-argo-audit.ts';
+import type { ReasonTally } from './vs-argo-events.ts';
 import { percentile } from './cluster-measure.ts';
 
 export interface RunResult {
@@ -12,6 +13,8 @@ export interface RunResult {
   wallMs: number;
   completedSteps: number;
   requests: RequestTally;
+  /** Event writes in the window per reason (from Event counts) */
+  eventsByReason: Record<string, ReasonTally>;
   peakRssKib: number;
   cpuSeconds: number;
   /** canary ReplicaSet available → VirtualService written, per step, ms */

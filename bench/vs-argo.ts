@@ -28,6 +28,7 @@ import {
   workload,
 } from './cluster-workload.ts';
 import { tallyAuditLog, totalRequests, writeAuditPolicy } from './vs-argo-audit.ts';
+import { eventWritesByReason, snapshotEvents } from './vs-argo-events.ts';
 import type { BenchController, ControllerKind } from './vs-argo-controllers.ts';
 import {
   controllerCpuSeconds,
@@ -81,6 +82,7 @@ async function runOnce(ctx: RunContext, kind: ControllerKind, run: number): Prom
     controller = await startController(kind, opts);
     await createWorkload(ctx.admin, w);
     await live.waitFirstRevision(600_000);
+    const eventsBefore = await snapshotEvents(ctx.admin, namespace);
     const cpuBefore = controllerCpuSeconds(controller);
     const t1 = Date.now();
     await changeImage(ctx.admin, w);
@@ -89,6 +91,7 @@ async function runOnce(ctx: RunContext, kind: ControllerKind, run: number): Prom
     const cpu = controllerCpuSeconds(controller) - cpuBefore;
     const rss = controllerPeakRssKib(controller);
     await sleep(1_000); // the audit backend writes a request's line once its response completes
+    const eventsByReason = eventWritesByReason(eventsBefore, await snapshotEvents(ctx.admin, namespace));
     const requests = tallyAuditLog(ctx.auditLog, USERNAMES[kind], t1, t2);
     const latenciesMs = stepLatencies(
       histories.rs.versions,
@@ -105,6 +108,7 @@ async function runOnce(ctx: RunContext, kind: ControllerKind, run: number): Prom
       wallMs,
       completedSteps,
       requests,
+      eventsByReason,
       peakRssKib: rss,
       cpuSeconds: cpu,
       latenciesMs,
@@ -121,6 +125,11 @@ function printRun(r: RunResult): void {
     `run ${r.run} ${r.controller}: ${(r.wallMs / 1000).toFixed(1)} s, ${perStep} requests/step, ` +
       `${(r.peakRssKib / 1024).toFixed(0)} MiB peak, ${r.cpuSeconds.toFixed(1)} s CPU, ${r.latenciesMs.length} latency samples`,
   );
+  const reasons = Object.entries(r.eventsByReason).map(
+    ([reason, t]) => `${reason} ${(t.writes / r.completedSteps).toFixed(2)}/step on ${t.objects} objects`,
+  );
+  console.log(`  Event writes by reason: ${reasons.join(', ') || 'none'}`);
+  console.log(`  requests by verb: ${JSON.stringify(r.requests.byVerbAndResource)}`);
 }
 
 async function main(): Promise<void> {

@@ -12,6 +12,7 @@ import { systemClock, type Clock } from '../kube/clock.js';
 import { Informer, type InformerOptions } from '../kube/informer.js';
 import { runWorkers, WorkQueue } from '../kube/workqueue.js';
 import { EventRecorder } from './events.js';
+import { WriteExpectations } from './expectations.js';
 import type { ControllerMetrics } from './metrics.js';
 import { owningRolloutKey, ReferenceIndex, type ControllerCaches, type PathCaches } from './observe.js';
 import { resourceName, UNAVAILABLE_FINDING, type UnavailableKind } from './optional-kinds.js';
@@ -76,6 +77,7 @@ export class RolloutController {
   readonly queue: WorkQueue;
   readonly informers: Informers;
   readonly references = new ReferenceIndex();
+  readonly expectations = new WriteExpectations();
   private readonly clock: Clock;
   private readonly recorder: EventRecorder;
 
@@ -105,6 +107,7 @@ export class RolloutController {
       analysisTemplates: this.informer('AnalysisTemplate'),
       clusterAnalysisTemplates: this.informer('ClusterAnalysisTemplate'),
     };
+    this.wireExpectations();
     this.wireEnqueueRules();
     metrics?.setRolloutSource(() => this.informers.rollouts.list());
   }
@@ -141,6 +144,7 @@ export class RolloutController {
 
   stop(): void {
     this.queue.shutdown();
+    void this.recorder.flush();
     for (const informer of Object.values(this.informers) as Informer<KindName>[]) informer.stop();
   }
 
@@ -168,8 +172,16 @@ export class RolloutController {
     return runWorkers(this.queue, workers, (key) => this.processKey(key).then(() => undefined));
   }
 
-  /** One reconcile of `key`, and the queue bookkeeping its outcome calls for. */
+  /**
+   * One reconcile of `key`, and the queue bookkeeping its outcome calls for. While the caches do not show the
+   * Rollout's last writes yet, the pass waits for their watch events (which enqueue it) instead of planning again.
+   */
   async processKey(key: string): Promise<ReconcileOutcome> {
+    const wait = this.expectations.waiting(key, this.clock.now());
+    if (wait !== undefined) {
+      this.queue.addAfter(key, wait);
+      return { kind: 'done', requeueAfterMs: wait, writes: [] };
+    }
     const started = performance.now();
     const metrics = this.options.metrics;
     const outcome = await reconcileRollout(
@@ -183,6 +195,7 @@ export class RolloutController {
       },
       key,
     );
+    this.expectations.expect(key, outcome.written ?? [], this.clock.now());
     this.afterReconcile(key, outcome, (performance.now() - started) / 1000);
     return outcome;
   }
@@ -236,6 +249,29 @@ export class RolloutController {
     } else log?.warn({ kind, err: err.message }, 'informer restarting');
   }
 
+  /** Every delivered object settles the write expectations waiting for it (before the enqueue rules run). */
+  private wireExpectations(): void {
+    for (const name of CORE_INFORMERS) {
+      const informer = this.informers[name] as Informer<KindName>;
+      informer.onChange((key, type, object) =>
+        this.expectations.observed(
+          `${informer.kind}/${key}`,
+          object.metadata.resourceVersion,
+          type === 'RESYNC' || type === 'DELETED',
+        ),
+      );
+    }
+  }
+
+  /** A ReplicaSet other than the Rollout's stable one with every replica available: the step can move on now. */
+  private canaryAvailable(rolloutKey: string, rs: ReplicaSet): boolean {
+    const replicas = rs.spec.replicas ?? 0;
+    if (replicas === 0 || (rs.status?.availableReplicas ?? 0) < replicas) return false;
+    const [namespace = '', name = ''] = rolloutKey.split('/');
+    const stable = this.informers.rollouts.get(namespace, name)?.status?.stableRS;
+    return stable !== undefined && rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] !== stable;
+  }
+
   /** Level-based enqueue rules: every event becomes the key of each Rollout it can affect. */
   private wireEnqueueRules(): void {
     this.informers.rollouts.onChange((key, type, rollout: Rollout) => {
@@ -244,7 +280,9 @@ export class RolloutController {
     });
     this.informers.replicaSets.onChange((_key, _type, rs: ReplicaSet) => {
       const owner = owningRolloutKey(rs);
-      if (owner) this.queue.add(owner);
+      if (!owner) return;
+      if (this.canaryAvailable(owner, rs)) this.queue.addUrgent(owner);
+      else this.queue.add(owner);
     });
     const byReference = (kind: string) => (key: string) => {
       for (const rolloutKey of this.references.rolloutsReferencing(`${kind}/${key}`))

@@ -7,6 +7,7 @@ import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.js
 import type { OwnerReference } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
+import type { KubeObject } from '../api/meta.js';
 import type { Cluster } from '../kube/cluster.js';
 import { isNotFound } from '../kube/errors.js';
 import { deepEqual } from '../util/json.js';
@@ -26,6 +27,18 @@ export interface ExecutionContext {
 /** Writes performed, for logs and tests ("nothing was written" is a result too). */
 export interface ExecutionReport {
   writes: string[];
+  /** The watched objects written and the resourceVersion each write returned (write expectations, ADR 0150). */
+  written: { ref: string; resourceVersion: string }[];
+}
+
+/** Remembers the object a write returned, for the write expectations. */
+function wrote(report: ExecutionReport, kind: string, object: KubeObject | undefined): void {
+  const meta = object?.metadata;
+  if (!meta?.resourceVersion) return;
+  report.written.push({
+    ref: `${kind}/${meta.namespace ?? ''}/${meta.name}`,
+    resourceVersion: meta.resourceVersion,
+  });
 }
 
 function rolloutOwnerReference(rollout: Rollout): OwnerReference {
@@ -69,7 +82,7 @@ async function createReplicaSet(
         : [...owners, rolloutOwnerReference(ctx.rollout)],
     },
   };
-  await ctx.cluster.create('ReplicaSet', withOwner);
+  wrote(report, 'ReplicaSet', await ctx.cluster.create('ReplicaSet', withOwner));
   report.writes.push(`create ReplicaSet ${rs.metadata.name}`);
 }
 
@@ -85,10 +98,11 @@ async function patchReplicaSet(
   const scale = replicas !== undefined && current?.spec.replicas !== replicas;
   const delta = current ? annotationDelta(current.metadata.annotations, annotations) : annotations;
   if (!scale && !(delta && Object.keys(delta).length > 0)) return;
-  await ctx.cluster.patch('ReplicaSet', ctx.rollout.metadata.namespace ?? '', name, {
+  const patched = await ctx.cluster.patch('ReplicaSet', ctx.rollout.metadata.namespace ?? '', name, {
     ...(delta ? { metadata: { annotations: delta } } : {}),
     ...(scale ? { spec: { replicas } } : {}),
   });
+  wrote(report, 'ReplicaSet', patched);
   report.writes.push(scale ? `scale ReplicaSet ${name} to ${replicas}` : `annotate ReplicaSet ${name}`);
 }
 
@@ -98,10 +112,11 @@ async function switchService(ctx: ExecutionContext, name: string, hash: string, 
   const selectorOk = current?.spec.selector?.[POD_TEMPLATE_HASH_LABEL] === hash;
   const annotationOk = current?.metadata.annotations?.[MANAGED_BY_ANNOTATION] === owner;
   if (selectorOk && annotationOk) return;
-  await ctx.cluster.patch('Service', ctx.rollout.metadata.namespace ?? '', name, {
+  const patched = await ctx.cluster.patch('Service', ctx.rollout.metadata.namespace ?? '', name, {
     metadata: { annotations: { [MANAGED_BY_ANNOTATION]: owner } },
     spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: hash } },
   });
+  wrote(report, 'Service', patched);
   report.writes.push(`switch Service ${name} to ${hash}`);
 }
 
@@ -143,21 +158,25 @@ export async function applyTrafficWrites(
   report: ExecutionReport,
 ): Promise<void> {
   for (const write of writes) {
-    if (write.kind === 'VirtualService') await cluster.update('VirtualService', write.object);
-    else await cluster.update('DestinationRule', write.object);
+    const updated =
+      write.kind === 'VirtualService'
+        ? await cluster.update('VirtualService', write.object)
+        : await cluster.update('DestinationRule', write.object);
+    wrote(report, write.kind, updated);
     report.writes.push(`update ${write.kind} ${write.object.metadata.name}`);
   }
 }
 
-/** Writes the status through the /status subresource when it differs from the observed one. */
+/** Writes the status through the /status subresource when it differs from the observed one (deepEqual treats an
+ * absent key and one holding undefined alike, as the wire does). */
 export async function applyStatus(
   cluster: Cluster,
   rollout: Rollout,
   status: RolloutStatus,
   report: ExecutionReport,
 ): Promise<void> {
-  if (deepEqual(JSON.parse(JSON.stringify(rollout.status ?? {})), JSON.parse(JSON.stringify(status)))) return;
-  await cluster.updateStatus('Rollout', { ...rollout, status });
+  if (deepEqual(rollout.status ?? {}, status)) return;
+  wrote(report, 'Rollout', await cluster.updateStatus('Rollout', { ...rollout, status }));
   report.writes.push('update Rollout status');
 }
 

@@ -18,9 +18,9 @@ import { observeMesh } from './observe-mesh.js';
 /** The part of an informer the reconciler reads. */
 export interface CacheReader<K extends KindName> {
   get(namespace: string, name: string): KindMap[K] | undefined;
-  /** `filter` runs on the shared cached objects before they are cloned (read only). */
+  /** The informer hands out its shared, frozen objects (read only); `filter` picks which. */
   list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][];
-  /** The cached objects themselves, not cloned (the Informer offers it): for readers that never modify them. */
+  /** The same shared objects as `list` (kept for readers written against it). */
   listShared?(namespace?: string): readonly KindMap[K][];
 }
 

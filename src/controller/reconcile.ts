@@ -39,10 +39,12 @@ export interface ReconcileDeps {
   onPathTruth?: (rollout: Rollout, truth: TimedPathTruth | undefined) => void;
 }
 
-export type ReconcileOutcome =
-  | { kind: 'done'; requeueAfterMs?: number; writes: string[] }
-  | { kind: 'requeue'; reason: string; writes: string[] }
-  | { kind: 'retry'; error: Error; writes: string[] };
+/** `written`: the watched objects this pass wrote, with the resourceVersions returned (write expectations). */
+export type ReconcileOutcome = (
+  | { kind: 'done'; requeueAfterMs?: number }
+  | { kind: 'requeue'; reason: string }
+  | { kind: 'retry'; error: Error }
+) & { writes: string[]; written?: ExecutionReport['written'] };
 
 function splitKey(key: string): [string, string] {
   const slash = key.indexOf('/');
@@ -52,7 +54,7 @@ function splitKey(key: string): [string, string] {
 export async function reconcileRollout(deps: ReconcileDeps, key: string): Promise<ReconcileOutcome> {
   const [namespace, name] = splitKey(key);
   const observation = observeRollout(deps.caches, namespace, name);
-  const report: ExecutionReport = { writes: [] };
+  const report: ExecutionReport = { writes: [], written: [] };
   if (!observation || observation.rollout.metadata.deletionTimestamp) return { kind: 'done', writes: [] };
   try {
     const started = performance.now();
@@ -68,9 +70,10 @@ export async function reconcileRollout(deps: ReconcileDeps, key: string): Promis
 }
 
 function classify(err: unknown, report: ExecutionReport): ReconcileOutcome {
-  if (isNotFound(err)) return { kind: 'done', writes: report.writes };
-  if (isConflict(err)) return { kind: 'requeue', reason: (err as Error).message, writes: report.writes };
-  return { kind: 'retry', error: err instanceof Error ? err : new Error(String(err)), writes: report.writes };
+  const { writes, written } = report;
+  if (isNotFound(err)) return { kind: 'done', writes, written };
+  if (isConflict(err)) return { kind: 'requeue', reason: (err as Error).message, writes, written };
+  return { kind: 'retry', error: err instanceof Error ? err : new Error(String(err)), writes, written };
 }
 
 /** The one executor's order: early workload writes, traffic, AnalysisRuns, late workload writes, status, events. */
@@ -94,10 +97,10 @@ async function execute(
   for (const action of pass.writes.late) await applyWorkloadAction(ctx, action, report);
   if (pass.status) await applyStatus(deps.cluster, rollout, pass.status, report);
   await recordAll(deps, rollout, pass.events);
-  if (pass.failure !== undefined)
-    return { kind: 'retry', error: new Error(pass.failure), writes: report.writes };
+  const { writes, written } = report;
+  if (pass.failure !== undefined) return { kind: 'retry', error: new Error(pass.failure), writes, written };
   const { requeueAfterMs } = pass;
-  return { kind: 'done', ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), writes: report.writes };
+  return { kind: 'done', ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), writes, written };
 }
 
 async function recordAll(

@@ -279,7 +279,9 @@ class WatchStream<K extends KindName> {
       return;
     }
     if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED' && type !== 'BOOKMARK') return;
-    this.onEvent({ type, object: normalise(this.desc, obj) as KindMap[K] });
+    // The watch parsed the line itself: plain JSON already, no round trip needed (unlike the typed APIs' results).
+    const object = { ...(obj as KubeObject), apiVersion: apiVersionOf(this.desc), kind: this.desc.kind };
+    this.onEvent({ type, object: object as KindMap[K] });
   }
 
   private finish(err: unknown): void {

@@ -1,14 +1,38 @@
 /**
  * An informer: a local cache of one kind kept current by list + watch. 410 Gone relists; any other watch error
  * restarts list + watch with exponential backoff; a periodic relist (default 15 min) repairs a silently stalled
- * watch; `lastActivity` / `healthy(now)` feed /healthz. Handlers get keys only, the cache hands out clones.
+ * watch; `lastActivity` / `healthy(now)` feed /healthz. The cache keeps each object without what no reader uses
+ * (`managedFields`, the last-applied annotation) and deeply frozen, and hands out those shared objects themselves:
+ * no clone per read (a reader that tried to modify one would throw). ADR 0150.
  */
 import type { KubeObject, LabelSelector } from '../api/meta.js';
 import { objectKey } from '../api/meta.js';
 import type { Cluster, KindMap, KindName, WatchEvent, WatchHandle } from './cluster.js';
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { isGone, isKubeApiError } from './errors.js';
-import { cloneJson, deepEqual } from '../util/json.js';
+import { deepEqual } from '../util/json.js';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
+/** The form an object is cached in: without managedFields and the last-applied annotation, frozen. */
+export function cachedForm<T extends KubeObject>(object: T): T {
+  const meta = object.metadata as T['metadata'] & { managedFields?: unknown };
+  if (!Object.isFrozen(meta)) {
+    delete meta.managedFields;
+    if (meta.annotations && LAST_APPLIED in meta.annotations) {
+      const { [LAST_APPLIED]: _dropped, ...rest } = meta.annotations;
+      meta.annotations = rest;
+    }
+  }
+  deepFreeze(object);
+  return object;
+}
 
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'RESYNC';
 
@@ -107,34 +131,26 @@ export class Informer<K extends KindName> {
     return this.isRunning() && now - this.lastActivity <= maxSilence && !failingTooLong;
   }
 
+  /** The cached object (frozen, shared). */
   get(namespace: string, name: string): KindMap[K] | undefined {
-    const found = this.cache.get(`${namespace}/${name}`);
-    return found ? (cloneJson<unknown>(found) as KindMap[K]) : undefined;
-  }
-
-  /** The cached object itself, not a clone, for readers that never modify what they read. */
-  getShared(namespace: string, name: string): Readonly<KindMap[K]> | undefined {
     return this.cache.get(`${namespace}/${name}`) as KindMap[K] | undefined;
   }
 
-  /**
-   * Cached objects (clones), optionally of one namespace and only those `filter` accepts. The filter sees the shared
-   * cached object (read it, never mutate it) and runs before cloning, so a reconcile pays for what it keeps.
-   */
-  list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][] {
-    const items = [...this.cache.values()].filter(
-      (o) => (!namespace || o.metadata.namespace === namespace) && (!filter || filter(o as KindMap[K])),
-    );
-    return cloneJson<unknown>(items) as KindMap[K][];
+  /** The same as `get`: every read is shared now (kept for the readers that name it). */
+  getShared(namespace: string, name: string): Readonly<KindMap[K]> | undefined {
+    return this.get(namespace, name);
   }
 
-  /**
-   * Cached objects of one namespace (or all) without cloning, for pure readers that never modify what they read
-   * (the traffic-path model reads every VirtualService on each reconcile; cloning them cost more than the model).
-   */
+  /** Cached objects (frozen, shared), optionally of one namespace and only those `filter` accepts. */
+  list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][] {
+    return [...this.cache.values()].filter(
+      (o) => (!namespace || o.metadata.namespace === namespace) && (!filter || filter(o as KindMap[K])),
+    ) as KindMap[K][];
+  }
+
+  /** The same as `list(namespace)`: every read is shared now (kept for the readers that name it). */
   listShared(namespace?: string): readonly KindMap[K][] {
-    const items = [...this.cache.values()].filter((o) => !namespace || o.metadata.namespace === namespace);
-    return items as KindMap[K][];
+    return this.list(namespace);
   }
 
   keys(): string[] {
@@ -197,14 +213,15 @@ export class Informer<K extends KindName> {
     if (rv) this.resourceVersion = rv;
     if (event.type === 'BOOKMARK') return;
     const key = objectKey(event.object);
+    const object = cachedForm(event.object);
     if (event.type === 'DELETED') this.cache.delete(key);
-    else this.cache.set(key, event.object);
-    this.notify(key, event.type, event.object);
+    else this.cache.set(key, object);
+    this.notify(key, event.type, object);
   }
 
   /** Replaces the cache with a fresh list; emits the differences, and RESYNC for unchanged objects. */
   private replaceCache(items: KubeObject[]): void {
-    const fresh = new Map(items.map((o) => [objectKey(o), o]));
+    const fresh = new Map(items.map((o) => [objectKey(o), cachedForm(o)]));
     for (const [key, old] of this.cache) {
       if (!fresh.has(key)) {
         this.cache.delete(key);
@@ -220,7 +237,7 @@ export class Informer<K extends KindName> {
   }
 
   private notify(key: string, type: ChangeType, object: KubeObject): void {
-    for (const handler of this.handlers) handler(key, type, cloneJson<unknown>(object) as KindMap[K]);
+    for (const handler of this.handlers) handler(key, type, object as KindMap[K]);
   }
 
   private recovered(): void {

@@ -2,7 +2,7 @@
  * A keyed, deduplicating work queue with client-go's semantics: a key waiting in the queue is queued once; a key
  * being processed is never handed to a second worker, and a key re-added meanwhile is processed once more after
  * `done`. Failures requeue through a rate limiter (client-go's default controller limiter unless one is given);
- * `addAfter` for timed requeues.
+ * `addAfter` for timed requeues; `addUrgent` puts a key ahead of the waiting ones (ADR 0150).
  */
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { defaultControllerRateLimiter, type RateLimiter } from './rate-limiter.js';
@@ -26,6 +26,8 @@ export class WorkQueue {
   private readonly onDepthChange: ((depth: number) => void) | undefined;
   private readonly queue: string[] = [];
   private readonly dirty = new Set<string>();
+  /** Keys being processed that were re-added urgently: back at the front after `done`. */
+  private readonly urgent = new Set<string>();
   private readonly processing = new Set<string>();
   private readonly delayed = new Map<string, DelayedKey>();
   private readonly waiters: ((key: string | undefined) => void)[] = [];
@@ -43,6 +45,27 @@ export class WorkQueue {
     this.dirty.add(key);
     if (this.processing.has(key)) return;
     this.push(key);
+  }
+
+  /**
+   * Queues `key` ahead of every waiting key (or moves it there): for a change that lets a Rollout make progress
+   * now, which must not wait behind periodic and follow-up passes. Being processed, it goes first after `done`.
+   */
+  addUrgent(key: string): void {
+    if (this.shuttingDown) return;
+    if (this.processing.has(key)) {
+      this.dirty.add(key);
+      this.urgent.add(key);
+      return;
+    }
+    if (this.dirty.has(key)) {
+      const at = this.queue.indexOf(key);
+      if (at > 0) this.queue.splice(at, 1);
+      if (at !== 0) this.queue.unshift(key);
+      return;
+    }
+    this.dirty.add(key);
+    this.push(key, true);
   }
 
   /** Queues `key` after `ms`. When the key is already scheduled, the earlier time wins. */
@@ -90,7 +113,8 @@ export class WorkQueue {
   /** Marks `key` processed; if it was re-added meanwhile it goes back in the queue. */
   done(key: string): void {
     this.processing.delete(key);
-    if (this.dirty.has(key) && !this.shuttingDown) this.push(key);
+    const urgent = this.urgent.delete(key);
+    if (this.dirty.has(key) && !this.shuttingDown) this.push(key, urgent);
   }
 
   /** Keys waiting to be processed (not counting delayed ones or those being processed). */
@@ -114,6 +138,7 @@ export class WorkQueue {
     this.delayed.clear();
     this.queue.length = 0;
     this.dirty.clear();
+    this.urgent.clear();
     for (const resolve of this.waiters.splice(0)) resolve(undefined);
     this.onDepthChange?.(0);
   }
@@ -122,13 +147,14 @@ export class WorkQueue {
     return this.shuttingDown;
   }
 
-  private push(key: string): void {
+  private push(key: string, front = false): void {
     const waiter = this.waiters.shift();
     if (waiter) {
       waiter(this.startProcessing(key));
       return;
     }
-    this.queue.push(key);
+    if (front) this.queue.unshift(key);
+    else this.queue.push(key);
     this.onDepthChange?.(this.queue.length);
   }
 

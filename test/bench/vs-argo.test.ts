@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tallyRequests, timestampMs, writeAuditPolicy } from '../../bench/vs-argo-audit.ts';
 import type { RunResult } from '../../bench/vs-argo-report.ts';
 import { abbaOrder, ratioTable, summarise } from '../../bench/vs-argo-report.ts';
+import { eventWritesByReason } from '../../bench/vs-argo-events.ts';
 
 const ME = 'system:serviceaccount:argo-rollouts:argo-rollouts';
 const OTHER = 'system:serviceaccount:truesplit:truesplit-controller';
@@ -115,6 +116,7 @@ function result(
     wallMs: 10_000,
     completedSteps: 4,
     requests,
+    eventsByReason: {},
     peakRssKib: rssKib,
     cpuSeconds: 2,
     latenciesMs: latencies,
@@ -139,4 +141,33 @@ describe('summarise and ratioTable', () => {
     expect(table).toContain('| controller peak RSS (VmHWM) | 2 MiB | 1 MiB | 2.00 |');
     expect(table).toContain('| – reads outside caches per step | 0.00 | 0.00 | — |');
   });
+});
+
+describe('eventWritesByReason', () => {
+  const snap = (entries: [string, string, string, number][]) => ({
+    events: new Map(entries.map(([name, reason, object, count]) => [name, { reason, object, count }])),
+  });
+  it.each([
+    [
+      'a new Event is its count in writes',
+      snap([]),
+      snap([['e1', 'R', 'Rollout/a', 3]]),
+      { R: { writes: 3, objects: 1 } },
+    ],
+    [
+      'a grown Event is its growth',
+      snap([['e1', 'R', 'Rollout/a', 2]]),
+      snap([
+        ['e1', 'R', 'Rollout/a', 5],
+        ['e2', 'R', 'Rollout/b', 1],
+      ]),
+      { R: { writes: 4, objects: 2 } },
+    ],
+    [
+      'an unchanged Event is no write',
+      snap([['e1', 'R', 'Rollout/a', 2]]),
+      snap([['e1', 'R', 'Rollout/a', 2]]),
+      {},
+    ],
+  ])('%s', (_name, before, after, want) => expect(eventWritesByReason(before, after)).toEqual(want));
 });

@@ -9,6 +9,8 @@ import type { ReplicaSet } from '../../src/api/workloads.js';
 import { RolloutController } from '../../src/controller/controller.js';
 import { defaultPlanning } from '../../src/controller/planning.js';
 import type { Planning } from '../../src/controller/planning.js';
+import type { Cluster } from '../../src/kube/cluster.js';
+import type { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { flush, newCluster, NS } from '../kube/fixtures.js';
 
 export interface Harness {
@@ -43,9 +45,13 @@ async function simulateWorkloads(h: Pick<Harness, 'cluster' | 'unavailable'>): P
   }
 }
 
-export async function startHarness(planning: Planning = defaultPlanning): Promise<Harness> {
+/** `wrap`: what the controller talks to instead of the memory cluster itself (a test's view of it). */
+export async function startHarness(
+  planning: Planning = defaultPlanning,
+  wrap: (cluster: MemoryCluster) => Cluster = (c) => c,
+): Promise<Harness> {
   const { cluster, clock } = await newCluster();
-  const controller = new RolloutController({ cluster, clock, planning });
+  const controller = new RolloutController({ cluster: wrap(cluster), clock, planning });
   controller.startInformers();
   await flush();
   const h: Harness = {

@@ -155,6 +155,7 @@ describe('EventRecorder', () => {
     clock.advance(5_000);
     await recorder.record(rollout, paused);
     await recorder.record(rollout, { ...paused, reason: 'RolloutResumed', message: 'Rollout is resumed' });
+    await recorder.flush();
     const events = (await cluster.list('Event')).items.map((e) => [
       e.reason,
       e.count,

@@ -15,7 +15,7 @@ async function startedInformer(options: ConstructorParameters<typeof Informer>[2
 }
 
 describe('Informer', () => {
-  it('lists, then follows the watch; handlers get keys, the cache hands out clones', async () => {
+  it('lists, then follows the watch; the cache hands out one shared, frozen object', async () => {
     const { cluster, informer, seen } = await startedInformer();
     await cluster.create('Service', serviceObject('b', {}));
     await cluster.delete('Service', NS, 'a');
@@ -23,9 +23,26 @@ describe('Informer', () => {
     expect(informer.hasSynced()).toBe(true);
     expect(seen).toEqual(['ADDED shop/a', 'ADDED shop/b', 'DELETED shop/a']);
     const cached = informer.get(NS, 'b')!;
-    cached.spec.selector = { mutated: 'yes' };
-    expect(informer.get(NS, 'b')!.spec.selector).toEqual({});
+    expect(() => (cached.spec.selector = { mutated: 'yes' })).toThrow(TypeError);
+    expect([informer.get(NS, 'b'), informer.list(NS)[0]]).toEqual([cached, cached]);
+    expect(informer.get(NS, 'b')).toBe(cached);
     expect(informer.keys()).toEqual(['shop/b']);
+  });
+
+  it('caches objects without managedFields and the last-applied annotation, other annotations kept', async () => {
+    const { cluster, informer } = await startedInformer();
+    const svc = serviceObject('applied', {});
+    await cluster.create('Service', {
+      ...svc,
+      metadata: {
+        ...svc.metadata,
+        managedFields: [{ manager: 'kubectl', operation: 'Apply' }],
+        annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":1}', team: 'shop' },
+      } as typeof svc.metadata,
+    });
+    await flush();
+    const cached = informer.get(NS, 'applied')!.metadata as unknown as Record<string, unknown>;
+    expect([cached['managedFields'], cached['annotations']]).toEqual([undefined, { team: 'shop' }]);
   });
 
   it('re-opens a cleanly closed watch from its last resourceVersion without relisting', async () => {

@@ -123,3 +123,33 @@ describe('WorkQueue', () => {
     expect(processed.length).toBeGreaterThanOrEqual(6);
   });
 });
+
+describe('WorkQueue.addUrgent', () => {
+  it.each([
+    {
+      name: 'a new key goes ahead of the waiting ones',
+      queued: ['a', 'b'],
+      urgent: 'c',
+      want: ['c', 'a', 'b'],
+    },
+    { name: 'a waiting key moves to the front', queued: ['a', 'b', 'c'], urgent: 'c', want: ['c', 'a', 'b'] },
+    { name: 'a key already first stays once', queued: ['a', 'b'], urgent: 'a', want: ['a', 'b'] },
+  ])('$name', async ({ queued, urgent, want }) => {
+    const queue = new WorkQueue({ clock: new ManualClock(0) });
+    for (const key of queued) queue.add(key);
+    queue.addUrgent(urgent);
+    const keys: string[] = [];
+    for (let i = 0; i < want.length; i++) keys.push((await queue.get())!);
+    expect([keys, queue.depth()]).toEqual([want, 0]);
+  });
+
+  it('a key being processed goes first after done', async () => {
+    const queue = new WorkQueue({ clock: new ManualClock(0) });
+    queue.add('a');
+    const key = await queue.get();
+    queue.add('b');
+    queue.addUrgent('a');
+    queue.done(key!);
+    expect([await queue.get(), await queue.get()]).toEqual(['a', 'b']);
+  });
+});
