@@ -1,7 +1,8 @@
 /**
  * RBAC exactly as used: the controller runs as the shipped ServiceAccount through a canary of each kind (subset:
  * DestinationRule; host: Service switches), a `revisionHistoryLimit: 0` cleanup (the old ReplicaSet deleted once
- * scaled to zero), a Lease acquisition and renewals, and a repeated Warning event (an
+ * scaled to zero), `canaryMetadata` (pods listed and patched as roles change), a `restartAt` restart (pod
+ * evictions), a Lease acquisition and renewals, and a repeated Warning event (an
  * invalid Rollout touched twice: the event's count is patched). The API server's audit log records every request
  * the ServiceAccount made; the set of `group/resource verb` it used must equal the set deploy/rbac grants — nothing
  * used that is not granted (no 403), nothing granted that is not used.
@@ -71,7 +72,10 @@ describe('RBAC exactly as used', () => {
       const subset = subsetCanary({ ...subsetApp, replicas: 2, steps: STEPS });
       subset.rollout.spec.revisionHistoryLimit = 0;
       await env.admin.createAll(subset.objects);
-      await env.admin.createAll(hostCanary({ ...hostApp, replicas: 2, steps: STEPS }).objects);
+      const host = hostCanary({ ...hostApp, replicas: 2, steps: STEPS });
+      host.rollout.spec.strategy.canary!.canaryMetadata = { labels: { role: 'canary' } };
+      host.rollout.spec.strategy.canary!.stableMetadata = { labels: { role: 'stable' } };
+      await env.admin.createAll(host.objects);
       for (const app of [subsetApp, hostApp])
         await waitForApp(env.admin, app, `${app.name} healthy`, healthyAt(1));
       for (const app of [subsetApp, hostApp])
@@ -82,6 +86,16 @@ describe('RBAC exactly as used', () => {
         'revision 1 of cart deleted (revisionHistoryLimit: 0)',
         () => env.admin.replicaSets(ns, subsetApp.name),
         (replicaSets) => replicaSets.length === 1,
+        { timeoutMs: 60_000 },
+      );
+
+      await sleep(1_100); // restartAt is in whole seconds: every pod is strictly older
+      const restartAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      await env.admin.patchRolloutSpec(ns, subsetApp.name, { restartAt });
+      await waitFor(
+        'cart restarted (status.restartedAt)',
+        () => env.admin.rollout(ns, subsetApp.name),
+        (r) => r.status?.restartedAt === restartAt,
         { timeoutMs: 60_000 },
       );
 

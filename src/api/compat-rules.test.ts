@@ -83,7 +83,6 @@ describe('compatIssues', () => {
         canary(r).antiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: {} };
       }),
       issues: [
-        ['spec.restartAt', 'warned', undefined, 'UnsupportedField', undefined],
         ['spec.rollbackWindow', 'warned', undefined, 'UnsupportedField', undefined],
         ['spec.strategy.canary.antiAffinity', 'warned', undefined, 'UnsupportedField', undefined],
         [

@@ -125,12 +125,11 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   supported('spec.paused', 'as Argo'),
   supported('spec.progressDeadlineSeconds', 'as Argo'),
   supported('spec.progressDeadlineAbort', 'as Argo'),
-  {
-    field: 'spec.restartAt',
-    support: 'warned',
-    note: 'pods are not restarted',
-    find: specField('restartAt'),
-  },
+  supported(
+    'spec.restartAt',
+    'pods created before it are evicted oldest first, within `maxUnavailable`, through the Eviction API',
+    '0170',
+  ),
   {
     field: 'spec.rollbackWindow',
     support: 'warned',
@@ -217,18 +216,16 @@ export const COMPAT_RULES: readonly CompatRule[] = [
     note: 'no pod anti-affinity is added to canary pods',
     find: canaryField('antiAffinity'),
   },
-  {
-    field: `${CANARY}.canaryMetadata`,
-    support: 'warned',
-    note: 'applied when the ReplicaSet is created only: not updated or removed when the ReplicaSet changes role',
-    find: canaryField('canaryMetadata'),
-  },
-  {
-    field: `${CANARY}.stableMetadata`,
-    support: 'warned',
-    note: 'applied when the ReplicaSet is created only: not updated or removed when the ReplicaSet changes role',
-    find: canaryField('stableMetadata'),
-  },
+  supported(
+    `${CANARY}.canaryMetadata`,
+    "as Argo: kept current on the ReplicaSets' pod templates and existing pods as roles change",
+    '0171',
+  ),
+  supported(
+    `${CANARY}.stableMetadata`,
+    "as Argo: kept current on the ReplicaSets' pod templates and existing pods as roles change",
+    '0171',
+  ),
   supported(`${CANARY}.scaleDownDelaySeconds`, 'the deadline is set in the promotion pass', '0011'),
   supported(`${CANARY}.scaleDownDelayRevisionLimit`, 'as Argo'),
   supported(`${CANARY}.abortScaleDownDelaySeconds`, '`0` keeps the canary at its current size', '0011'),

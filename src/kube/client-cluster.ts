@@ -180,6 +180,15 @@ export class ClientCluster implements Cluster {
     await this.invoke(kind, 'delete', { namespace, name, propagationPolicy: 'Background' });
   }
 
+  async evict(namespace: string, name: string): Promise<void> {
+    const body = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } };
+    try {
+      await this.apis.core.createNamespacedPodEviction?.call(this.apis.core, { namespace, name, body });
+    } catch (err) {
+      throw toKubeApiError(err);
+    }
+  }
+
   watch<K extends KindName>(
     kind: K,
     options: WatchOptions,

@@ -172,6 +172,11 @@ export interface Cluster {
   ): Promise<KindMap[K]>;
   delete(kind: KindName, namespace: string, name: string): Promise<void>;
   /**
+   * Evicts a pod through the Eviction API (`pods/eviction` create): the API server deletes it unless a
+   * PodDisruptionBudget forbids it, which fails with 429.
+   */
+  evict(namespace: string, name: string): Promise<void>;
+  /**
    * Streams changes. `onEvent` gets every event; `onDone` is called once when the stream ends on its own:
    * without an error for a clean server-side close, with a KubeApiError (410 Gone when `resourceVersion` is too
    * old) or another Error otherwise.

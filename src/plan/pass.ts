@@ -64,7 +64,12 @@ export function planPass(
       invalid: true,
     };
   }
-  const snapshot = { rollout, replicaSets: observation.replicaSets, services: observation.services };
+  const snapshot = {
+    rollout,
+    replicaSets: observation.replicaSets,
+    services: observation.services,
+    ...(observation.pods ? { pods: observation.pods } : {}),
+  };
   const ungated = planning.planRollout(snapshot, now);
   const traffic = routeTraffic(planning, observation, ungated);
   const writes = orderedWrites(ungated, traffic);
@@ -93,10 +98,9 @@ function orderedWrites(plan: RolloutPlan, traffic: TrafficPlan | undefined): Ord
   return {
     early: plan.actions.filter((a) => a.type === 'createReplicaSet' || a.type === 'switchService'),
     traffic: traffic && traffic.errors.length === 0 ? traffic.writes : [],
-    // Scaling, annotations and revisionHistoryLimit deletes after traffic: traffic leaves a ReplicaSet before it shrinks.
-    late: plan.actions.filter(
-      (a) => a.type === 'scaleReplicaSet' || a.type === 'annotateReplicaSet' || a.type === 'deleteReplicaSet',
-    ),
+    // Scaling, annotations, revisionHistoryLimit deletes, evictions and pod metadata after traffic: traffic leaves a
+    // ReplicaSet before it shrinks.
+    late: plan.actions.filter((a) => a.type !== 'createReplicaSet' && a.type !== 'switchService'),
   };
 }
 

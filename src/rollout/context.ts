@@ -5,7 +5,7 @@ import {
   REVISION_ANNOTATION,
 } from '../api/labels.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
-import type { ReplicaSet, Service } from '../api/workloads.js';
+import type { Pod, ReplicaSet, Service } from '../api/workloads.js';
 import { resolveCanaryConfig, type CanaryConfig } from './defaults.js';
 import { computePodTemplateHash, computeStepsHash } from './hash.js';
 import type { PathGateInput, RolloutSnapshot } from './plan-types.js';
@@ -46,6 +46,8 @@ export interface PlanContext {
   collision: boolean;
   /** The traffic-path gate's verdict, when the controller evaluated one. */
   pathGate?: PathGateInput;
+  /** The Rollout's pods, when observed (only while a restart is due). */
+  pods?: readonly Pod[];
 }
 
 function count(n: unknown): number {
@@ -136,6 +138,7 @@ export function buildContext(snapshot: RolloutSnapshot, now: number): PlanContex
   if (newRS) ctx.newRS = newRS;
   if (stableRS) ctx.stableRS = stableRS;
   if (snapshot.pathGate) ctx.pathGate = snapshot.pathGate;
+  if (snapshot.pods) ctx.pods = snapshot.pods;
   return ctx;
 }
 

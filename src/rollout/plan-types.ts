@@ -1,5 +1,5 @@
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
-import type { ReplicaSet, Service } from '../api/workloads.js';
+import type { Pod, ReplicaSet, Service } from '../api/workloads.js';
 import type { RolloutEvent, TrafficIntent } from './intent.js';
 
 export type { RolloutEvent } from './intent.js';
@@ -13,6 +13,8 @@ export interface RolloutSnapshot {
   services: Service[];
   /** The traffic-path gate's verdict for this pass (`truesplit.io/path-gate: enforce`); absent: no gate. */
   pathGate?: PathGateInput;
+  /** The pods of the Rollout's ReplicaSets, read only while a `restartAt` restart is due. */
+  pods?: readonly Pod[];
 }
 
 /** A blocked gate holds a `setWeight` step that would otherwise complete; the step's weights still apply. */
@@ -29,7 +31,19 @@ export type WorkloadAction =
   | { type: 'annotateReplicaSet'; name: string; annotations: Record<string, string | null> }
   | { type: 'switchService'; name: string; hash: string }
   /** revisionHistoryLimit: an old ReplicaSet scaled to zero (never the stable or the current one). */
-  | { type: 'deleteReplicaSet'; name: string };
+  | { type: 'deleteReplicaSet'; name: string }
+  /** restartAt: evict a pod created before `spec.restartAt` (Eviction API; a PodDisruptionBudget may refuse it). */
+  | { type: 'evictPod'; name: string }
+  /** canary/stableMetadata: the ReplicaSet's pod template labels/annotations and its record of what was injected. */
+  | { type: 'syncTemplateMetadata'; name: string; delta: MetadataDelta; record: string | null }
+  /** canary/stableMetadata on an existing pod of the new or stable ReplicaSet. */
+  | { type: 'patchPodMetadata'; name: string; delta: MetadataDelta };
+
+/** Label/annotation changes: a value sets the key, null removes it. */
+export interface MetadataDelta {
+  labels?: Record<string, string | null>;
+  annotations?: Record<string, string | null>;
+}
 
 export interface RolloutPlan {
   /** ReplicaSet and Service changes, in the order they must be applied. */

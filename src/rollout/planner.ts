@@ -26,6 +26,8 @@ import {
   type PauseState,
 } from './progress.js';
 import { planScaling, withScaledReplicas } from './scale.js';
+import { planEphemeralMetadata } from './ephemeral-metadata.js';
+import { planPodRestart } from './restart.js';
 import { planServiceSwitches } from './services.js';
 import { applyConditions, baseStatus, type ConditionFlags } from './status.js';
 import { currentStepIndex, isAborted } from './steps.js';
@@ -185,12 +187,15 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   const scaled = ctx.cfg.paused ? false : planScaling(ctx, out, traffic?.weights);
   ctx = withScaledReplicas(ctx, out);
   planHistoryCleanup(ctx, out);
+  planEphemeralMetadata(ctx, out);
+  const restartedAt = planPodRestart(ctx, out);
   // A held pause step gets no pause condition: it would never expire under the hold, and `promote` must skip it.
   const pause =
     scaled || compat.stepHold
       ? { conditions: [...(ctx.prev.pauseConditions ?? [])], added: false }
       : reconcilePauseStep(ctx, out);
   const status = baseStatus(ctx);
+  if (restartedAt !== undefined) status.restartedAt = restartedAt;
   if (traffic) status.canary = { ...(status.canary ?? {}), weights: traffic.weights };
   else if (status.canary) delete status.canary.weights;
   applyPauseAndAbort(ctx, status, pause);

@@ -33,6 +33,8 @@ const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Rollout', 'status', ['update']],
   ['ReplicaSet', '', ['list', 'watch', 'create', 'patch', 'delete']],
   ['Service', '', ['list', 'watch', 'patch']],
+  ['Pod', '', ['list', 'patch']],
+  ['Pod', 'eviction', ['create']],
   ['Namespace', '', ['list', 'watch']],
   ['Event', '', ['create', 'patch']],
   ['VirtualService', '', ['list', 'watch', 'update']],
@@ -79,9 +81,14 @@ describe('deploy/', () => {
     expect(named.map((r) => r.resourceNames)).toEqual([['truesplit-controller-lock']]);
   });
 
-  it('the ClusterRole grants no wildcards, no secrets and no pods', () => {
+  it('the ClusterRole grants no wildcards, no secrets, and on pods only list, patch and eviction', () => {
     const all = clusterRole.rules.flatMap((r) => [...r.apiGroups, ...r.resources, ...r.verbs]);
-    expect(all.filter((x) => x === '*' || x === 'secrets' || x === 'pods')).toEqual([]);
+    expect(all.filter((x) => x === '*' || x === 'secrets')).toEqual([]);
+    const onPods = clusterRole.rules.filter((r) => r.resources.some((res) => res.startsWith('pods')));
+    expect(onPods.flatMap((r) => r.resources.map((res) => `${res} ${r.verbs.join(',')}`)).sort()).toEqual([
+      'pods list,patch',
+      'pods/eviction create',
+    ]);
   });
 
   it('the kustomization lists every manifest', () => {

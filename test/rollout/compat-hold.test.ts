@@ -175,7 +175,9 @@ describe('warned fields', () => {
 
   it('a plan for an unchanged Rollout repeats no warning', () => {
     const rollout = makeRollout({ steps: [] });
-    rollout.spec.restartAt = '2026-01-01T00:00:00Z';
+    rollout.metadata.annotations = {
+      'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'ops',
+    };
     const d = Driver.healthy(rollout);
     expect(planRollout(snapshotOf(d.cluster), d.now).events).toEqual([]);
     expect(d.eventsWith('UnsupportedField')).toHaveLength(1);
