@@ -110,12 +110,20 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   supported('spec.replicas', 'as Argo'),
   supported('spec.selector', 'as Argo (required unless `workloadRef` is set)'),
   supported('spec.template', 'as Argo; ReplicaSet names and `rollouts-pod-template-hash` match Argo'),
+  supported(
+    'spec.workloadRef',
+    'Deployment and PodTemplate: the pod template (and selector) read from it, its changes are new revisions; `scaleDown` as Argo',
+    '0172',
+  ),
   {
-    field: 'spec.workloadRef',
+    field: 'spec.workloadRef (kind ReplicaSet)',
     support: 'held',
     hold: 'rollout',
-    note: `the referenced Deployment, ReplicaSet or PodTemplate is not read; ${HOLD_ROLLOUT}`,
-    find: specField('workloadRef'),
+    note: `a ReplicaSet is not read as a template source; ${HOLD_ROLLOUT}`,
+    find: (rollout) => {
+      const ref = spec(rollout).workloadRef;
+      return isRecord(ref) && ref.kind === 'ReplicaSet' ? ['spec.workloadRef'] : [];
+    },
   },
   supported('spec.minReadySeconds', 'as Argo'),
   supported(
@@ -130,12 +138,10 @@ export const COMPAT_RULES: readonly CompatRule[] = [
     'pods created before it are evicted oldest first, within `maxUnavailable`, through the Eviction API',
     '0170',
   ),
-  {
-    field: 'spec.rollbackWindow',
-    support: 'warned',
-    note: 'a rollback to a recent revision runs every canary step and pause again',
-    find: specField('rollbackWindow'),
-  },
+  supported(
+    'spec.rollbackWindow',
+    'as Argo: a rollback to a ReplicaSet created before the stable, within `revisions`, skips the steps',
+  ),
   {
     field: 'spec.analysis',
     support: 'warned',

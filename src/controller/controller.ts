@@ -53,6 +53,9 @@ interface Informers {
   services: Informer<'Service'>;
   virtualServices: Informer<'VirtualService'>;
   destinationRules: Informer<'DestinationRule'>;
+  /** `workloadRef` targets (not gating start-up: only Rollouts with a workloadRef read them). */
+  deployments: Informer<'Deployment'>;
+  podTemplates: Informer<'PodTemplate'>;
   /** Read by the traffic-path model only (observe-mesh.ts). */
   namespaces: Informer<'Namespace'>;
   gateways: Informer<'Gateway'>;
@@ -85,6 +88,8 @@ export class RolloutController {
       services: this.informer('Service'),
       virtualServices: this.informer('VirtualService'),
       destinationRules: this.informer('DestinationRule'),
+      deployments: this.informer('Deployment'),
+      podTemplates: this.informer('PodTemplate'),
       namespaces: this.informer('Namespace'),
       gateways: this.informer('Gateway'),
       sidecars: this.informer('Sidecar'),
@@ -218,6 +223,8 @@ export class RolloutController {
     this.informers.services.onChange(byReference('Service'));
     this.informers.virtualServices.onChange(byReference('VirtualService'));
     this.informers.destinationRules.onChange(byReference('DestinationRule'));
+    this.informers.deployments.onChange(byReference('Deployment'));
+    this.informers.podTemplates.onChange(byReference('PodTemplate'));
     wirePathEnqueueRules(this.informers, (key) => this.queue.add(key));
   }
 }

@@ -129,6 +129,12 @@ export async function applyWorkloadAction(
       return syncTemplateMetadata(ctx, action, report);
     case 'patchPodMetadata':
       return patchPodMetadata(ctx, action.name, action.delta, report);
+    case 'scaleDeployment':
+      await ctx.cluster.patch('Deployment', ctx.rollout.metadata.namespace ?? 'default', action.name, {
+        spec: { replicas: action.replicas },
+      });
+      report.writes.push(`scale Deployment ${action.name} to ${action.replicas}`);
+      return;
   }
 }
 

@@ -41,6 +41,8 @@ type ApiObject = Record<string, ApiMethod | undefined>;
 /** The typed API object and method-name stem of each built-in kind (`readNamespaced${stem}`, …). */
 const BUILT_IN_STEMS: Partial<Record<KindName, { api: 'core' | 'apps' | 'coordination'; stem: string }>> = {
   ReplicaSet: { api: 'apps', stem: 'ReplicaSet' },
+  Deployment: { api: 'apps', stem: 'Deployment' },
+  PodTemplate: { api: 'core', stem: 'PodTemplate' },
   Pod: { api: 'core', stem: 'Pod' },
   Service: { api: 'core', stem: 'Service' },
   Namespace: { api: 'core', stem: 'Namespace' },

@@ -6,7 +6,7 @@
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { KubeObject, LabelSelector, ObjectMeta } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
-import type { Namespace, Pod, ReplicaSet, Service } from '../api/workloads.js';
+import type { Deployment, Namespace, Pod, PodTemplate, ReplicaSet, Service } from '../api/workloads.js';
 import type { MergePatch } from '../util/json.js';
 
 /** core/v1 Event, as the controller records it against a Rollout. */
@@ -40,6 +40,8 @@ export interface Lease extends KubeObject {
 export interface KindMap {
   Rollout: Rollout;
   ReplicaSet: ReplicaSet;
+  Deployment: Deployment;
+  PodTemplate: PodTemplate;
   Pod: Pod;
   Service: Service;
   Namespace: Namespace;
@@ -88,6 +90,8 @@ function kindRow(
 export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
   Rollout: kindRow('Rollout', 'argoproj.io', 'v1alpha1', 'rollouts', { status: true, custom: true }),
   ReplicaSet: kindRow('ReplicaSet', 'apps', 'v1', 'replicasets', { status: true }),
+  Deployment: kindRow('Deployment', 'apps', 'v1', 'deployments', { status: true }),
+  PodTemplate: kindRow('PodTemplate', '', 'v1', 'podtemplates'),
   Pod: kindRow('Pod', '', 'v1', 'pods', { status: true }),
   Service: kindRow('Service', '', 'v1', 'services', { status: true }),
   Namespace: kindRow('Namespace', '', 'v1', 'namespaces', { namespaced: false, status: true }),

@@ -4,7 +4,8 @@
  * pass's writes applied (`applyPassWrites`); the gate. When the gate holds the step, the planner runs once more with
  * the verdict (it only holds step completion: the traffic intent, and so the router's writes, stay the same). ADR 0110.
  */
-import type { RolloutStatus } from '../api/rollout.js';
+import type { Rollout, RolloutStatus } from '../api/rollout.js';
+import { resolveWorkloadRef, withWorkloadGeneration, workloadScaleDown } from '../rollout/workload-ref.js';
 import type { RolloutEvent, RolloutPlan, WorkloadAction } from '../rollout/plan-types.js';
 import type { TrafficPlan, TrafficWrite } from '../traffic/router.js';
 import { withPathCondition } from './gate.js';
@@ -54,18 +55,11 @@ export function planPass(
 ): PassResult {
   const { rollout } = observation;
   const invalid = validateObservation(planning, observation);
-  if (invalid.length > 0) {
-    const message = invalidSpecMessage(rollout, invalid);
-    return {
-      writes: NO_WRITES,
-      status: invalidSpecStatus(rollout, message, now),
-      events: [{ type: 'Warning', reason: 'InvalidSpec', message }],
-      requeueAfterMs: INVALID_SPEC_REQUEUE_MS,
-      invalid: true,
-    };
-  }
+  if (invalid.length > 0) return invalidPass(rollout, invalidSpecMessage(rollout, invalid), now);
+  const resolved = resolveWorkloadRef(rollout, observation.workload);
+  if ('error' in resolved) return invalidPass(rollout, resolved.error, now);
   const snapshot = {
-    rollout,
+    rollout: resolved.rollout,
     replicaSets: observation.replicaSets,
     services: observation.services,
     ...(observation.pods ? { pods: observation.pods } : {}),
@@ -80,7 +74,17 @@ export function planPass(
     : ungated;
   if (traffic && traffic.errors.length > 0)
     return trafficFailed(orderedWrites(plan, traffic), traffic, paths);
-  return converge(observation, plan, traffic, paths, now);
+  return withWorkloadWrites(converge(observation, plan, traffic, paths, now), observation);
+}
+
+function invalidPass(rollout: Rollout, message: string, now: number): PassResult {
+  return {
+    writes: NO_WRITES,
+    status: invalidSpecStatus(rollout, message, now),
+    events: [{ type: 'Warning', reason: 'InvalidSpec', message }],
+    requeueAfterMs: INVALID_SPEC_REQUEUE_MS,
+    invalid: true,
+  };
 }
 
 function routeTraffic(planning: Planning, obs: Observation, plan: RolloutPlan): TrafficPlan | undefined {
@@ -144,6 +148,20 @@ function converge(
     events: [...plan.events, ...(traffic?.events ?? []), ...pathEvents],
     ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
     ...(paths ? { paths } : {}),
+  };
+}
+
+/** workloadRef: the generation read and the referenced Deployment's scale-down (after the Rollout's own writes). */
+function withWorkloadWrites(result: PassResult, observation: Observation): PassResult {
+  const { workload, rollout } = observation;
+  if (!workload || !result.status) return result;
+  const replicas = workloadScaleDown(rollout, workload, observation.replicaSets);
+  const late: WorkloadAction[] =
+    replicas === undefined ? [] : [{ type: 'scaleDeployment', name: workload.metadata.name, replicas }];
+  return {
+    ...result,
+    status: withWorkloadGeneration(result.status, workload),
+    writes: { ...result.writes, late: [...result.writes.late, ...late] },
   };
 }
 

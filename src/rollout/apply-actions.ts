@@ -83,6 +83,7 @@ export function replicaSetsAfter(
     case 'switchService':
     case 'evictPod':
     case 'patchPodMetadata':
+    case 'scaleDeployment':
       return [...list];
   }
 }

@@ -36,6 +36,8 @@ export type WorkloadAction =
   | { type: 'evictPod'; name: string }
   /** canary/stableMetadata: the ReplicaSet's pod template labels/annotations and its record of what was injected. */
   | { type: 'syncTemplateMetadata'; name: string; delta: MetadataDelta; record: string | null }
+  /** workloadRef.scaleDown: the referenced Deployment's spec.replicas. */
+  | { type: 'scaleDeployment'; name: string; replicas: number }
   /** canary/stableMetadata on an existing pod of the new or stable ReplicaSet. */
   | { type: 'patchPodMetadata'; name: string; delta: MetadataDelta };
 

@@ -28,6 +28,7 @@ import {
 import { planScaling, withScaledReplicas } from './scale.js';
 import { planEphemeralMetadata } from './ephemeral-metadata.js';
 import { planPodRestart } from './restart.js';
+import { isRollbackWithinWindow } from './rollback-window.js';
 import { planServiceSwitches } from './services.js';
 import { applyConditions, baseStatus, type ConditionFlags } from './status.js';
 import { currentStepIndex, isAborted } from './steps.js';
@@ -117,6 +118,9 @@ function planReset(initial: PlanContext, out: PlanOutput): RolloutPlan {
   if (steps > 0 && ctx.newRS && ctx.newRS.hash === ctx.prev.stableRS) {
     status.currentStepIndex = steps;
     out.normal('SkipSteps', 'Rollback to stable ReplicaSets');
+  } else if (steps > 0 && isRollbackWithinWindow(ctx)) {
+    status.currentStepIndex = steps;
+    out.normal('SkipSteps', 'Rollback within the rollbackWindow: steps skipped');
   }
   const flags: ConditionFlags = { paused: ctx.cfg.paused, aborted: false, reset: true };
   if (created) flags.createdReplicaSet = created;

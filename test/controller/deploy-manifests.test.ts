@@ -33,6 +33,8 @@ const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Rollout', 'status', ['update']],
   ['ReplicaSet', '', ['list', 'watch', 'create', 'patch', 'delete']],
   ['Service', '', ['list', 'watch', 'patch']],
+  ['Deployment', '', ['list', 'watch', 'patch']],
+  ['PodTemplate', '', ['list', 'watch']],
   ['Pod', '', ['list', 'patch']],
   ['Pod', 'eviction', ['create']],
   ['Namespace', '', ['list', 'watch']],

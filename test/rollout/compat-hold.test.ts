@@ -139,7 +139,7 @@ describe('a Rollout held as a whole', () => {
       field: 'spec.workloadRef',
       rollout: held((r) => {
         delete r.spec.template;
-        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web' };
       }),
     },
     {
