@@ -83,7 +83,6 @@ describe('compatIssues', () => {
         canary(r).antiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: {} };
       }),
       issues: [
-        ['spec.strategy.canary.antiAffinity', 'warned', undefined, 'UnsupportedField', undefined],
         [
           'metadata.annotations[notifications.argoproj.io/subscribe.on-rollout-aborted.slack]',
           'warned',

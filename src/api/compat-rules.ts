@@ -216,12 +216,11 @@ export const COMPAT_RULES: readonly CompatRule[] = [
     note: 'no background AnalysisRun is created; an update holds at `startingStep` (default 0) and is not promoted until `truesplit promote` skips each step or `promote --full`',
     find: canaryField('analysis'),
   },
-  {
-    field: `${CANARY}.antiAffinity`,
-    support: 'warned',
-    note: 'no pod anti-affinity is added to canary pods',
-    find: canaryField('antiAffinity'),
-  },
+  supported(
+    `${CANARY}.antiAffinity`,
+    'the canary ReplicaSet gets the preferred (weighted) or required term against the stable pods; hash as Argo',
+    '0173',
+  ),
   supported(
     `${CANARY}.canaryMetadata`,
     "as Argo: kept current on the ReplicaSets' pod templates and existing pods as roles change",

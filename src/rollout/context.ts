@@ -5,7 +5,8 @@ import {
   REVISION_ANNOTATION,
 } from '../api/labels.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
-import type { Pod, ReplicaSet, Service } from '../api/workloads.js';
+import type { Pod, PodTemplateSpec, ReplicaSet, Service } from '../api/workloads.js';
+import { templateWithoutAntiAffinity } from './anti-affinity.js';
 import { resolveCanaryConfig, type CanaryConfig } from './defaults.js';
 import { computePodTemplateHash, computeStepsHash } from './hash.js';
 import type { PathGateInput, RolloutSnapshot } from './plan-types.js';
@@ -97,7 +98,11 @@ function findNewReplicaSet(rollout: Rollout, all: RsView[], computedHash: string
   const byHash = all.find((v) => v.hash === computedHash);
   if (byHash) return byHash;
   const template = rollout.spec?.template;
-  const matches = all.filter((v) => v.hash !== '' && templatesMatch(templateWithoutEphemeral(v), template));
+  const matches = all.filter(
+    (v) =>
+      v.hash !== '' &&
+      templatesMatch(templateWithoutAntiAffinity(templateWithoutEphemeral(v) as PodTemplateSpec), template),
+  );
   const recorded = matches.find((v) => v.hash === rollout.status?.currentPodHash);
   return recorded ?? matches.sort((a, b) => b.revision - a.revision)[0];
 }
