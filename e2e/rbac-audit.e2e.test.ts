@@ -1,7 +1,8 @@
 /**
  * RBAC exactly as used: the controller runs as the shipped ServiceAccount through a canary of each kind (subset:
  * DestinationRule; host: Service switches), a `revisionHistoryLimit: 0` cleanup (the old ReplicaSet deleted once
- * scaled to zero), a Lease acquisition and renewals, and a repeated Warning event (an
+ * scaled to zero), `canaryMetadata` (pods listed and patched as roles change), a `restartAt` restart (pod
+ * evictions), a `workloadRef` migration (Deployments watched and scaled down), a Lease acquisition and renewals, and a repeated Warning event (an
  * invalid Rollout touched twice: the event's count is patched). The API server's audit log records every request
  * the ServiceAccount made; the set of `group/resource verb` it used must equal the set deploy/rbac grants — nothing
  * used that is not granted (no 403), nothing granted that is not used.
@@ -22,6 +23,7 @@ import { sleep, waitFor } from './support/wait-for.ts';
 const ns = 'audit';
 const subsetApp: AppRefs = { namespace: ns, name: 'cart', destinationRule: 'cart' };
 const hostApp: AppRefs = { namespace: ns, name: 'search', services: ['search-stable', 'search-canary'] };
+const legacyApp: AppRefs = { namespace: ns, name: 'legacy', services: ['legacy-stable', 'legacy-canary'] };
 const STEPS = [{ setWeight: 50 }, { pause: { duration: 1 } }];
 let env: E2eEnvironment;
 
@@ -71,7 +73,32 @@ describe('RBAC exactly as used', () => {
       const subset = subsetCanary({ ...subsetApp, replicas: 2, steps: STEPS });
       subset.rollout.spec.revisionHistoryLimit = 0;
       await env.admin.createAll(subset.objects);
-      await env.admin.createAll(hostCanary({ ...hostApp, replicas: 2, steps: STEPS }).objects);
+      const host = hostCanary({ ...hostApp, replicas: 2, steps: STEPS });
+      host.rollout.spec.strategy.canary!.canaryMetadata = { labels: { role: 'canary' } };
+      host.rollout.spec.strategy.canary!.stableMetadata = { labels: { role: 'stable' } };
+      await env.admin.createAll(host.objects);
+      const legacy = hostCanary({ ...legacyApp, replicas: 1, steps: STEPS });
+      await env.admin.createAll([
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: legacyApp.name, namespace: ns },
+          spec: {
+            replicas: 1,
+            selector: { matchLabels: { app: legacyApp.name } },
+            template: legacy.rollout.spec.template,
+          },
+        } as { kind: string; metadata: { namespace?: string } },
+      ]);
+      delete legacy.rollout.spec.template;
+      delete legacy.rollout.spec.selector;
+      legacy.rollout.spec.workloadRef = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: legacyApp.name,
+        scaleDown: 'onsuccess',
+      };
+      await env.admin.createAll(legacy.objects);
       for (const app of [subsetApp, hostApp])
         await waitForApp(env.admin, app, `${app.name} healthy`, healthyAt(1));
       for (const app of [subsetApp, hostApp])
@@ -82,6 +109,22 @@ describe('RBAC exactly as used', () => {
         'revision 1 of cart deleted (revisionHistoryLimit: 0)',
         () => env.admin.replicaSets(ns, subsetApp.name),
         (replicaSets) => replicaSets.length === 1,
+        { timeoutMs: 60_000 },
+      );
+
+      await waitFor(
+        'the legacy Deployment scaled down (workloadRef scaleDown: onsuccess)',
+        () => env.admin.apps.readNamespacedDeployment({ namespace: ns, name: legacyApp.name }),
+        (d) => d.spec?.replicas === 0,
+        { timeoutMs: 60_000 },
+      );
+      await sleep(1_100); // restartAt is in whole seconds: every pod is strictly older
+      const restartAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      await env.admin.patchRolloutSpec(ns, subsetApp.name, { restartAt });
+      await waitFor(
+        'cart restarted (status.restartedAt)',
+        () => env.admin.rollout(ns, subsetApp.name),
+        (r) => r.status?.restartedAt === restartAt,
         { timeoutMs: 60_000 },
       );
 

@@ -61,9 +61,9 @@ describe('compatIssues', () => {
       ]),
     },
     {
-      name: 'workloadRef and pingPong',
+      name: 'workloadRef to a ReplicaSet, and pingPong (a Deployment or PodTemplate reference is supported)',
       rollout: rollout((r) => {
-        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web' };
         canary(r).pingPong = { pingService: 'ping', pongService: 'pong' };
       }),
       issues: [
@@ -83,9 +83,6 @@ describe('compatIssues', () => {
         canary(r).antiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: {} };
       }),
       issues: [
-        ['spec.restartAt', 'warned', undefined, 'UnsupportedField', undefined],
-        ['spec.rollbackWindow', 'warned', undefined, 'UnsupportedField', undefined],
-        ['spec.strategy.canary.antiAffinity', 'warned', undefined, 'UnsupportedField', undefined],
         [
           'metadata.annotations[notifications.argoproj.io/subscribe.on-rollout-aborted.slack]',
           'warned',

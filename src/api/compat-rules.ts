@@ -110,12 +110,20 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   supported('spec.replicas', 'as Argo'),
   supported('spec.selector', 'as Argo (required unless `workloadRef` is set)'),
   supported('spec.template', 'as Argo; ReplicaSet names and `rollouts-pod-template-hash` match Argo'),
+  supported(
+    'spec.workloadRef',
+    'Deployment and PodTemplate: the pod template (and selector) read from it, its changes are new revisions; `scaleDown` as Argo',
+    '0172',
+  ),
   {
-    field: 'spec.workloadRef',
+    field: 'spec.workloadRef (kind ReplicaSet)',
     support: 'held',
     hold: 'rollout',
-    note: `the referenced Deployment, ReplicaSet or PodTemplate is not read; ${HOLD_ROLLOUT}`,
-    find: specField('workloadRef'),
+    note: `a ReplicaSet is not read as a template source; ${HOLD_ROLLOUT}`,
+    find: (rollout) => {
+      const ref = spec(rollout).workloadRef;
+      return isRecord(ref) && ref.kind === 'ReplicaSet' ? ['spec.workloadRef'] : [];
+    },
   },
   supported('spec.minReadySeconds', 'as Argo'),
   supported(
@@ -125,18 +133,15 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   supported('spec.paused', 'as Argo'),
   supported('spec.progressDeadlineSeconds', 'as Argo'),
   supported('spec.progressDeadlineAbort', 'as Argo'),
-  {
-    field: 'spec.restartAt',
-    support: 'warned',
-    note: 'pods are not restarted',
-    find: specField('restartAt'),
-  },
-  {
-    field: 'spec.rollbackWindow',
-    support: 'warned',
-    note: 'a rollback to a recent revision runs every canary step and pause again',
-    find: specField('rollbackWindow'),
-  },
+  supported(
+    'spec.restartAt',
+    'pods created before it are evicted oldest first, within `maxUnavailable`, through the Eviction API',
+    '0170',
+  ),
+  supported(
+    'spec.rollbackWindow',
+    'as Argo: a rollback to a ReplicaSet created before the stable, within `revisions`, skips the steps',
+  ),
   supported(
     'spec.analysis',
     '`successfulRunHistoryLimit` / `unsuccessfulRunHistoryLimit` (default 5) prune old AnalysisRuns as Argo',
@@ -205,24 +210,21 @@ export const COMPAT_RULES: readonly CompatRule[] = [
     'one background AnalysisRun from `startingStep`; Inconclusive pauses, Failed/Error aborts; terminated on promotion, abort or rollback',
     '0144',
   ),
-  {
-    field: `${CANARY}.antiAffinity`,
-    support: 'warned',
-    note: 'no pod anti-affinity is added to canary pods',
-    find: canaryField('antiAffinity'),
-  },
-  {
-    field: `${CANARY}.canaryMetadata`,
-    support: 'warned',
-    note: 'applied when the ReplicaSet is created only: not updated or removed when the ReplicaSet changes role',
-    find: canaryField('canaryMetadata'),
-  },
-  {
-    field: `${CANARY}.stableMetadata`,
-    support: 'warned',
-    note: 'applied when the ReplicaSet is created only: not updated or removed when the ReplicaSet changes role',
-    find: canaryField('stableMetadata'),
-  },
+  supported(
+    `${CANARY}.antiAffinity`,
+    'the canary ReplicaSet gets the preferred (weighted) or required term against the stable pods; hash as Argo',
+    '0173',
+  ),
+  supported(
+    `${CANARY}.canaryMetadata`,
+    "as Argo: kept current on the ReplicaSets' pod templates and existing pods as roles change",
+    '0171',
+  ),
+  supported(
+    `${CANARY}.stableMetadata`,
+    "as Argo: kept current on the ReplicaSets' pod templates and existing pods as roles change",
+    '0171',
+  ),
   supported(`${CANARY}.scaleDownDelaySeconds`, 'the deadline is set in the promotion pass', '0011'),
   supported(`${CANARY}.scaleDownDelayRevisionLimit`, 'as Argo'),
   supported(`${CANARY}.abortScaleDownDelaySeconds`, '`0` keeps the canary at its current size', '0011'),

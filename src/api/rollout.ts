@@ -176,6 +176,8 @@ export interface RolloutStatus {
   selector?: string;
   collisionCount?: number;
   restartedAt?: string;
+  /** The generation of the `workloadRef` object the pod template was last read from. */
+  workloadObservedGeneration?: string;
   canary?: {
     weights?: TrafficWeights;
     currentStepAnalysisRunStatus?: { name: string; status: string; message?: string };

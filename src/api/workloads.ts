@@ -18,6 +18,19 @@ export interface ReplicaSet extends KubeObject {
   };
 }
 
+/** apps/v1 Deployment, as a `workloadRef` target: its template and selector are read, its replicas scaled down. */
+export interface Deployment extends KubeObject {
+  kind: 'Deployment';
+  spec: { replicas?: number; selector?: LabelSelector; template?: PodTemplateSpec };
+  status?: { replicas?: number; availableReplicas?: number; observedGeneration?: number };
+}
+
+/** core/v1 PodTemplate, as a `workloadRef` target. */
+export interface PodTemplate extends KubeObject {
+  kind: 'PodTemplate';
+  template?: PodTemplateSpec;
+}
+
 export interface Pod extends KubeObject {
   kind: 'Pod';
   spec?: { nodeName?: string; containers?: { name: string; image?: string }[] };

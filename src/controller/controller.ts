@@ -63,6 +63,9 @@ interface Informers {
   services: Informer<'Service'>;
   virtualServices: Informer<'VirtualService'>;
   destinationRules: Informer<'DestinationRule'>;
+  /** `workloadRef` targets (not gating start-up: only Rollouts with a workloadRef read them). */
+  deployments: Informer<'Deployment'>;
+  podTemplates: Informer<'PodTemplate'>;
   /** Read by the traffic-path model only (observe-mesh.ts). */
   namespaces: Informer<'Namespace'>;
   gateways: Informer<'Gateway'>;
@@ -99,6 +102,8 @@ export class RolloutController {
       services: this.informer('Service'),
       virtualServices: this.informer('VirtualService'),
       destinationRules: this.informer('DestinationRule'),
+      deployments: this.informer('Deployment'),
+      podTemplates: this.informer('PodTemplate'),
       namespaces: this.informer('Namespace'),
       gateways: this.informer('Gateway'),
       sidecars: this.informer('Sidecar'),
@@ -291,6 +296,8 @@ export class RolloutController {
     this.informers.services.onChange(byReference('Service'));
     this.informers.virtualServices.onChange(byReference('VirtualService'));
     this.informers.destinationRules.onChange(byReference('DestinationRule'));
+    this.informers.deployments.onChange(byReference('Deployment'));
+    this.informers.podTemplates.onChange(byReference('PodTemplate'));
     wirePathEnqueueRules(this.informers, (key) => this.queue.add(key));
     wireAnalysisEnqueueRules(this.informers, (key) => this.queue.add(key));
   }

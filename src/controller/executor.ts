@@ -3,16 +3,20 @@
  * Cluster port, writing only what differs from the cache. Errors propagate as KubeApiError for the reconciler to
  * classify (404 done, 409 requeue, other → rate-limited retry).
  */
-import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
+import {
+  EPHEMERAL_METADATA_ANNOTATION,
+  MANAGED_BY_ANNOTATION,
+  POD_TEMPLATE_HASH_LABEL,
+} from '../api/labels.js';
 import type { OwnerReference } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
 import type { KubeObject } from '../api/meta.js';
 import type { Cluster } from '../kube/cluster.js';
-import { isNotFound } from '../kube/errors.js';
+import { isKubeApiError, isNotFound } from '../kube/errors.js';
 import { deepEqual } from '../util/json.js';
 import type { AnalysisRun } from '../api/analysis.js';
-import type { AnalysisRunWrite, WorkloadAction } from '../rollout/plan-types.js';
+import type { AnalysisRunWrite, MetadataDelta, WorkloadAction } from '../rollout/plan-types.js';
 import type { TrafficWrite } from '../traffic/router.js';
 
 export interface ExecutionContext {
@@ -137,6 +141,63 @@ export async function applyWorkloadAction(
       return switchService(ctx, action.name, action.hash, report);
     case 'deleteReplicaSet':
       return deleteReplicaSet(ctx, action.name, report);
+    case 'evictPod':
+      return evictPod(ctx, action.name, report);
+    case 'syncTemplateMetadata':
+      return syncTemplateMetadata(ctx, action, report);
+    case 'patchPodMetadata':
+      return patchPodMetadata(ctx, action.name, action.delta, report);
+    case 'scaleDeployment':
+      await ctx.cluster.patch('Deployment', ctx.rollout.metadata.namespace ?? 'default', action.name, {
+        spec: { replicas: action.replicas },
+      });
+      report.writes.push(`scale Deployment ${action.name} to ${action.replicas}`);
+      return;
+  }
+}
+
+/** canary/stableMetadata on a ReplicaSet's pod template, with the record of what is injected. */
+async function syncTemplateMetadata(
+  ctx: ExecutionContext,
+  action: Extract<WorkloadAction, { type: 'syncTemplateMetadata' }>,
+  report: ExecutionReport,
+): Promise<void> {
+  await ctx.cluster.patch('ReplicaSet', ctx.rollout.metadata.namespace ?? 'default', action.name, {
+    metadata: { annotations: { [EPHEMERAL_METADATA_ANNOTATION]: action.record } },
+    spec: { template: { metadata: { ...action.delta } } },
+  });
+  report.writes.push(`sync pod metadata of ReplicaSet ${action.name}`);
+}
+
+/** canary/stableMetadata on an existing pod; a pod already gone is fine. */
+async function patchPodMetadata(
+  ctx: ExecutionContext,
+  name: string,
+  delta: MetadataDelta,
+  report: ExecutionReport,
+): Promise<void> {
+  try {
+    await ctx.cluster.patch('Pod', ctx.rollout.metadata.namespace ?? 'default', name, {
+      metadata: { ...delta },
+    });
+    report.writes.push(`patch Pod ${name} metadata`);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
+/** restartAt: a pod already gone is fine; a PodDisruptionBudget refusal (429) waits for the next pass (Argo's). */
+async function evictPod(ctx: ExecutionContext, name: string, report: ExecutionReport): Promise<void> {
+  try {
+    await ctx.cluster.evict(ctx.rollout.metadata.namespace ?? 'default', name);
+    report.writes.push(`evict Pod ${name}`);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    if (isKubeApiError(err) && err.code === 429) {
+      report.writes.push(`evict Pod ${name} refused (PodDisruptionBudget)`);
+      return;
+    }
+    throw err;
   }
 }
 

@@ -13,6 +13,7 @@ import { ownedBy } from '../api/meta.js';
 import type { Observation } from '../plan/observation.js';
 import { routingOf } from '../traffic/istio/roles.js';
 import { hasAnalysisCaches, observeAnalysis } from './observe-analysis.js';
+import type { Workload } from '../rollout/workload-ref.js';
 import { observeMesh } from './observe-mesh.js';
 
 /** The part of an informer the reconciler reads. */
@@ -26,6 +27,9 @@ export interface CacheReader<K extends KindName> {
 
 export interface ControllerCaches {
   rollouts: CacheReader<'Rollout'>;
+  /** `workloadRef` targets; without them a Rollout with a workloadRef finds nothing (InvalidSpec). */
+  deployments?: CacheReader<'Deployment'>;
+  podTemplates?: CacheReader<'PodTemplate'>;
   replicaSets: CacheReader<'ReplicaSet'>;
   services: CacheReader<'Service'>;
   virtualServices: CacheReader<'VirtualService'>;
@@ -61,9 +65,19 @@ export function referencedObjects(rollout: Rollout): string[] {
   ]
     .filter((name): name is string => typeof name === 'string' && name !== '')
     .map((name) => `Service/${namespace}/${name}`);
+  const ref = rollout.spec.workloadRef;
+  const workloads =
+    ref && (ref.kind === 'Deployment' || ref.kind === 'PodTemplate') && ref.name
+      ? [`${ref.kind}/${namespace}/${ref.name}`]
+      : [];
   const routing = routingOf(rollout);
   const vss = (routing?.virtualServices ?? []).map((target) => target.objectRef);
-  return [...services, ...vss, ...(routing?.destinationRule ? [routing.destinationRule.objectRef] : [])];
+  return [
+    ...services,
+    ...workloads,
+    ...vss,
+    ...(routing?.destinationRule ? [routing.destinationRule.objectRef] : []),
+  ];
 }
 
 /** No controller owner yet, and the Rollout's selector matches: Argo adopts such ReplicaSets. */
@@ -103,17 +117,28 @@ export function observeRollout(
       .map((ref) => lookup(ref, (ns, n) => cache.get(ns, n)))
       .filter((obj): obj is KindMap[K] => obj !== undefined);
   const destinationRule = pick('DestinationRule', caches.destinationRules)[0];
+  const workload = workloadOf(caches, rollout);
   const observation: Observation = {
     rollout,
     replicaSets,
     services: pick('Service', caches.services),
     virtualServices: pick('VirtualService', caches.virtualServices),
     ...(destinationRule ? { destinationRule } : {}),
+    ...(workload ? { workload } : {}),
   };
   if (rollout.spec.strategy.canary?.trafficRouting?.istio && hasPathCaches(caches))
     observation.mesh = observeMesh(caches, rollout);
   if (hasAnalysisCaches(caches)) observation.analysis = observeAnalysis(caches, rollout);
   return observation;
+}
+
+/** The Deployment or PodTemplate the Rollout's `workloadRef` names, from the cache. */
+function workloadOf(caches: ControllerCaches, rollout: Rollout): Workload | undefined {
+  const ref = rollout.spec.workloadRef;
+  const namespace = rollout.metadata.namespace ?? '';
+  if (ref?.kind === 'Deployment') return caches.deployments?.get(namespace, ref.name);
+  if (ref?.kind === 'PodTemplate') return caches.podTemplates?.get(namespace, ref.name);
+  return undefined;
 }
 
 /** Which Rollouts reference which objects, kept current from Rollout events. */

@@ -21,6 +21,7 @@ import {
   type ExecutionReport,
 } from './executor.js';
 import { observeRollout, type ControllerCaches, type Observation } from './observe.js';
+import { withRestartPods } from './observe-pods.js';
 import type { Planning } from './planning.js';
 
 export { INVALID_SPEC_REQUEUE_MS, invalidSpecStatus } from '../plan/invalid.js';
@@ -53,12 +54,14 @@ function splitKey(key: string): [string, string] {
 
 export async function reconcileRollout(deps: ReconcileDeps, key: string): Promise<ReconcileOutcome> {
   const [namespace, name] = splitKey(key);
-  const observation = observeRollout(deps.caches, namespace, name);
+  const cached = observeRollout(deps.caches, namespace, name);
   const report: ExecutionReport = { writes: [], written: [] };
-  if (!observation || observation.rollout.metadata.deletionTimestamp) return { kind: 'done', writes: [] };
+  if (!cached || cached.rollout.metadata.deletionTimestamp) return { kind: 'done', writes: [] };
   try {
+    const now = deps.clock.now();
+    const observation = await withRestartPods(deps.cluster, cached, now);
     const started = performance.now();
-    const pass = planPass(observation, deps.clock.now(), deps.planning);
+    const pass = planPass(observation, now, deps.planning);
     if (!pass.invalid) {
       const seconds = (performance.now() - started) / 1000;
       deps.onPathTruth?.(observation.rollout, pass.paths ? { ...pass.paths, seconds } : undefined);

@@ -44,6 +44,8 @@ const BUILT_IN_STEMS: Partial<
   Record<KindName, { api: 'core' | 'apps' | 'batch' | 'coordination'; stem: string }>
 > = {
   ReplicaSet: { api: 'apps', stem: 'ReplicaSet' },
+  Deployment: { api: 'apps', stem: 'Deployment' },
+  PodTemplate: { api: 'core', stem: 'PodTemplate' },
   Pod: { api: 'core', stem: 'Pod' },
   Service: { api: 'core', stem: 'Service' },
   Namespace: { api: 'core', stem: 'Namespace' },
@@ -184,6 +186,15 @@ export class ClientCluster implements Cluster {
 
   async delete(kind: KindName, namespace: string, name: string): Promise<void> {
     await this.invoke(kind, 'delete', { namespace, name, propagationPolicy: 'Background' });
+  }
+
+  async evict(namespace: string, name: string): Promise<void> {
+    const body = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } };
+    try {
+      await this.apis.core.createNamespacedPodEviction?.call(this.apis.core, { namespace, name, body });
+    } catch (err) {
+      throw toKubeApiError(err);
+    }
   }
 
   watch<K extends KindName>(

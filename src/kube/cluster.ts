@@ -7,7 +7,7 @@ import type { AnalysisRun, AnalysisTemplate } from '../api/analysis.js';
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { KubeObject, LabelSelector, ObjectMeta } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
-import type { Job, Namespace, Pod, ReplicaSet, Service } from '../api/workloads.js';
+import type { Deployment, Job, Namespace, Pod, PodTemplate, ReplicaSet, Service } from '../api/workloads.js';
 import type { MergePatch } from '../util/json.js';
 
 /** core/v1 Event, as the controller records it against a Rollout. */
@@ -48,6 +48,8 @@ export interface Secret extends KubeObject {
 export interface KindMap {
   Rollout: Rollout;
   ReplicaSet: ReplicaSet;
+  Deployment: Deployment;
+  PodTemplate: PodTemplate;
   Pod: Pod;
   Service: Service;
   Namespace: Namespace;
@@ -101,6 +103,8 @@ function kindRow(
 export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
   Rollout: kindRow('Rollout', 'argoproj.io', 'v1alpha1', 'rollouts', { status: true, custom: true }),
   ReplicaSet: kindRow('ReplicaSet', 'apps', 'v1', 'replicasets', { status: true }),
+  Deployment: kindRow('Deployment', 'apps', 'v1', 'deployments', { status: true }),
+  PodTemplate: kindRow('PodTemplate', '', 'v1', 'podtemplates'),
   Pod: kindRow('Pod', '', 'v1', 'pods', { status: true }),
   Service: kindRow('Service', '', 'v1', 'services', { status: true }),
   Namespace: kindRow('Namespace', '', 'v1', 'namespaces', { namespaced: false, status: true }),
@@ -198,6 +202,11 @@ export interface Cluster {
     options?: PatchOptions,
   ): Promise<KindMap[K]>;
   delete(kind: KindName, namespace: string, name: string): Promise<void>;
+  /**
+   * Evicts a pod through the Eviction API (`pods/eviction` create): the API server deletes it unless a
+   * PodDisruptionBudget forbids it, which fails with 429.
+   */
+  evict(namespace: string, name: string): Promise<void>;
   /**
    * Streams changes. `onEvent` gets every event; `onDone` is called once when the stream ends on its own:
    * without an error for a clean server-side close, with a KubeApiError (410 Gone when `resourceVersion` is too

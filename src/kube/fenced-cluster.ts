@@ -29,5 +29,6 @@ export function fenceWrites(inner: Cluster, mayWrite: () => boolean): Cluster {
       guard(`patch ${kind} ${name}`, () => inner.patch(kind, namespace, name, patch, options)),
     delete: (kind, namespace, name) =>
       guard(`delete ${kind} ${name}`, () => inner.delete(kind, namespace, name)),
+    evict: (namespace, name) => guard(`evict Pod ${name}`, () => inner.evict(namespace, name)),
   };
 }

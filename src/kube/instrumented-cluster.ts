@@ -3,7 +3,7 @@ import type { Cluster, KindName, WatchHandle } from './cluster.js';
 import { isKubeApiError } from './errors.js';
 
 export interface RequestRecord {
-  verb: 'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'watch';
+  verb: 'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'evict' | 'watch';
   kind: KindName;
   namespace: string;
   name: string;
@@ -19,6 +19,7 @@ const SUCCESS_CODE: Record<RequestRecord['verb'], number> = {
   updateStatus: 200,
   patch: 200,
   delete: 200,
+  evict: 201,
   watch: 200,
 };
 
@@ -60,6 +61,7 @@ export function instrumentCluster(inner: Cluster, onRequest: (record: RequestRec
       observed('patch', kind, namespace, name, () => inner.patch(kind, namespace, name, patch, options)),
     delete: (kind, namespace, name) =>
       observed('delete', kind, namespace, name, () => inner.delete(kind, namespace, name)),
+    evict: (namespace, name) => observed('evict', 'Pod', namespace, name, () => inner.evict(namespace, name)),
     watch: (kind, options, onEvent, onDone): WatchHandle => {
       onRequest({ verb: 'watch', kind, namespace: options.namespace ?? '', name: '', statusCode: 200 });
       return inner.watch(kind, options, onEvent, onDone);

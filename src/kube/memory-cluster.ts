@@ -28,7 +28,8 @@ import { WatchHub } from './memory-watch.js';
 import { fieldsMatch, labelsMatch } from './selectors.js';
 import { formatTime } from '../util/time.js';
 
-export type Verb = 'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'watch';
+export type Verb =
+  'get' | 'list' | 'create' | 'update' | 'updateStatus' | 'patch' | 'delete' | 'evict' | 'watch';
 
 export interface Operation {
   verb: Verb;
@@ -49,7 +50,14 @@ export interface MemoryClusterOptions {
 /** A long-running sandbox makes millions of calls: only the latest are kept. */
 const OPERATIONS_KEPT = 10_000;
 
-const WRITE_VERBS: ReadonlySet<Verb> = new Set(['create', 'update', 'updateStatus', 'patch', 'delete']);
+const WRITE_VERBS: ReadonlySet<Verb> = new Set([
+  'create',
+  'update',
+  'updateStatus',
+  'patch',
+  'delete',
+  'evict',
+]);
 
 export class MemoryCluster implements Cluster {
   private readonly store = new ObjectStore();
@@ -127,6 +135,13 @@ export class MemoryCluster implements Cluster {
 
   delete(kind: KindName, namespace: string, name: string): Promise<void> {
     return this.run({ verb: 'delete', kind, namespace, name }, () => this.doDelete(kind, namespace, name));
+  }
+
+  /** No PodDisruptionBudgets in memory: an eviction deletes the pod (a fault injector can answer 429). */
+  evict(namespace: string, name: string): Promise<void> {
+    return this.run({ verb: 'evict', kind: 'Pod', namespace, name }, () =>
+      this.doDelete('Pod', namespace, name),
+    );
   }
 
   watch<K extends KindName>(

@@ -4,7 +4,8 @@
  */
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { Rollout } from '../api/rollout.js';
-import type { Namespace, ReplicaSet, Service } from '../api/workloads.js';
+import type { Namespace, Pod, ReplicaSet, Service } from '../api/workloads.js';
+import type { Workload } from '../rollout/workload-ref.js';
 import type { Finding } from '../mesh/types.js';
 import type { AnalysisObservation } from '../rollout/plan-types.js';
 
@@ -17,6 +18,10 @@ export interface Observation {
   /** The VirtualServices the Rollout names, as `routingOf` resolves them. */
   virtualServices: VirtualService[];
   destinationRule?: DestinationRule;
+  /** The Deployment or PodTemplate `spec.workloadRef` names, when it exists. */
+  workload?: Workload;
+  /** The Rollout's pods, listed only while a `restartAt` restart is due (no Pod informer: ADR 0170). */
+  pods?: Pod[];
   /** What the traffic-path model reads; absent without Istio routing or when the mesh kinds are not watched. */
   mesh?: MeshObservation;
   /** The Rollout's AnalysisRuns and referenced templates; absent when the controller does not watch them. */

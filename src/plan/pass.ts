@@ -4,8 +4,9 @@
  * pass's writes applied (`applyPassWrites`); the gate. When the gate holds the step, the planner runs once more with
  * the verdict (it only holds step completion: the traffic intent, and so the router's writes, stay the same). ADR 0110.
  */
-import type { RolloutStatus } from '../api/rollout.js';
+import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { AnalysisRunWrite, RolloutEvent, RolloutPlan, WorkloadAction } from '../rollout/plan-types.js';
+import { resolveWorkloadRef, withWorkloadGeneration, workloadScaleDown } from '../rollout/workload-ref.js';
 import type { TrafficPlan, TrafficWrite } from '../traffic/router.js';
 import { withPathCondition } from './gate.js';
 import {
@@ -58,21 +59,15 @@ export function planPass(
 ): PassResult {
   const { rollout } = observation;
   const invalid = validateObservation(planning, observation);
-  if (invalid.length > 0) {
-    const message = invalidSpecMessage(rollout, invalid);
-    return {
-      writes: NO_WRITES,
-      status: invalidSpecStatus(rollout, message, now),
-      events: [{ type: 'Warning', reason: 'InvalidSpec', message }],
-      requeueAfterMs: INVALID_SPEC_REQUEUE_MS,
-      invalid: true,
-    };
-  }
+  if (invalid.length > 0) return invalidPass(rollout, invalidSpecMessage(rollout, invalid), now);
+  const resolved = resolveWorkloadRef(rollout, observation.workload);
+  if ('error' in resolved) return invalidPass(rollout, resolved.error, now);
   const snapshot = {
-    rollout,
+    rollout: resolved.rollout,
     replicaSets: observation.replicaSets,
     services: observation.services,
     ...(observation.analysis ? { analysis: observation.analysis } : {}),
+    ...(observation.pods ? { pods: observation.pods } : {}),
   };
   const ungated = planning.planRollout(snapshot, now);
   const traffic = routeTraffic(planning, observation, ungated);
@@ -85,7 +80,17 @@ export function planPass(
   if (traffic && traffic.errors.length > 0)
     return trafficFailed(orderedWrites(plan, traffic), traffic, paths);
   if (plan.failure !== undefined) return analysisFailed(orderedWrites(plan, traffic), plan.failure, paths);
-  return converge(observation, plan, traffic, paths, now);
+  return withWorkloadWrites(converge(observation, plan, traffic, paths, now), observation);
+}
+
+function invalidPass(rollout: Rollout, message: string, now: number): PassResult {
+  return {
+    writes: NO_WRITES,
+    status: invalidSpecStatus(rollout, message, now),
+    events: [{ type: 'Warning', reason: 'InvalidSpec', message }],
+    requeueAfterMs: INVALID_SPEC_REQUEUE_MS,
+    invalid: true,
+  };
 }
 
 function routeTraffic(planning: Planning, obs: Observation, plan: RolloutPlan): TrafficPlan | undefined {
@@ -104,10 +109,9 @@ function orderedWrites(plan: RolloutPlan, traffic: TrafficPlan | undefined): Ord
     early: plan.actions.filter((a) => a.type === 'createReplicaSet' || a.type === 'switchService'),
     traffic: traffic && traffic.errors.length === 0 ? traffic.writes : [],
     analysis: plan.analysisWrites ?? [],
-    // Scaling, annotations and revisionHistoryLimit deletes after traffic: traffic leaves a ReplicaSet before it shrinks.
-    late: plan.actions.filter(
-      (a) => a.type === 'scaleReplicaSet' || a.type === 'annotateReplicaSet' || a.type === 'deleteReplicaSet',
-    ),
+    // Scaling, annotations, revisionHistoryLimit deletes, evictions and pod metadata after traffic: traffic leaves a
+    // ReplicaSet before it shrinks.
+    late: plan.actions.filter((a) => a.type !== 'createReplicaSet' && a.type !== 'switchService'),
   };
 }
 
@@ -161,6 +165,20 @@ function converge(
     events: [...plan.events, ...(traffic?.events ?? []), ...pathEvents],
     ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
     ...(paths ? { paths } : {}),
+  };
+}
+
+/** workloadRef: the generation read and the referenced Deployment's scale-down (after the Rollout's own writes). */
+function withWorkloadWrites(result: PassResult, observation: Observation): PassResult {
+  const { workload, rollout } = observation;
+  if (!workload || !result.status) return result;
+  const replicas = workloadScaleDown(rollout, workload, observation.replicaSets);
+  const late: WorkloadAction[] =
+    replicas === undefined ? [] : [{ type: 'scaleDeployment', name: workload.metadata.name, replicas }];
+  return {
+    ...result,
+    status: withWorkloadGeneration(result.status, workload),
+    writes: { ...result.writes, late: [...result.writes.late, ...late] },
   };
 }
 

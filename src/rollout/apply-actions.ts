@@ -2,7 +2,11 @@
  * A workload action applied to the ReplicaSets and Services it touches, as data: the one rule shared by the pass's
  * overlay (`plan/overlay.ts`) and the planner's simulated cluster (`sim-cluster.ts`). Never mutates its input.
  */
-import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
+import {
+  EPHEMERAL_METADATA_ANNOTATION,
+  MANAGED_BY_ANNOTATION,
+  POD_TEMPLATE_HASH_LABEL,
+} from '../api/labels.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
 import type { WorkloadAction } from './plan-types.js';
 
@@ -30,6 +34,20 @@ function patchReplicaSet(
     metadata: { ...rs.metadata, ...(merged ? { annotations: merged } : {}) },
     spec: replicas === undefined ? rs.spec : { ...rs.spec, replicas },
   };
+}
+
+function withTemplateMetadata(
+  rs: ReplicaSet,
+  action: Extract<WorkloadAction, { type: 'syncTemplateMetadata' }>,
+): ReplicaSet {
+  const template = rs.spec.template ?? {};
+  const metadata = { ...(template.metadata ?? {}) };
+  const labels = mergeAnnotations(metadata.labels, action.delta.labels);
+  const annotations = mergeAnnotations(metadata.annotations, action.delta.annotations);
+  if (labels) metadata.labels = labels;
+  if (annotations) metadata.annotations = annotations;
+  const patched = patchReplicaSet(rs, undefined, { [EPHEMERAL_METADATA_ANNOTATION]: action.record });
+  return { ...patched, spec: { ...patched.spec, template: { ...template, metadata } } };
 }
 
 /** The ReplicaSets of `namespace` after one workload action (a ReplicaSet of another namespace is left alone). */
@@ -60,7 +78,12 @@ export function replicaSetsAfter(
       );
     case 'deleteReplicaSet':
       return list.filter((rs) => !mine(rs, action.name));
+    case 'syncTemplateMetadata':
+      return list.map((rs) => (mine(rs, action.name) ? withTemplateMetadata(rs, action) : rs));
     case 'switchService':
+    case 'evictPod':
+    case 'patchPodMetadata':
+    case 'scaleDeployment':
       return [...list];
   }
 }

@@ -5,7 +5,8 @@ import {
   REVISION_ANNOTATION,
 } from '../api/labels.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
-import type { ReplicaSet, Service } from '../api/workloads.js';
+import type { Pod, PodTemplateSpec, ReplicaSet, Service } from '../api/workloads.js';
+import { templateWithoutAntiAffinity } from './anti-affinity.js';
 import { resolveCanaryConfig, type CanaryConfig } from './defaults.js';
 import { computePodTemplateHash, computeStepsHash } from './hash.js';
 import type { PathGateInput, RolloutSnapshot } from './plan-types.js';
@@ -48,6 +49,8 @@ export interface PlanContext {
   pathGate?: PathGateInput;
   /** The current step run's phase ('' before it has one); undefined when runs are not observed (simulation). */
   stepRunPhase?: string;
+  /** The Rollout's pods, when observed (only while a restart is due). */
+  pods?: readonly Pod[];
 }
 
 function count(n: unknown): number {
@@ -97,7 +100,11 @@ function findNewReplicaSet(rollout: Rollout, all: RsView[], computedHash: string
   const byHash = all.find((v) => v.hash === computedHash);
   if (byHash) return byHash;
   const template = rollout.spec?.template;
-  const matches = all.filter((v) => v.hash !== '' && templatesMatch(templateWithoutEphemeral(v), template));
+  const matches = all.filter(
+    (v) =>
+      v.hash !== '' &&
+      templatesMatch(templateWithoutAntiAffinity(templateWithoutEphemeral(v) as PodTemplateSpec), template),
+  );
   const recorded = matches.find((v) => v.hash === rollout.status?.currentPodHash);
   return recorded ?? matches.sort((a, b) => b.revision - a.revision)[0];
 }
@@ -138,6 +145,7 @@ export function buildContext(snapshot: RolloutSnapshot, now: number): PlanContex
   if (newRS) ctx.newRS = newRS;
   if (stableRS) ctx.stableRS = stableRS;
   if (snapshot.pathGate) ctx.pathGate = snapshot.pathGate;
+  if (snapshot.pods) ctx.pods = snapshot.pods;
   return ctx;
 }
 

@@ -9,6 +9,7 @@ import {
 import type { OwnerReference } from '../api/meta.js';
 import type { PodMetadata } from '../api/rollout.js';
 import type { PodTemplateSpec, ReplicaSet } from '../api/workloads.js';
+import { templateWithAntiAffinity } from './anti-affinity.js';
 import { maxRevision, toRsView, type PlanContext, type RsView } from './context.js';
 
 function ownerReference(ctx: PlanContext): OwnerReference {
@@ -69,7 +70,12 @@ export function buildNewReplicaSet(ctx: PlanContext, hash: string): ReplicaSet {
         ...selector,
         matchLabels: { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash },
       },
-      template: podTemplate(ctx, hash, ephemeral),
+      template: templateWithAntiAffinity(
+        ctx.rollout,
+        podTemplate(ctx, hash, ephemeral),
+        hash,
+        ctx.prev.stableRS,
+      ),
     },
   };
   if (ctx.rollout.metadata?.namespace) rs.metadata.namespace = ctx.rollout.metadata.namespace;

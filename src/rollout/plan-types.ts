@@ -1,6 +1,6 @@
 import type { AnalysisRun, AnalysisTemplate } from '../api/analysis.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
-import type { ReplicaSet, Service } from '../api/workloads.js';
+import type { Pod, ReplicaSet, Service } from '../api/workloads.js';
 import type { RolloutEvent, TrafficIntent } from './intent.js';
 
 export type { RolloutEvent } from './intent.js';
@@ -19,6 +19,8 @@ export interface RolloutSnapshot {
    * no run is planned and an analysis step completes as if its run had succeeded. The controller always sets it.
    */
   analysis?: AnalysisObservation;
+  /** The pods of the Rollout's ReplicaSets, read only while a `restartAt` restart is due. */
+  pods?: readonly Pod[];
 }
 
 /** What the analysis part of a pass reads (ADR 0144). */
@@ -53,7 +55,21 @@ export type WorkloadAction =
   | { type: 'annotateReplicaSet'; name: string; annotations: Record<string, string | null> }
   | { type: 'switchService'; name: string; hash: string }
   /** revisionHistoryLimit: an old ReplicaSet scaled to zero (never the stable or the current one). */
-  | { type: 'deleteReplicaSet'; name: string };
+  | { type: 'deleteReplicaSet'; name: string }
+  /** restartAt: evict a pod created before `spec.restartAt` (Eviction API; a PodDisruptionBudget may refuse it). */
+  | { type: 'evictPod'; name: string }
+  /** canary/stableMetadata: the ReplicaSet's pod template labels/annotations and its record of what was injected. */
+  | { type: 'syncTemplateMetadata'; name: string; delta: MetadataDelta; record: string | null }
+  /** workloadRef.scaleDown: the referenced Deployment's spec.replicas. */
+  | { type: 'scaleDeployment'; name: string; replicas: number }
+  /** canary/stableMetadata on an existing pod of the new or stable ReplicaSet. */
+  | { type: 'patchPodMetadata'; name: string; delta: MetadataDelta };
+
+/** Label/annotation changes: a value sets the key, null removes it. */
+export interface MetadataDelta {
+  labels?: Record<string, string | null>;
+  annotations?: Record<string, string | null>;
+}
 
 export interface RolloutPlan {
   /** ReplicaSet and Service changes, in the order they must be applied. */

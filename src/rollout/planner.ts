@@ -33,6 +33,9 @@ import {
   type PauseState,
 } from './progress.js';
 import { planScaling, withScaledReplicas } from './scale.js';
+import { planEphemeralMetadata } from './ephemeral-metadata.js';
+import { planPodRestart } from './restart.js';
+import { isRollbackWithinWindow } from './rollback-window.js';
 import { planServiceSwitches } from './services.js';
 import { applyConditions, baseStatus, type ConditionFlags } from './status.js';
 import { currentStepIndex, isAborted } from './steps.js';
@@ -125,6 +128,9 @@ function planReset(initial: PlanContext, out: PlanOutput): RolloutPlan {
   if (steps > 0 && ctx.newRS && ctx.newRS.hash === ctx.prev.stableRS) {
     status.currentStepIndex = steps;
     out.normal('SkipSteps', 'Rollback to stable ReplicaSets');
+  } else if (steps > 0 && isRollbackWithinWindow(ctx)) {
+    status.currentStepIndex = steps;
+    out.normal('SkipSteps', 'Rollback within the rollbackWindow: steps skipped');
   }
   const flags: ConditionFlags = { paused: ctx.cfg.paused, aborted: false, reset: true };
   if (created) flags.createdReplicaSet = created;
@@ -196,6 +202,8 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   const scaled = haltsScaling(ctx, analysis) ? false : planScaling(ctx, out, traffic?.weights);
   ctx = withScaledReplicas(ctx, out);
   planHistoryCleanup(ctx, out);
+  planEphemeralMetadata(ctx, out);
+  const restartedAt = planPodRestart(ctx, out);
   // A held pause step gets no pause condition: it would never expire under the hold, and `promote` must skip it.
   const pause =
     scaled || compat.stepHold || analysis?.pause
@@ -204,6 +212,7 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   if (analysis?.pause) inconclusivePause(ctx, pause);
   const status = baseStatus(ctx);
   if (analysis) applyAnalysisDecision(status, analysis, out);
+  if (restartedAt !== undefined) status.restartedAt = restartedAt;
   if (traffic) status.canary = { ...(status.canary ?? {}), weights: traffic.weights };
   else if (status.canary) delete status.canary.weights;
   applyPauseAndAbort(ctx, status, pause);

@@ -35,6 +35,10 @@ const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Secret', '', ['get']],
   ['ReplicaSet', '', ['list', 'watch', 'create', 'patch', 'delete']],
   ['Service', '', ['list', 'watch', 'patch']],
+  ['Deployment', '', ['list', 'watch', 'patch']],
+  ['PodTemplate', '', ['list', 'watch']],
+  ['Pod', '', ['list', 'patch']],
+  ['Pod', 'eviction', ['create']],
   ['Namespace', '', ['list', 'watch']],
   ['Event', '', ['create', 'patch']],
   ['VirtualService', '', ['list', 'watch', 'update']],
@@ -84,11 +88,16 @@ describe('deploy/', () => {
     expect(named.map((r) => r.resourceNames)).toEqual([['truesplit-controller-lock']]);
   });
 
-  it('the ClusterRole grants no wildcards and no pods; secrets only get (a secretKeyRef argument), never list or watch', () => {
+  it('the ClusterRole grants no wildcards; secrets only get (a secretKeyRef argument); on pods only list, patch and eviction', () => {
     const all = clusterRole.rules.flatMap((r) => [...r.apiGroups, ...r.resources, ...r.verbs]);
-    expect(all.filter((x) => x === '*' || x === 'pods')).toEqual([]);
+    expect(all.filter((x) => x === '*')).toEqual([]);
     const secretRules = clusterRole.rules.filter((r) => r.resources.includes('secrets'));
     expect(secretRules.map((r) => [r.resources, r.verbs])).toEqual([[['secrets'], ['get']]]);
+    const onPods = clusterRole.rules.filter((r) => r.resources.some((res) => res.startsWith('pods')));
+    expect(onPods.flatMap((r) => r.resources.map((res) => `${res} ${r.verbs.join(',')}`)).sort()).toEqual([
+      'pods list,patch',
+      'pods/eviction create',
+    ]);
   });
 
   it('the kustomization lists every manifest', () => {

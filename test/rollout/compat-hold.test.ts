@@ -93,7 +93,7 @@ describe('a Rollout held as a whole', () => {
       field: 'spec.workloadRef',
       rollout: held((r) => {
         delete r.spec.template;
-        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
+        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web' };
       }),
     },
     {
@@ -129,7 +129,9 @@ describe('warned fields', () => {
 
   it('a plan for an unchanged Rollout repeats no warning', () => {
     const rollout = makeRollout({ steps: [] });
-    rollout.spec.restartAt = '2026-01-01T00:00:00Z';
+    rollout.metadata.annotations = {
+      'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'ops',
+    };
     const d = Driver.healthy(rollout);
     expect(planRollout(snapshotOf(d.cluster), d.now).events).toEqual([]);
     expect(d.eventsWith('UnsupportedField')).toHaveLength(1);

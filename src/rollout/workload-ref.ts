@@ -1,0 +1,62 @@
+/**
+ * `spec.workloadRef` (Argo's templateref.go): the pod template comes from the referenced `apps/v1` Deployment
+ * (`spec.template`) or `v1` PodTemplate (`template`), the selector from the Deployment when the Rollout has none; the
+ * Rollout is planned as if it carried that template, so a change to the Deployment's template is a new revision.
+ * `scaleDown` (Argo's rollout/sync.go and scale_utils.go) scales the referenced Deployment while the Rollout's first
+ * revision takes over: `onsuccess` to 0 once the Rollout is Healthy, `progressively` to `replicas - available` as
+ * the Rollout's pods become available; `never` (the default) leaves it. Pure.
+ */
+import { REVISION_ANNOTATION } from '../api/labels.js';
+import type { Rollout, RolloutStatus } from '../api/rollout.js';
+import type { Deployment, PodTemplate, ReplicaSet } from '../api/workloads.js';
+
+export type Workload = Deployment | PodTemplate;
+
+/** The kinds truesplit resolves; a ReplicaSet reference is held (compat-rules). */
+export const RESOLVED_WORKLOAD_KINDS: readonly string[] = ['Deployment', 'PodTemplate'];
+
+export type Resolution = { rollout: Rollout; workload?: Workload } | { error: string };
+
+/** The Rollout with the referenced template (and selector), or why it cannot be resolved. */
+export function resolveWorkloadRef(rollout: Rollout, workload: Workload | undefined): Resolution {
+  const ref = rollout.spec.workloadRef;
+  if (!ref || !RESOLVED_WORKLOAD_KINDS.includes(ref.kind)) return { rollout };
+  if (!workload || workload.kind !== ref.kind) {
+    return { error: `spec.workloadRef: ${ref.kind} "${ref.name}" not found` };
+  }
+  const template = workload.kind === 'Deployment' ? workload.spec?.template : workload.template;
+  if (!template) return { error: `spec.workloadRef: ${ref.kind} "${ref.name}" has no pod template` };
+  const spec = { ...rollout.spec, template };
+  const selector = workload.kind === 'Deployment' ? workload.spec?.selector : undefined;
+  if (!spec.selector && selector) spec.selector = selector;
+  return { rollout: { ...rollout, spec }, workload };
+}
+
+/** `status.workloadObservedGeneration`: the referenced object's generation this pass was planned from. */
+export function withWorkloadGeneration(status: RolloutStatus, workload: Workload | undefined): RolloutStatus {
+  if (!workload) return status;
+  return { ...status, workloadObservedGeneration: String(workload.metadata.generation ?? 0) };
+}
+
+/** The replicas the referenced Deployment should have now; undefined: leave it as it is. */
+export function workloadScaleDown(
+  rollout: Rollout,
+  workload: Workload | undefined,
+  replicaSets: readonly ReplicaSet[],
+): number | undefined {
+  const mode = rollout.spec.workloadRef?.scaleDown ?? 'never';
+  if (workload?.kind !== 'Deployment' || mode === 'never') return undefined;
+  const hash = rollout.status?.currentPodHash;
+  const current = replicaSets.find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === hash);
+  if (!current || current.metadata.annotations?.[REVISION_ANNOTATION] !== '1') return undefined;
+  let target: number;
+  if (mode === 'onsuccess') {
+    if (rollout.status?.phase !== 'Healthy') return undefined;
+    target = 0;
+  } else {
+    // Only ever down: the Deployment gives way as the Rollout's pods become available.
+    const left = Math.max(0, (rollout.spec.replicas ?? 1) - (current.status?.availableReplicas ?? 0));
+    target = Math.min(workload.spec.replicas ?? 1, left);
+  }
+  return (workload.spec.replicas ?? 1) === target ? undefined : target;
+}
