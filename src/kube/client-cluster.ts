@@ -46,6 +46,8 @@ const BUILT_IN_STEMS: Partial<Record<KindName, { api: 'core' | 'apps' | 'coordin
   Namespace: { api: 'core', stem: 'Namespace' },
   Event: { api: 'core', stem: 'Event' },
   Lease: { api: 'coordination', stem: 'Lease' },
+  ConfigMap: { api: 'core', stem: 'ConfigMap' },
+  Secret: { api: 'core', stem: 'Secret' },
 };
 
 type Op =

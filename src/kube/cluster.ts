@@ -36,6 +36,18 @@ export interface Lease extends KubeObject {
   };
 }
 
+/** core/v1 ConfigMap and Secret (notification configuration; Secret `data` values are base64). */
+export interface ConfigMap extends KubeObject {
+  kind: 'ConfigMap';
+  data?: Record<string, string>;
+}
+
+export interface Secret extends KubeObject {
+  kind: 'Secret';
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+
 /** Every kind truesplit reads or writes, by kind name. */
 export interface KindMap {
   Rollout: Rollout;
@@ -50,6 +62,8 @@ export interface KindMap {
   Gateway: Gateway;
   Sidecar: Sidecar;
   PeerAuthentication: PeerAuthentication;
+  ConfigMap: ConfigMap;
+  Secret: Secret;
 }
 
 export type KindName = keyof KindMap;
@@ -102,6 +116,8 @@ export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
   PeerAuthentication: kindRow('PeerAuthentication', 'security.istio.io', 'v1', 'peerauthentications', {
     custom: true,
   }),
+  ConfigMap: kindRow('ConfigMap', '', 'v1', 'configmaps'),
+  Secret: kindRow('Secret', '', 'v1', 'secrets'),
 };
 
 export function apiVersionOf(kind: ResourceKind): string {
