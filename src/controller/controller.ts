@@ -17,7 +17,7 @@ import { owningRolloutKey, ReferenceIndex, type ControllerCaches, type PathCache
 import { resourceName, UNAVAILABLE_FINDING, type UnavailableKind } from './optional-kinds.js';
 import type { Planning } from './planning.js';
 import { wirePathEnqueueRules } from './path-enqueue.js';
-import { reconcileRollout, type ReconcileOutcome } from './reconcile.js';
+import { reconcileRollout, type ReconcileDeps, type ReconcileOutcome } from './reconcile.js';
 
 export interface ControllerLogger {
   info(obj: object, msg: string): void;
@@ -34,6 +34,8 @@ export interface RolloutControllerOptions {
   resyncMs?: number;
   metrics?: ControllerMetrics;
   logger?: ControllerLogger;
+  /** Told each pass's recorded events (the notifier: it queues and returns). */
+  onEventsRecorded?: ReconcileDeps['onEventsRecorded'];
 }
 
 /** What every reconcile reads: these gate start-up and readiness. */
@@ -145,6 +147,7 @@ export class RolloutController {
         recorder: this.recorder,
         planning: this.options.planning,
         ...(metrics ? { onPathTruth: (r, truth) => metrics.observePathTruth(r, truth) } : {}),
+        ...(this.options.onEventsRecorded ? { onEventsRecorded: this.options.onEventsRecorded } : {}),
       },
       key,
     );

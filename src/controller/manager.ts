@@ -14,6 +14,7 @@ import { LeaderElector } from '../kube/leader-election.js';
 import { RolloutController, type ControllerLogger } from './controller.js';
 import { createControllerMetrics, type ControllerMetrics } from './metrics.js';
 import { defaultPlanning, type Planning } from './planning.js';
+import { createNotifier, type HttpSender, type Notifier } from './notifications.js';
 
 export interface ManagerOptions {
   cluster: Cluster;
@@ -30,6 +31,8 @@ export interface ManagerOptions {
   resyncMs?: number;
   logger: ControllerLogger;
   planning?: Planning;
+  /** Notifications (Argo's format): the ConfigMap's namespace, and whether Rollout namespaces may add their own. */
+  notifications?: { namespace: string; selfService: boolean; send?: HttpSender };
   /** Called after the manager stopped because it lost the lease (the CLI exits non-zero). */
   onLeadershipLost?: () => void;
 }
@@ -47,6 +50,7 @@ export interface HealthReport {
 export class ControllerManager {
   readonly metrics: ControllerMetrics;
   readonly controller: RolloutController;
+  readonly notifier: Notifier | undefined;
   private readonly clock: Clock;
   private readonly elector: LeaderElector | undefined;
   private readonly servers: Server[] = [];
@@ -63,6 +67,16 @@ export class ControllerManager {
     const controllerCluster = options.leaderElect
       ? fenceWrites(cluster, () => this.elector?.isLeader() === true && !this.stopped)
       : cluster;
+    this.notifier = options.notifications
+      ? createNotifier({
+          ...options.notifications,
+          cluster: controllerCluster,
+          clock: this.clock,
+          registry: this.metrics.registry,
+          logger: options.logger,
+        })
+      : undefined;
+    const notifier = this.notifier;
     this.controller = new RolloutController({
       cluster: controllerCluster,
       planning: options.planning ?? defaultPlanning,
@@ -71,6 +85,7 @@ export class ControllerManager {
       logger: options.logger,
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
+      ...(notifier ? { onEventsRecorded: (rollout, pass) => notifier.notify(rollout, pass) } : {}),
     });
     if (options.leaderElect) {
       this.elector = new LeaderElector({
@@ -103,6 +118,7 @@ export class ControllerManager {
     this.stopped = true;
     await this.elector?.stop();
     this.controller.stop();
+    this.notifier?.stop();
     await this.workers;
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.options.logger.info({}, 'controller stopped');

@@ -34,6 +34,8 @@ export interface ReconcileDeps {
   clock: Clock;
   recorder: EventRecorder;
   planning: Planning;
+  /** Told each pass's events once they are recorded (notifications; must not block). */
+  onEventsRecorded?: (rollout: Rollout, pass: PassResult) => void;
   /** Told the path evaluation of every valid pass (undefined: the Rollout has no Istio routing). */
   onPathTruth?: (rollout: Rollout, truth: TimedPathTruth | undefined) => void;
 }
@@ -91,6 +93,7 @@ async function execute(
   for (const action of pass.writes.late) await applyWorkloadAction(ctx, action, report);
   if (pass.status) await applyStatus(deps.cluster, rollout, pass.status, report);
   await recordAll(deps, rollout, pass.events);
+  if (pass.events.length > 0) deps.onEventsRecorded?.(rollout, pass);
   if (pass.failure !== undefined)
     return { kind: 'retry', error: new Error(pass.failure), writes: report.writes };
   const { requeueAfterMs } = pass;

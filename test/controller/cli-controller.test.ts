@@ -14,6 +14,8 @@ describe('truesplit controller flags', () => {
       env: {},
       expected: {
         leaderElect: false,
+        notificationNamespace: 'default',
+        selfServiceNotifications: false,
         workers: 10,
         resyncSeconds: 900,
         requestTimeoutSeconds: 30,
@@ -44,6 +46,7 @@ describe('truesplit controller flags', () => {
         '0',
         '--log-level',
         'debug',
+        '--self-service-notification-enabled',
       ],
       env: {},
       expected: {
@@ -52,6 +55,8 @@ describe('truesplit controller flags', () => {
         namespace: 'shop',
         leaseNamespace: 'shop',
         leaderElect: true,
+        notificationNamespace: 'shop',
+        selfServiceNotifications: true,
         workers: 3,
         resyncSeconds: 60,
         requestTimeoutSeconds: 5,
@@ -67,6 +72,8 @@ describe('truesplit controller flags', () => {
       expected: {
         leaseNamespace: 'truesplit',
         leaderElect: true,
+        notificationNamespace: 'truesplit',
+        selfServiceNotifications: false,
         workers: 10,
         resyncSeconds: 900,
         requestTimeoutSeconds: 30,

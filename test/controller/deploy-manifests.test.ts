@@ -29,7 +29,7 @@ interface Rule {
  * e2e/rbac-audit.e2e.test.ts records the same from a real API server's audit log.
  */
 const CLUSTER_WIDE: [KindName, string, string[]][] = [
-  ['Rollout', '', ['list', 'watch']],
+  ['Rollout', '', ['get', 'list', 'watch', 'patch']],
   ['Rollout', 'status', ['update']],
   ['ReplicaSet', '', ['list', 'watch', 'create', 'patch', 'delete']],
   ['Service', '', ['list', 'watch', 'patch']],
@@ -41,7 +41,11 @@ const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Sidecar', '', ['list', 'watch']],
   ['PeerAuthentication', '', ['list', 'watch']],
 ];
-const IN_OWN_NAMESPACE: [KindName, string, string[]][] = [['Lease', '', ['get', 'create', 'update']]];
+const IN_OWN_NAMESPACE: [KindName, string, string[]][] = [
+  ['Lease', '', ['get', 'create', 'update']],
+  ['ConfigMap', '', ['get']],
+  ['Secret', '', ['get']],
+];
 
 /** `group/resource verb` for every grant of a table. */
 function tableGrants(table: [KindName, string, string[]][]): string[] {
@@ -72,11 +76,15 @@ describe('deploy/', () => {
     expect(roleGrants(clusterRole.rules).sort()).toEqual(tableGrants(CLUSTER_WIDE).sort());
   });
 
-  it('the Lease is granted by a Role in the controller’s own namespace only, limited to its lock by name', () => {
+  it('the Lease and the notification ConfigMap and Secret are granted in the controller’s namespace only, by name', () => {
     expect(roleGrants(role.rules).sort()).toEqual(tableGrants(IN_OWN_NAMESPACE).sort());
     expect(role.metadata.namespace).toBe(serviceAccount.metadata.namespace);
     const named = role.rules.filter((r) => r.verbs.some((v) => v === 'get' || v === 'update'));
-    expect(named.map((r) => r.resourceNames)).toEqual([['truesplit-controller-lock']]);
+    expect(named.map((r) => r.resourceNames)).toEqual([
+      ['truesplit-controller-lock'],
+      ['argo-rollouts-notification-configmap'],
+      ['argo-rollouts-notification-secret'],
+    ]);
   });
 
   it('the ClusterRole grants no wildcards, no secrets and no pods', () => {
