@@ -72,6 +72,7 @@ describe('compatIssues', () => {
       ],
     },
     {
+      // Notification subscriptions are supported (ADR 0160): no issue for them.
       name: 'warned fields',
       rollout: rollout((r) => {
         r.metadata.annotations = {
@@ -86,13 +87,6 @@ describe('compatIssues', () => {
         ['spec.restartAt', 'warned', undefined, 'UnsupportedField', undefined],
         ['spec.rollbackWindow', 'warned', undefined, 'UnsupportedField', undefined],
         ['spec.strategy.canary.antiAffinity', 'warned', undefined, 'UnsupportedField', undefined],
-        [
-          'metadata.annotations[notifications.argoproj.io/subscribe.on-rollout-aborted.slack]',
-          'warned',
-          undefined,
-          'UnsupportedField',
-          undefined,
-        ],
       ],
     },
   ])('$name', ({ rollout: r, issues }) => {
