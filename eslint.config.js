@@ -10,6 +10,7 @@ const PURE_MODULES = [
   'src/plan/**/*.ts',
   'src/verbs/**/*.ts',
   'src/analysis/**/*.ts',
+  'src/notifications/**/*.ts',
 ];
 
 export default tseslint.config(
@@ -36,7 +37,8 @@ export default tseslint.config(
   {
     files: PURE_MODULES,
     // Metric providers do the measuring I/O; the analysis rules around them stay pure.
-    ignores: ['**/*.test.ts', 'src/analysis/providers/**'],
+    // Notification delivery (config reads, the ledger, HTTP) is I/O; the parsing, rendering and planning stay pure.
+    ignores: ['**/*.test.ts', 'src/analysis/providers/**', 'src/notifications/delivery/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -61,6 +61,26 @@ afterAll(async () => {
   await env?.stop();
 });
 
+/** A webhook nobody listens on: sends fail and are retried, the reads and the claim are what the audit sees. */
+async function configureNotifications(e: E2eEnvironment): Promise<void> {
+  const namespace = e.identity.namespace;
+  await e.admin.core.createNamespacedConfigMap({
+    namespace,
+    body: {
+      metadata: { name: 'argo-rollouts-notification-configmap' },
+      data: {
+        'service.webhook.hook': 'url: http://127.0.0.1:9/$path',
+        'trigger.on-rollout-completed': '- send: [done]',
+        'template.done': 'message: done',
+      },
+    },
+  });
+  await e.admin.core.createNamespacedSecret({
+    namespace,
+    body: { metadata: { name: 'argo-rollouts-notification-secret' }, stringData: { path: 'hooks' } },
+  });
+}
+
 describe('RBAC exactly as used', () => {
   it(
     'the verbs in the audit log equal the verbs deploy/rbac grants, both ways',
@@ -70,8 +90,14 @@ describe('RBAC exactly as used', () => {
         leaderElect: true,
         leaseNamespace: env.identity.namespace,
       });
+      await configureNotifications(env);
       const subset = subsetCanary({ ...subsetApp, replicas: 2, steps: STEPS });
       subset.rollout.spec.revisionHistoryLimit = 0;
+      // A subscriber: the controller reads the notification ConfigMap and Secret and claims the occurrence (ADR 0160).
+      subset.rollout.metadata.annotations = {
+        ...subset.rollout.metadata.annotations,
+        'notifications.argoproj.io/subscribe.on-rollout-completed.hook': '',
+      };
       await env.admin.createAll(subset.objects);
       const host = hostCanary({ ...hostApp, replicas: 2, steps: STEPS });
       host.rollout.spec.strategy.canary!.canaryMetadata = { labels: { role: 'canary' } };

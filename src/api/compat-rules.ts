@@ -91,15 +91,6 @@ function blueGreen(rollout: Rollout): string[] {
   return isRecord(strategy) ? present(strategy.blueGreen, 'spec.strategy.blueGreen') : [];
 }
 
-function notificationSubscriptions(rollout: Rollout): string[] {
-  const annotations = rollout.metadata?.annotations;
-  if (!isRecord(annotations)) return [];
-  return Object.keys(annotations)
-    .filter((key) => key.startsWith(NOTIFICATION_ANNOTATION_PREFIX))
-    .sort()
-    .map((key) => `metadata.annotations[${key}]`);
-}
-
 const OTHER_ROUTERS = ['nginx', 'alb', 'smi', 'ambassador', 'appMesh', 'traefik', 'apisix', 'plugins'];
 
 const supported = (field: string, note: string, adr?: string): CompatRule =>
@@ -238,12 +229,11 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   },
   supported(`${CANARY}.minPodsPerReplicaSet`, 'as Argo'),
   supported(`${CANARY}.replicaProgressThreshold`, 'as Argo'),
-  {
-    field: `metadata.annotations[${NOTIFICATION_ANNOTATION_PREFIX}<trigger>.<service>]`,
-    support: 'warned',
-    note: 'no notification is sent; the controller records one Warning event per Rollout and does not hold it',
-    find: notificationSubscriptions,
-  },
+  supported(
+    `metadata.annotations[${NOTIFICATION_ANNOTATION_PREFIX}<trigger>.<service>]`,
+    'Argo’s notification ConfigMap and Secret, webhook and slack services; at most once per event occurrence',
+    '0160',
+  ),
 ];
 
 function stepIndexOf(path: string): number | undefined {

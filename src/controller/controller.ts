@@ -20,7 +20,7 @@ import type { Planning } from './planning.js';
 import { wireAnalysisEnqueueRules } from './analysis-enqueue.js';
 import type { AnalysisCaches } from './observe-analysis.js';
 import { wirePathEnqueueRules } from './path-enqueue.js';
-import { reconcileRollout, type ReconcileOutcome } from './reconcile.js';
+import { reconcileRollout, type ReconcileDeps, type ReconcileOutcome } from './reconcile.js';
 
 export interface ControllerLogger {
   info(obj: object, msg: string): void;
@@ -42,6 +42,8 @@ export interface RolloutControllerOptions {
    * it the controller makes its own.
    */
   analysisRuns?: Informer<'AnalysisRun'>;
+  /** Told each pass's recorded events (the notifier: it queues and returns). */
+  onEventsRecorded?: ReconcileDeps['onEventsRecorded'];
 }
 
 /** What every reconcile reads: these gate start-up and readiness. */
@@ -197,6 +199,7 @@ export class RolloutController {
         recorder: this.recorder,
         planning: this.options.planning,
         ...(metrics ? { onPathTruth: (r, truth) => metrics.observePathTruth(r, truth) } : {}),
+        ...(this.options.onEventsRecorded ? { onEventsRecorded: this.options.onEventsRecorded } : {}),
       },
       key,
     );

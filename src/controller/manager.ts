@@ -20,6 +20,7 @@ import type { ProviderRegistry } from './analysis/provider-registry.js';
 import { RolloutController, type ControllerLogger } from './controller.js';
 import { createControllerMetrics, type ControllerMetrics } from './metrics.js';
 import { defaultPlanning, type Planning } from './planning.js';
+import { createNotifier, type HttpSender, type Notifier } from './notifications.js';
 
 export interface ManagerOptions {
   cluster: Cluster;
@@ -42,6 +43,8 @@ export interface ManagerOptions {
   resyncMs?: number;
   logger: ControllerLogger;
   planning?: Planning;
+  /** Notifications (Argo's format): the ConfigMap's namespace, and whether Rollout namespaces may add their own. */
+  notifications?: { namespace: string; selfService: boolean; send?: HttpSender };
   /** Called after the manager stopped because it lost the lease (the CLI exits non-zero). */
   onLeadershipLost?: () => void;
 }
@@ -62,6 +65,7 @@ export class ControllerManager {
   /** The one AnalysisRun informer of the process, read by the AnalysisRun controller (and the Rollout side). */
   readonly analysisRuns: Informer<'AnalysisRun'>;
   readonly analysis: AnalysisRunController;
+  readonly notifier: Notifier | undefined;
   private readonly clock: Clock;
   private readonly elector: LeaderElector | undefined;
   private readonly servers: Server[] = [];
@@ -85,6 +89,16 @@ export class ControllerManager {
       ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
       onError: (err) => options.logger.warn({ kind: 'AnalysisRun', err: err.message }, 'informer restarting'),
     });
+    this.notifier = options.notifications
+      ? createNotifier({
+          ...options.notifications,
+          cluster: controllerCluster,
+          clock: this.clock,
+          registry: this.metrics.registry,
+          logger: options.logger,
+        })
+      : undefined;
+    const notifier = this.notifier;
     this.controller = new RolloutController({
       analysisRuns: this.analysisRuns,
       cluster: controllerCluster,
@@ -94,6 +108,7 @@ export class ControllerManager {
       logger: options.logger,
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
+      ...(notifier ? { onEventsRecorded: (rollout, pass) => notifier.notify(rollout, pass) } : {}),
     });
     this.analysis = new AnalysisRunController({
       cluster: controllerCluster,
@@ -136,6 +151,7 @@ export class ControllerManager {
     this.stopped = true;
     await this.elector?.stop();
     this.controller.stop();
+    this.notifier?.stop();
     this.analysis.stop();
     this.analysisRuns.stop();
     await Promise.all([this.workers, this.analysisWorkers]);

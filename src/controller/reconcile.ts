@@ -36,6 +36,8 @@ export interface ReconcileDeps {
   clock: Clock;
   recorder: EventRecorder;
   planning: Planning;
+  /** Told each pass's events once they are recorded (notifications; must not block). */
+  onEventsRecorded?: (rollout: Rollout, pass: PassResult) => void;
   /** Told the path evaluation of every valid pass (undefined: the Rollout has no Istio routing). */
   onPathTruth?: (rollout: Rollout, truth: TimedPathTruth | undefined) => void;
 }
@@ -101,6 +103,7 @@ async function execute(
   if (pass.status) await applyStatus(deps.cluster, rollout, pass.status, report);
   await recordAll(deps, rollout, pass.events);
   const { writes, written } = report;
+  if (pass.events.length > 0) deps.onEventsRecorded?.(rollout, pass);
   if (pass.failure !== undefined) return { kind: 'retry', error: new Error(pass.failure), writes, written };
   const { requeueAfterMs } = pass;
   return { kind: 'done', ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), writes, written };

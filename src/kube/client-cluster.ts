@@ -53,6 +53,7 @@ const BUILT_IN_STEMS: Partial<
   Lease: { api: 'coordination', stem: 'Lease' },
   Secret: { api: 'core', stem: 'Secret' },
   Job: { api: 'batch', stem: 'Job' },
+  ConfigMap: { api: 'core', stem: 'ConfigMap' },
 };
 
 type Op =

@@ -37,10 +37,20 @@ export interface Lease extends KubeObject {
   };
 }
 
-/** core/v1 Secret: read only to resolve an analysis argument's `secretKeyRef` (values base64 in `data`). */
+/** core/v1 ConfigMap (notification configuration). */
+export interface ConfigMap extends KubeObject {
+  kind: 'ConfigMap';
+  data?: Record<string, string>;
+}
+
+/**
+ * core/v1 Secret: read only to resolve an analysis argument's `secretKeyRef` and the notification secret (values
+ * base64 in `data`).
+ */
 export interface Secret extends KubeObject {
   kind: 'Secret';
   data?: Record<string, string>;
+  stringData?: Record<string, string>;
   type?: string;
 }
 
@@ -65,6 +75,7 @@ export interface KindMap {
   Secret: Secret;
   AnalysisTemplate: AnalysisTemplate;
   ClusterAnalysisTemplate: AnalysisTemplate;
+  ConfigMap: ConfigMap;
 }
 
 export type KindName = keyof KindMap;
@@ -133,6 +144,7 @@ export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
     'clusteranalysistemplates',
     { custom: true, namespaced: false },
   ),
+  ConfigMap: kindRow('ConfigMap', '', 'v1', 'configmaps'),
 };
 
 export function apiVersionOf(kind: ResourceKind): string {

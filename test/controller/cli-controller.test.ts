@@ -14,6 +14,8 @@ describe('truesplit controller flags', () => {
       env: {},
       expected: {
         leaderElect: false,
+        notificationNamespace: 'default',
+        selfServiceNotifications: false,
         workers: 10,
         analysisWorkers: 30,
         resyncSeconds: 900,
@@ -47,6 +49,7 @@ describe('truesplit controller flags', () => {
         '0',
         '--log-level',
         'debug',
+        '--self-service-notification-enabled',
       ],
       env: {},
       expected: {
@@ -55,6 +58,8 @@ describe('truesplit controller flags', () => {
         namespace: 'shop',
         leaseNamespace: 'shop',
         leaderElect: true,
+        notificationNamespace: 'shop',
+        selfServiceNotifications: true,
         workers: 3,
         analysisWorkers: 7,
         resyncSeconds: 60,
@@ -71,6 +76,8 @@ describe('truesplit controller flags', () => {
       expected: {
         leaseNamespace: 'truesplit',
         leaderElect: true,
+        notificationNamespace: 'truesplit',
+        selfServiceNotifications: false,
         workers: 10,
         analysisWorkers: 30,
         resyncSeconds: 900,

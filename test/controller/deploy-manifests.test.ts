@@ -29,7 +29,7 @@ interface Rule {
  * e2e/rbac-audit.e2e.test.ts records the same from a real API server's audit log.
  */
 const CLUSTER_WIDE: [KindName, string, string[]][] = [
-  ['Rollout', '', ['list', 'watch']],
+  ['Rollout', '', ['get', 'list', 'watch', 'patch']],
   ['Rollout', 'status', ['update']],
   ['AnalysisRun', '', ['list', 'watch', 'patch', 'delete']],
   ['Secret', '', ['get']],
@@ -50,7 +50,11 @@ const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['AnalysisTemplate', '', ['list', 'watch']],
   ['ClusterAnalysisTemplate', '', ['list', 'watch']],
 ];
-const IN_OWN_NAMESPACE: [KindName, string, string[]][] = [['Lease', '', ['get', 'create', 'update']]];
+const IN_OWN_NAMESPACE: [KindName, string, string[]][] = [
+  ['Lease', '', ['get', 'create', 'update']],
+  ['ConfigMap', '', ['get']],
+  ['Secret', '', ['get']],
+];
 
 /** `group/resource verb` for every grant of a table. */
 function tableGrants(table: [KindName, string, string[]][]): string[] {
@@ -81,11 +85,15 @@ describe('deploy/', () => {
     expect(roleGrants(clusterRole.rules).sort()).toEqual(tableGrants(CLUSTER_WIDE).sort());
   });
 
-  it('the Lease is granted by a Role in the controller’s own namespace only, limited to its lock by name', () => {
+  it('the Lease and the notification ConfigMap and Secret are granted in the controller’s namespace only, by name', () => {
     expect(roleGrants(role.rules).sort()).toEqual(tableGrants(IN_OWN_NAMESPACE).sort());
     expect(role.metadata.namespace).toBe(serviceAccount.metadata.namespace);
     const named = role.rules.filter((r) => r.verbs.some((v) => v === 'get' || v === 'update'));
-    expect(named.map((r) => r.resourceNames)).toEqual([['truesplit-controller-lock']]);
+    expect(named.map((r) => r.resourceNames)).toEqual([
+      ['truesplit-controller-lock'],
+      ['argo-rollouts-notification-configmap'],
+      ['argo-rollouts-notification-secret'],
+    ]);
   });
 
   it('the ClusterRole grants no wildcards; secrets only get (a secretKeyRef argument); on pods only list, patch and eviction', () => {
@@ -104,7 +112,7 @@ describe('deploy/', () => {
     const kustomization = load(join(DEPLOY, 'kustomization.yaml'))[0] as { resources: string[] };
     const files = yamlFiles(DEPLOY)
       .map((f) => relative(DEPLOY, f))
-      .filter((f) => f !== 'kustomization.yaml');
+      .filter((f) => f !== 'kustomization.yaml' && !f.startsWith('helm/')); // the chart: test/deploy/
     expect([...kustomization.resources].sort()).toEqual(files.sort());
   });
 

@@ -113,7 +113,7 @@ describe('a Rollout held as a whole', () => {
 });
 
 describe('warned fields', () => {
-  it('notifications: one Warning event, IgnoredFields condition, the update is not held', () => {
+  it('notification subscriptions (supported, ADR 0160): no warning, no IgnoredFields condition', () => {
     const rollout = makeRollout({ steps: [{ setWeight: 10 }] });
     rollout.metadata.annotations = { 'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'ch' };
     const { d, v2 } = updating(rollout);
@@ -121,10 +121,8 @@ describe('warned fields', () => {
     d.advance(30_000);
     d.settle();
     expect(d.status.stableRS).toBe(v2);
-    expect(condition(d, 'IgnoredFields')?.message).toContain(
-      'metadata.annotations[notifications.argoproj.io/subscribe.on-rollout-completed.slack] is not supported',
-    );
-    expect(d.eventsWith('UnsupportedField')).toHaveLength(1);
+    expect(condition(d, 'IgnoredFields')).toBeUndefined();
+    expect(d.eventsWith('UnsupportedField')).toHaveLength(0);
   });
 
   it('a plan for an unchanged Rollout repeats no warning', () => {

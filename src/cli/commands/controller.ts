@@ -18,6 +18,9 @@ Flags:
   --namespace NS          watch only this namespace (default: all namespaces)
   --leader-elect          take the truesplit-controller-lock Lease before reconciling (run several replicas for HA)
   --lease-namespace NS    namespace of the Lease (default: POD_NAMESPACE, --namespace, else kube-system)
+  --self-service-notification-enabled
+                          also read argo-rollouts-notification-configmap/-secret from each Rollout's namespace
+                          (the controller's own, POD_NAMESPACE, is always read)
   --workers N             reconcile workers (default 10)
   --analysis-workers N    AnalysisRun workers (default 30, as Argo's --analysis-threads)
   --resync SECONDS        full relist period of every informer (default 900)
@@ -42,6 +45,9 @@ export interface ControllerFlags {
   namespace?: string;
   leaderElect: boolean;
   leaseNamespace?: string;
+  /** Where `argo-rollouts-notification-configmap` is read: POD_NAMESPACE, else the Lease's, else `--namespace`. */
+  notificationNamespace: string;
+  selfServiceNotifications: boolean;
   workers: number;
   analysisWorkers: number;
   resyncSeconds: number;
@@ -58,6 +64,7 @@ export function parseControllerFlags(argv: string[], env: CliIo['env']): Control
     namespace: { type: 'string', short: 'n' },
     'leader-elect': { type: 'boolean' },
     'lease-namespace': { type: 'string' },
+    'self-service-notification-enabled': { type: 'boolean' },
     workers: { type: 'string' },
     'analysis-workers': { type: 'string' },
     resync: { type: 'string' },
@@ -76,6 +83,8 @@ export function parseControllerFlags(argv: string[], env: CliIo['env']): Control
     ...(values.namespace ? { namespace: values.namespace } : {}),
     ...(leaseNamespace ? { leaseNamespace } : {}),
     leaderElect: values['leader-elect'] === true,
+    notificationNamespace: env.POD_NAMESPACE ?? leaseNamespace ?? values.namespace ?? 'default',
+    selfServiceNotifications: values['self-service-notification-enabled'] === true,
     workers: positiveInt(values.workers, 'workers', 10),
     analysisWorkers: positiveInt(values['analysis-workers'], 'analysis-workers', 30),
     resyncSeconds: positiveInt(values.resync, 'resync', 900),
@@ -122,6 +131,7 @@ export const controller: Command = {
       healthzPort: flags.healthzPort,
       ...(flags.namespace ? { namespace: flags.namespace } : {}),
       ...(flags.leaseNamespace ? { leaseNamespace: flags.leaseNamespace } : {}),
+      notifications: { namespace: flags.notificationNamespace, selfService: flags.selfServiceNotifications },
       onLeadershipLost: () => (exitCode = EXIT.problems),
     });
     const shutdown = (): void => void manager.stop();
