@@ -92,9 +92,9 @@ function measurementOf(
   const errorRate = config.measure === 'errorRate';
   const value = errorRate ? split.canaryErrorRate : split.share;
   const metadata = {
-    canaryRequests: formatSampleValue(split.canaryRequests),
-    totalRequests: formatSampleValue(split.totalRequests),
-    canaryErrors: formatSampleValue(split.canaryErrors),
+    canaryRequests: requestCount(split.canaryRequests),
+    totalRequests: requestCount(split.totalRequests),
+    canaryErrors: requestCount(split.canaryErrors),
   };
   if (value === undefined) {
     const counted = errorRate ? split.canaryRequests : split.totalRequests;
@@ -102,12 +102,17 @@ function measurementOf(
     return {
       phase: 'Error',
       message:
-        `insufficient data: ${formatSampleValue(counted)} ${what} of ${target} in the last ${window}, ` +
+        `insufficient data: ${requestCount(counted)} ${what} of ${target} in the last ${window}, ` +
         `fewer than minSamples ${minSamples}`,
       metadata,
     };
   }
   return { result: value, value: formatSampleValue(value), metadata };
+}
+
+/** `increase()` extrapolates to the window's edges; requests are shown whole. */
+function requestCount(requests: number): string {
+  return String(Math.round(requests));
 }
 
 function checkedConfig(config: TrueSplitMetric | undefined): TrueSplitMetric {

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TrueSplitMetric } from '../../../src/api/analysis.js';
+import { parse } from 'yaml';
+import type { Metric, TrueSplitMetric } from '../../../src/api/analysis.js';
 import { createTrueSplitProvider } from '../../../src/analysis/providers/truesplit.js';
 import { sendJson, startServer, type TestServer } from './http-fixture.js';
 import { measureRequest, NOW } from './run-fixture.js';
@@ -156,5 +158,47 @@ describe('truesplit provider against a local Prometheus API', () => {
       measure: 'canaryShare',
     };
     expect((await provider.run(measureRequest({ truesplit }))).result).toBe(0.5);
+  });
+});
+
+describe('truesplit provider request counts', () => {
+  it("increase()'s extrapolated counts are shown as whole requests in the metadata and message", async () => {
+    const server = await prometheus(
+      [
+        ['frontend', CANARY, '200', 4.6],
+        ['frontend', STABLE, '200', 40.2],
+      ],
+      [],
+    );
+    const share = await measure(server, { measure: 'canaryShare' });
+    expect(share.metadata).toEqual({ canaryRequests: '5', totalRequests: '45', canaryErrors: '0' });
+    const rate = await measure(server, { measure: 'errorRate' });
+    expect(rate.message).toBe(
+      'insufficient data: 5 requests from mesh callers reached the canary of shop.shop in the last 1m, ' +
+        'fewer than minSamples 20',
+    );
+  });
+});
+
+describe("the README's path-aware AnalysisTemplate", () => {
+  it('measures the in-mesh error rate with the provider, its args substituted', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Path-aware analysis'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const template = parse(yaml) as { kind: string; spec: { metrics: Metric[] } };
+    expect(template.kind).toBe('AnalysisTemplate');
+    const [metric] = template.spec.metrics;
+    expect(metric?.successCondition).toBe('result < 0.05');
+    const server = await prometheus(TRAFFIC.source, TRAFFIC.destination);
+    const args: Record<string, string> = { service: 'shop', 'canary-hash': CANARY };
+    const resolved = JSON.parse(
+      JSON.stringify(metric).replace(/\{\{args\.([\w-]+)\}\}/g, (_, name: string) => args[name] ?? ''),
+    ) as Metric;
+    resolved.provider.truesplit!.address = server.url;
+    const measurement = await createTrueSplitProvider().run({ ...measureRequest({}), metric: resolved });
+    expect(measurement.result).toBeCloseTo(0.4, 12);
+    const form = new URLSearchParams(server.requests[0]?.body);
+    expect(form.get('query')).toContain('destination_service_name="shop"');
+    expect(form.get('query')).toContain('[1m]');
   });
 });
