@@ -129,3 +129,18 @@ export function formatSampleValue(value: number): string {
   if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
+
+/** An instant-query vector with each series' labels (the `truesplit` provider groups by them); errors as above. */
+export function readPrometheusVector(
+  status: number,
+  body: string,
+): { labels: Record<string, string>; value: number }[] {
+  const data = envelopeOf(status, body).data as { resultType?: unknown; result?: unknown } | undefined;
+  if (data?.resultType !== 'vector' || !Array.isArray(data.result)) {
+    throw new PrometheusResponseError(`bad_response: expected a vector, got ${String(data?.resultType)}`);
+  }
+  return data.result.map((series) => ({
+    labels: { ...((series as { metric?: Record<string, string> }).metric ?? {}) },
+    value: parseSampleValue(pairOf(series, 'value')[1]),
+  }));
+}

@@ -50,6 +50,8 @@ export interface MetricProvider {
   prometheus?: PrometheusMetric;
   web?: WebMetric;
   job?: JobMetric;
+  /** truesplit's path-aware provider over Istio's standard telemetry (ADR 0182). */
+  truesplit?: TrueSplitMetric;
   /** datadog, newRelic, wavefront, … — an error naming the provider, never a pass. */
   [provider: string]: unknown;
 }
@@ -81,6 +83,27 @@ export interface WebMetric {
   insecure?: boolean;
   /** `oauth2` in Argo; not implemented by truesplit (a measurement Error naming it). */
   authentication?: Record<string, unknown>;
+}
+
+export interface TrueSplitMetric {
+  /** Prometheus' URL; the provider's default Prometheus address when omitted. */
+  address?: string;
+  /** `destination_service_name` of the canary's Service. */
+  service: string;
+  /** `destination_service_namespace`; default the AnalysisRun's namespace. */
+  namespace?: string;
+  /** The canary's `destination_canonical_revision` (its pod-template hash, `{{args.canary-hash}}`). */
+  canaryRevision: string;
+  /** The caller path measured; `any` adds the three. */
+  path: 'gateway' | 'mesh' | 'plain' | 'any';
+  /** `errorRate`: 5xx among the canary's requests on the path; `canaryShare`: the canary's share of the path. */
+  measure: 'errorRate' | 'canaryShare';
+  /** A PromQL range, default `1m`. */
+  window?: string;
+  /** Requests below which the measurement is an Error ("insufficient data"); default 20. May be a string arg. */
+  minSamples?: number | string;
+  /** Source workloads matching this regular expression are gateways; default `.*gateway.*`. */
+  gatewayWorkloads?: string;
 }
 
 export interface JobMetric {

@@ -7,6 +7,7 @@ import type { Cluster } from '../../kube/cluster.js';
 import type { MetricProviderPort } from '../provider.js';
 import { createJobProvider } from './job.js';
 import { createPrometheusProvider } from './prometheus.js';
+import { createTrueSplitProvider } from './truesplit.js';
 import { createWebProvider } from './web.js';
 
 export interface ProviderRegistryDeps {
@@ -17,10 +18,11 @@ export interface ProviderRegistryDeps {
 }
 
 export function createProviderRegistry(deps: ProviderRegistryDeps): Map<string, MetricProviderPort> {
+  const prometheusDefaults =
+    deps.defaultPrometheusAddress !== undefined ? { defaultAddress: deps.defaultPrometheusAddress } : {};
   const providers = [
-    createPrometheusProvider(
-      deps.defaultPrometheusAddress !== undefined ? { defaultAddress: deps.defaultPrometheusAddress } : {},
-    ),
+    createPrometheusProvider(prometheusDefaults),
+    createTrueSplitProvider(prometheusDefaults),
     createWebProvider(),
     createJobProvider({ cluster: deps.cluster }),
   ];

@@ -5,8 +5,8 @@ import { MemoryCluster } from '../../../src/kube/memory-cluster.js';
 describe('createProviderRegistry', () => {
   const registry = createProviderRegistry({ cluster: new MemoryCluster() });
 
-  it('serves prometheus, web and job, each under its own key', () => {
-    expect([...registry.keys()].sort()).toEqual(['job', 'prometheus', 'web']);
+  it('serves prometheus, truesplit, web and job, each under its own key', () => {
+    expect([...registry.keys()].sort()).toEqual(['job', 'prometheus', 'truesplit', 'web']);
     for (const [key, provider] of registry) expect(provider.type).toBe(key);
   });
 
