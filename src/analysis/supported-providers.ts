@@ -2,7 +2,7 @@
  * The metric providers truesplit measures with — the one list validation, the AnalysisRun controller and
  * the docs read. A provider key Argo Rollouts knows but that is not here is an error naming it, never a pass.
  */
-export const SUPPORTED_PROVIDERS: readonly string[] = ['prometheus', 'web', 'job'];
+export const SUPPORTED_PROVIDERS: readonly string[] = ['prometheus', 'web', 'job', 'truesplit'];
 
 /** Every provider key Argo Rollouts defines (pkg/apis/rollouts/v1alpha1/analysis_types.go, MetricProvider). */
 export const ARGO_PROVIDERS: readonly string[] = [
