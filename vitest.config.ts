@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['e2e/**', 'test/browser/**', 'node_modules/**', 'dist/**'],
+    exclude: ['e2e/**', 'test/browser/**', 'test/oracle/**', 'node_modules/**', 'dist/**'],
     testTimeout: 20_000,
   },
 });

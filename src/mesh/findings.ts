@@ -2,7 +2,7 @@ import type { RolloutContext } from './context.js';
 import type { FixInput } from './fixes.js';
 import { fixFor } from './fixes.js';
 import { issueSeverity } from './paths.js';
-import type { EvaluatedPath, Finding, FindingCode, PathIssue } from './types.js';
+import type { EvaluatedPath, Finding, FindingCode, PathIssue, TrafficPath } from './types.js';
 import { pathLabel, SEVERITY_RANK } from './types.js';
 
 /** Cause of each finding, in words; the numbers are appended from the worst path. */
@@ -27,6 +27,8 @@ const CAUSES: Record<FindingCode, (objects: string, detail: string, last: string
   'no-default-route': (o) => `${o} has no route for ordinary requests (every route has a match)`,
   'crd-missing': (o) => `${o} is not installed; the path model assumed there are none`,
   'rbac-forbidden': (o) => `the controller may not list ${o}; the path model assumed there are none`,
+  'prediction-uncertain': (o, d) =>
+    `${o}: ${d || 'this shape'}; truesplit's path model cannot predict the split Istio gives here, so it states none`,
   'ambient-waypoint-alpha': (o, d) =>
     `ambient callers are routed by the waypoint ${d ? `"${d}" ` : ''}of ${o}; VirtualService on waypoints is alpha in Istio`,
 };
@@ -34,6 +36,13 @@ const CAUSES: Record<FindingCode, (objects: string, detail: string, last: string
 export function formatShare(share: number | null): string {
   if (share === null) return 'no traffic (requests fail)';
   return `${Math.round(share * 1000) / 10}%`;
+}
+
+/** A path's effective share in words: unknown when the model marks the prediction uncertain. */
+export function formatPathShare(path: Pick<TrafficPath, 'canaryShare' | 'findings'>): string {
+  return path.findings.includes('prediction-uncertain')
+    ? 'unknown (prediction uncertain)'
+    : formatShare(path.canaryShare);
 }
 
 interface Group {
@@ -73,7 +82,7 @@ function numbers(worst: EvaluatedPath | undefined): string {
   if (!worst) return '';
   const p = worst.path;
   const pods = worst.pods ? ` (${worst.pods.canary} canary of ${worst.pods.ready} ready pods)` : '';
-  return `${pathLabel(p)}: desired ${formatShare(p.desiredShare)} canary, effective ${formatShare(p.canaryShare)}${pods}`;
+  return `${pathLabel(p)}: desired ${formatShare(p.desiredShare)} canary, effective ${formatPathShare(p)}${pods}`;
 }
 
 /** Merge the issues of every path into findings (one per code and objects), worst severity, with a fix. */

@@ -217,6 +217,8 @@ const STATIC_FIXES: Partial<Record<FindingCode, (input: FixInput) => string>> = 
   },
   'no-default-route': () =>
     yamlDoc({ spec: { http: [{ name: 'default', route: [{ destination: { host: '<service>' } }] }] } }),
+  'prediction-uncertain': () =>
+    '# Nothing to change for truesplit: read the split Istio really gives this caller (istioctl proxy-config routes <pod> -o json), or simplify the routing to a shape the model covers (docs/adr/0040-traffic-path-model.md).',
   'ambient-waypoint-alpha': () =>
     '# No change required: VirtualService on a waypoint is alpha in Istio. Consider a Gateway API HTTPRoute whose parentRefs name the Service.',
 };

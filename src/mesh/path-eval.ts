@@ -14,6 +14,13 @@ import {
 } from './hosts.js';
 import { callerSidecar, destinationRuleClass, effectiveMtls } from './index-snapshot.js';
 import { chooseRoutes, routeShare } from './routing.js';
+import {
+  delegated,
+  markUncertain,
+  meshShapeUncertainty,
+  serviceHiddenFrom,
+  usesSourceMatch,
+} from './uncertain.js';
 import { USE_WAYPOINT_LABEL } from './snapshot.js';
 import type { EvaluatedPath, PathIssue, PathKind } from './types.js';
 
@@ -33,7 +40,7 @@ export function routedPaths(
   callerNs: string,
   extra: PathIssue[],
 ): EvaluatedPath[] {
-  const { outcomes, hasDefault } = routeOutcomes(ctx, vs, source, callerNs);
+  const { outcomes, hasDefault, uncertain } = routeOutcomes(ctx, vs, source, callerNs);
   const paths: EvaluatedPath[] = [];
   if (!hasDefault) {
     const issue: PathIssue = { code: 'no-default-route', objects: [objectRef(vs)] };
@@ -45,6 +52,7 @@ export function routedPaths(
     const desired = outcome.variant === undefined ? ctx.desired : outcome.intended;
     paths.push(makePath(ctx, variantBase, outcome.share, desired, issues));
   }
+  if (uncertain) for (const p of paths) markUncertain(p, [objectRef(vs)], uncertain);
   return paths;
 }
 
@@ -55,10 +63,13 @@ interface RouteOutcome {
   failures: PathIssue[];
 }
 
-const outcomeMemo = new WeakMap<
-  RolloutContext,
-  Map<string, { outcomes: RouteOutcome[]; hasDefault: boolean }>
->();
+interface RouteOutcomes {
+  outcomes: RouteOutcome[];
+  hasDefault: boolean;
+  uncertain?: string;
+}
+
+const outcomeMemo = new WeakMap<RolloutContext, Map<string, RouteOutcomes>>();
 
 const hostsMemo = new WeakMap<VirtualService, string[]>();
 
@@ -76,13 +87,19 @@ function destinationHosts(vs: VirtualService): string[] {
 }
 
 /** Shares of each route choice; memoised per VirtualService, source and DestinationRule resolution class. */
-function routeOutcomes(ctx: RolloutContext, vs: VirtualService, source: string, callerNs: string) {
-  const memo = outcomeMemo.get(ctx) ?? new Map<string, { outcomes: RouteOutcome[]; hasDefault: boolean }>();
+function routeOutcomes(
+  ctx: RolloutContext,
+  vs: VirtualService,
+  source: string,
+  callerNs: string,
+): RouteOutcomes {
+  const memo = outcomeMemo.get(ctx) ?? new Map<string, RouteOutcomes>();
   outcomeMemo.set(ctx, memo);
-  const key = `${objectRef(vs)}|${source}|${destinationRuleClass(ctx.index, destinationHosts(vs), callerNs)}`;
+  const callerPart = usesSourceMatch(vs) ? `|${callerNs}` : '';
+  const key = `${objectRef(vs)}|${source}|${destinationRuleClass(ctx.index, destinationHosts(vs), callerNs)}${callerPart}`;
   const cached = memo.get(key);
   if (cached) return cached;
-  const { choices, hasDefault } = chooseRoutes(vs, source);
+  const { choices, hasDefault, uncertain } = chooseRoutes(vs, source, callerNs);
   const outcomes = choices.map((choice) => {
     const result = routeShare(ctx.index, ctx.state, vs, choice.route, callerNs, ctx.fractions);
     const failures = result.failures.map((f) => ({ code: f.code, objects: f.objects, detail: f.detail }));
@@ -90,7 +107,9 @@ function routeOutcomes(ctx: RolloutContext, vs: VirtualService, source: string, 
     if (choice.variant !== undefined) outcome.variant = choice.variant;
     return outcome;
   });
-  const computed = { outcomes, hasDefault };
+  const computed: RouteOutcomes = { outcomes, hasDefault };
+  const why = uncertain ?? (hasDefault ? delegated(choices[0]?.route) : undefined);
+  if (why) computed.uncertain = why;
   memo.set(key, computed);
   return computed;
 }
@@ -139,6 +158,25 @@ export function meshPaths(ctx: RolloutContext, base: PathBase, useSidecar: boole
   const callerNs = base.from;
   const sidecar = useSidecar ? callerSidecar(ctx.index, callerNs) : undefined;
   const targetNs = ctx.dialled.service ? nsOf(ctx.dialled.service) : ctx.namespace;
+  if (ctx.dialled.service && serviceHiddenFrom(ctx.dialled.service, callerNs)) {
+    const issue: PathIssue = { code: 'export-to', objects: [ctx.dialled.ref] };
+    return [ratioPath(ctx, base, [...extra, issue])];
+  }
+  const paths = meshRoutedPaths(ctx, base, sidecar, targetNs, extra);
+  const routed = paths.some((p) => p.pods === undefined);
+  const doubt = routed ? meshShapeUncertainty(ctx, callerNs, useSidecar) : undefined;
+  if (doubt) for (const p of paths) markUncertain(p, doubt.objects, doubt.reason);
+  return paths;
+}
+
+function meshRoutedPaths(
+  ctx: RolloutContext,
+  base: PathBase,
+  sidecar: Sidecar | undefined,
+  targetNs: string,
+  extra: PathIssue[],
+): EvaluatedPath[] {
+  const callerNs = base.from;
   if (sidecar && !sidecarImports(sidecar, callerNs, targetNs, ctx.dialled.fqdn)) {
     const issue: PathIssue = { code: 'sidecar-egress', objects: [objectRef(sidecar), ctx.dialled.ref] };
     return [ratioPath(ctx, base, [...extra, issue])];
@@ -151,13 +189,11 @@ export function meshPaths(ctx: RolloutContext, base: PathBase, useSidecar: boole
   if (candidates.length > 1) issues.push({ code: 'mesh-conflict', objects: candidates.map(objectRef) });
   const paths = routedPaths(ctx, base, chosen, MESH_GATEWAY, callerNs, issues);
   if (candidates.length > 1 && !sameDefaultShare(ctx, candidates, base, callerNs)) {
-    for (const p of paths) if (p.path.variant === undefined) Object.assign(p.path, unpredictable());
+    const reason = 'several mesh VirtualServices with different shares claim the host';
+    for (const p of paths)
+      if (p.path.variant === undefined) markUncertain(p, candidates.map(objectRef), reason);
   }
   return paths;
-}
-
-function unpredictable() {
-  return { canaryShare: null, followsWeight: false };
 }
 
 function sameDefaultShare(

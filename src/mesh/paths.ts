@@ -98,6 +98,7 @@ const ALWAYS_ERROR = new Set<FindingCode>(['strict-mtls-plain', 'no-ready-endpoi
 
 function baseSeverity(code: FindingCode, kind: PathKind, failed: boolean, diverges: boolean): Severity {
   if (code === 'ambient-waypoint-alpha') return 'info';
+  if (code === 'prediction-uncertain') return 'warning';
   if (ALWAYS_ERROR.has(code) || failed) return 'error';
   if (kind === 'plain') return diverges ? 'warning' : 'info';
   return diverges ? 'error' : 'info';

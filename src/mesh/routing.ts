@@ -7,7 +7,7 @@ import type {
   VirtualService,
 } from '../api/index.js';
 import { objectRef } from '../api/index.js';
-import { isExportedTo, resolveGatewayRef, resolveHost } from './hosts.js';
+import { ANY_NAMESPACE, isExportedTo, MESH_GATEWAY, resolveGatewayRef, resolveHost } from './hosts.js';
 import type { SnapshotIndex } from './index-snapshot.js';
 import { countEndpoints, destinationRuleFor, findService } from './index-snapshot.js';
 import type { RolloutTrafficState } from './snapshot.js';
@@ -19,35 +19,70 @@ export interface RouteChoice {
   route: HTTPRoute;
 }
 
-/** Rule 2.5: routes in order; a route without an applicable `match` is the catch-all; earlier matches are variants. */
+/**
+ * Rule 2.5: routes in order; a route without an applicable `match` is the catch-all; earlier matches are variants.
+ * `callerNs` is the namespace of a mesh caller (`*`: any other namespace); `sourceNamespace` matches apply only
+ * to that namespace. A match the model cannot settle for a whole namespace of callers (`sourceLabels`, or
+ * `sourceNamespace` for generic or gateway callers) before the catch-all makes the choice `uncertain`.
+ */
 export function chooseRoutes(
   vs: VirtualService,
   source: string,
-): { choices: RouteChoice[]; hasDefault: boolean } {
+  callerNs: string = ANY_NAMESPACE,
+): { choices: RouteChoice[]; hasDefault: boolean; uncertain?: string } {
   const ns = vs.metadata.namespace ?? 'default';
   const choices: RouteChoice[] = [];
+  let uncertain: string | undefined;
   for (const route of vs.spec.http ?? []) {
     const matches = route.match ?? [];
-    const applicable = matches.filter((m) => matchAppliesTo(m, source, ns));
+    const applicable = matches.filter((m) => matchAppliesTo(m, source, ns, callerNs) !== 'no');
     if (matches.length > 0 && applicable.length === 0) continue;
-    if (matches.length === 0 || applicable.some(isCatchAll)) {
+    const unsettled = applicable.find((m) => matchAppliesTo(m, source, ns, callerNs) === 'unknown');
+    if (unsettled) uncertain ??= `route '${route.name ?? ''}' matches ${describeSource(unsettled)}`;
+    if (matches.length === 0 || applicable.some((m) => isCatchAll(m, source, ns, callerNs))) {
       choices.unshift({ route });
-      return { choices, hasDefault: true };
+      return uncertain ? { choices, hasDefault: true, uncertain } : { choices, hasDefault: true };
     }
     choices.push({ variant: describeMatch(applicable), route });
   }
-  return { choices, hasDefault: false };
+  return uncertain ? { choices, hasDefault: false, uncertain } : { choices, hasDefault: false };
 }
 
-function matchAppliesTo(match: HTTPMatchRequest, source: string, vsNs: string): boolean {
-  if (!match.gateways || match.gateways.length === 0) return true;
-  return match.gateways.some((g) => resolveGatewayRef(g, vsNs) === source);
+type Applies = 'yes' | 'no' | 'unknown';
+
+function matchAppliesTo(match: HTTPMatchRequest, source: string, vsNs: string, callerNs: string): Applies {
+  if (match.gateways && match.gateways.length > 0) {
+    if (!match.gateways.some((g) => resolveGatewayRef(g, vsNs) === source)) return 'no';
+  }
+  const sourceNs = match['sourceNamespace'];
+  if (typeof sourceNs === 'string') {
+    if (source !== MESH_GATEWAY || callerNs === ANY_NAMESPACE) return 'unknown';
+    if (sourceNs !== callerNs) return 'no';
+  }
+  if (match['sourceLabels'] !== undefined) return 'unknown';
+  return 'yes';
 }
 
-function isCatchAll(match: HTTPMatchRequest): boolean {
-  const keys = Object.keys(match).filter((k) => k !== 'gateways' && k !== 'name');
+/** Fields that say who may send, not which requests: settled per caller, so they do not narrow a catch-all. */
+const CALLER_FIELDS = new Set(['gateways', 'name', 'sourceNamespace']);
+
+function isCatchAll(match: HTTPMatchRequest, source: string, vsNs: string, callerNs: string): boolean {
+  if (matchAppliesTo(match, source, vsNs, callerNs) !== 'yes') return false;
+  const keys = Object.keys(match).filter((k) => !CALLER_FIELDS.has(k));
   if (keys.length === 0) return true;
   return keys.length === 1 && match.uri?.prefix === '/';
+}
+
+function describeSource(match: HTTPMatchRequest): string {
+  const ns = match['sourceNamespace'];
+  const labels = match['sourceLabels'];
+  const parts: string[] = [];
+  if (typeof ns === 'string') parts.push(`sourceNamespace ${ns}`);
+  if (labels && typeof labels === 'object') {
+    const text = Object.entries(labels as Record<string, unknown>).map(([k, v]) => `${k}=${String(v)}`);
+    parts.push(`sourceLabels ${text.join(',')}`);
+  }
+  return parts.join(' and ');
 }
 
 function describeStringMatch(m: StringMatch | undefined): string {

@@ -18,6 +18,7 @@ export const FINDING_CODES = [
   'no-ready-endpoints',
   'no-default-route',
   'ambient-waypoint-alpha',
+  'prediction-uncertain',
 ] as const;
 
 /**

@@ -6,7 +6,7 @@ import { DEFAULT_PATH_TOLERANCE, readPathGateAnnotations } from '../api/path-gat
 import type { PathGateMode } from '../api/path-gate-annotations.js';
 import type { Condition } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
-import { formatShare } from '../mesh/findings.js';
+import { formatPathShare, formatShare } from '../mesh/findings.js';
 import type { Finding, TrafficPath } from '../mesh/types.js';
 import { pathLabel } from '../mesh/types.js';
 import type { PathGateInput, RolloutEvent } from '../rollout/plan-types.js';
@@ -48,7 +48,7 @@ function divergence(path: TrafficPath): number {
 export function describeDivergence(path: TrafficPath, tolerance: number): string {
   const why = path.findings.length > 0 ? ` (${[...new Set(path.findings)].join(', ')})` : '';
   return (
-    `${pathLabel(path)} gets ${formatShare(path.canaryShare)} canary, desired ${formatShare(path.desiredShare)}, ` +
+    `${pathLabel(path)} gets ${formatPathShare(path)} canary, desired ${formatShare(path.desiredShare)}, ` +
     `tolerance ${formatShare(tolerance)}${why}`
   );
 }

@@ -165,6 +165,13 @@ const rows: Row[] = [
     message: ['alpha'],
     fix: ['No change required'],
   },
+  {
+    code: 'prediction-uncertain',
+    over: { virtualServices: [meshVs({ tcp: [{ route: [{ destination: { host: 'istio-rollout' } }] }] })] },
+    severity: 'warning',
+    message: ['TCP or TLS routes', 'unknown (prediction uncertain)'],
+    fix: ['istioctl proxy-config routes'],
+  },
 ];
 
 describe('findings (traffic-paths.md §3)', () => {

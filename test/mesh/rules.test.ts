@@ -142,7 +142,7 @@ const rows: Row[] = [
       ],
     },
     shares: { [`mesh ${NS}`]: null },
-    codes: { [`mesh ${NS}`]: ['mesh-conflict'] },
+    codes: { [`mesh ${NS}`]: ['mesh-conflict', 'prediction-uncertain'] },
   },
 ];
 

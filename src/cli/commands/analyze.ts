@@ -1,5 +1,5 @@
 import type { Finding, Severity, TrafficPath } from '../../mesh/index.js';
-import { formatShare, pathLabel, SEVERITY_RANK } from '../../mesh/index.js';
+import { formatPathShare, formatShare, pathLabel, SEVERITY_RANK } from '../../mesh/index.js';
 import { parseCommandArgs, parseOutputFlag } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
@@ -46,7 +46,7 @@ function severityStyle(style: Style, severity: Severity): (text: string) => stri
 function renderPaths(paths: readonly TrafficPath[], style: Style): string {
   const rows = paths.map((p) => [
     pathLabel(p),
-    formatShare(p.canaryShare),
+    formatPathShare(p),
     formatShare(p.desiredShare),
     p.followsWeight ? 'yes' : 'NO',
     p.findings.join(','),
