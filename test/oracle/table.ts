@@ -45,3 +45,8 @@ export function disagreementReport(judged: Map<OracleScenario, Judgement[]>, lim
   }
   return lines.join('\n');
 }
+
+/** Every disagreement, one line each, sorted: the recorded list the differential test ratchets against. */
+export function allDisagreements(judged: Map<OracleScenario, Judgement[]>): string {
+  return `${disagreementReport(judged, Number.POSITIVE_INFINITY).split('\n').filter(Boolean).sort().join('\n')}\n`;
+}
