@@ -57,7 +57,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? systemClock();
   const report = options.onError ?? ((err: unknown) => console.error('sandbox:', err));
-  const cluster = new MemoryCluster({ clock, historyLimit: 10_000 });
+  const cluster = new MemoryCluster({ clock, historyLimit: 10_000, sharedReads: true });
   const seeded = options.manifestsDir
     ? await seedUserManifests(cluster, options.manifestsDir)
     : await seedDemo(cluster);
