@@ -8,8 +8,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { KubeObject } from '../src/api/meta.js';
-import type { Rollout } from '../src/api/rollout.js';
 import { loadManifests } from '../src/manifests/loader.js';
 import { validateManifests } from '../src/manifests/validate.js';
 import { meshShapeProblems } from '../src/mesh/shape.js';
@@ -17,44 +15,12 @@ import { analyzeManifests } from '../src/mesh/simulate-paths.js';
 import {
   analyzeGeneratedMesh,
   generateMeshSnapshot,
+  meshManifests,
   type GeneratedMesh,
 } from '../test/fixtures/mesh-generator.js';
 import { printFigures, type Figure } from './stats.js';
 
 const RUNS = 5;
-
-/** A generated Rollout made complete enough to pass `truesplit analyze`'s validation (selector, a container). */
-function manifestRollout(rollout: Rollout): Rollout {
-  const labels = rollout.spec.template?.metadata?.labels ?? {};
-  return {
-    ...rollout,
-    spec: {
-      ...rollout.spec,
-      selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
-    },
-  };
-}
-
-/** Every object of the generated mesh as manifests (endpoint groups stand for pods, which manifests do not carry). */
-function meshManifests(generated: GeneratedMesh): KubeObject[] {
-  const { snapshot, states } = generated;
-  const namespaces = snapshot.namespaces.map((ns): KubeObject => ({
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: ns.name, labels: ns.labels },
-  }));
-  return [
-    ...namespaces,
-    ...snapshot.gateways,
-    ...snapshot.peerAuthentications,
-    ...snapshot.sidecars,
-    ...snapshot.services,
-    ...snapshot.virtualServices,
-    ...snapshot.destinationRules,
-    ...states.map((s) => manifestRollout(s.rollout)),
-  ];
-}
 
 interface CliTimings {
   load: number;

@@ -21,7 +21,7 @@ import type {
 import { apiVersionOf, RESOURCE_KINDS } from './cluster.js';
 import { systemClock, type Clock } from './clock.js';
 import { alreadyExists, conflict, invalid, notFound } from './errors.js';
-import { applyMergePatch, cloneJson, deepEqual } from '../util/json.js';
+import { applyMergePatch, cloneJson, deepEqual, deepFreeze } from '../util/json.js';
 import { describe, objectAfterWrite, specOf, type AnyObject } from './memory-semantics.js';
 import { ObjectStore } from './memory-store.js';
 import { WatchHub } from './memory-watch.js';
@@ -45,6 +45,12 @@ export interface MemoryClusterOptions {
   clock?: Clock;
   /** Watch events kept for replay; a watch from an older resourceVersion gets 410 Gone. Default 1000. */
   historyLimit?: number;
+  /**
+   * Hand out the stored objects themselves, deep-frozen, from `list` and watch events instead of a copy per reader:
+   * every informer over this cluster then shares one copy of each object (the sandbox, ADR 0190). A reader that
+   * modifies what it was given gets a TypeError instead of changing the cluster. Default false: copies.
+   */
+  sharedReads?: boolean;
 }
 
 /** A long-running sandbox makes millions of calls: only the latest are kept. */
@@ -68,9 +74,12 @@ export class MemoryCluster implements Cluster {
   readonly operations: Operation[] = [];
   faultInjector: FaultInjector | undefined;
 
+  private readonly sharedReads: boolean;
+
   constructor(options: MemoryClusterOptions = {}) {
     this.clock = options.clock ?? systemClock();
-    this.hub = new WatchHub(options.historyLimit ?? 1000);
+    this.sharedReads = options.sharedReads ?? false;
+    this.hub = new WatchHub(options.historyLimit ?? 1000, this.sharedReads);
   }
 
   get<K extends KindName>(kind: K, namespace: string, name: string): Promise<KindMap[K]> {
@@ -89,7 +98,8 @@ export class MemoryCluster implements Cluster {
           (o) =>
             labelsMatch(o.metadata.labels, options.labelSelector) && fieldsMatch(o, options.fieldSelector),
         );
-      return { items: cloneJson<unknown>(items) as KindMap[K][], resourceVersion: String(this.rv) };
+      const handedOut = this.sharedReads ? items : cloneJson<unknown>(items);
+      return { items: handedOut as KindMap[K][], resourceVersion: String(this.rv) };
     });
   }
 
@@ -251,7 +261,7 @@ export class MemoryCluster implements Cluster {
       creationTimestamp: this.timestamp(),
     };
     if (!desc.namespaced) delete obj.metadata.namespace;
-    this.store.set(this.ref(kind, namespace, name), obj);
+    this.store.set(this.ref(kind, namespace, name), this.sharedReads ? deepFreeze(obj) : obj);
     this.hub.record({ rv: this.rv, kind, type: 'ADDED', object: obj });
     return cloneJson<unknown>(obj) as KindMap[K];
   }
@@ -277,7 +287,7 @@ export class MemoryCluster implements Cluster {
     if (!deepEqual(specOf(next), specOf(current)))
       next.metadata.generation = (current.metadata.generation ?? 0) + 1;
     next.metadata.resourceVersion = String(++this.rv);
-    this.store.set(this.ref(kind, namespace, name), next);
+    this.store.set(this.ref(kind, namespace, name), this.sharedReads ? deepFreeze(next) : next);
     this.hub.record({ rv: this.rv, kind, type: 'MODIFIED', object: next, previous: current });
     return cloneJson<unknown>(next) as KindMap[K];
   }

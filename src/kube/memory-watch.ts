@@ -42,7 +42,11 @@ export class WatchHub {
   private compactedThrough = 0;
   private readonly watchers = new Set<Watcher>();
 
-  constructor(private readonly historyLimit: number) {}
+  /** `shared`: deliver the recorded (frozen) object itself rather than a copy per watcher. */
+  constructor(
+    private readonly historyLimit: number,
+    private readonly shared = false,
+  ) {}
 
   record(entry: HistoryEntry): void {
     this.history.push(entry);
@@ -109,7 +113,8 @@ export class WatchHub {
 
   private deliver(watcher: Watcher, event: WatchEvent<KubeObject> | undefined): void {
     if (!event) return;
-    const copy = { type: event.type, object: cloneJson(event.object) };
+    const object = this.shared && event.type !== 'BOOKMARK' ? event.object : cloneJson(event.object);
+    const copy = { type: event.type, object };
     queueMicrotask(() => {
       if (!watcher.stopped) watcher.onEvent(copy);
     });

@@ -8,7 +8,8 @@ import type { AnalyzeOptions, StepsAnalysis, StepState } from './analyze.js';
 import { analyzeSteps } from './analyze.js';
 import { withServiceHashes } from './controller-state.js';
 import type { MeshSnapshot } from './snapshot.js';
-import { endpointGroupsForRollout, snapshotFromObjects } from './snapshot.js';
+import { DEFAULT_ROOT_NAMESPACE, endpointGroupsForRollout, snapshotFromObjects } from './snapshot.js';
+import { meshSourceOf, rolloutScope, type MeshSource } from './scope.js';
 
 /**
  * `truesplit analyze` without the I/O: simulate each Rollout's steps, render its VirtualServices and
@@ -29,21 +30,31 @@ export interface RolloutStepsAnalysis {
   states: StepState[];
 }
 
-function referencedObjects(base: MeshSnapshot, rollout: Rollout) {
+/** The VirtualServices and DestinationRule the Rollout names, looked up in the whole input (not the scoped base). */
+function referencedObjects(source: MeshSource, rollout: Rollout) {
   const routing = routingOf(rollout);
   const key = (o: { metadata: { name: string; namespace?: string } }) =>
     `${namespaceOf(o)}/${o.metadata.name}`;
   const refs = new Set((routing?.virtualServices ?? []).map((r) => `${r.namespace}/${r.name}`));
-  const virtualServices = base.virtualServices.filter((vs) => refs.has(key(vs)));
+  const virtualServices = source.virtualServices().filter((vs) => refs.has(key(vs)));
   const dr = routing?.destinationRule;
-  const destinationRule = base.destinationRules.find(
-    (o) => dr !== undefined && key(o) === `${dr.namespace}/${dr.name}`,
-  );
+  const destinationRule = source
+    .destinationRules()
+    .find((o) => dr !== undefined && key(o) === `${dr.namespace}/${dr.name}`);
   return destinationRule ? { virtualServices, destinationRule } : { virtualServices };
+}
+
+/**
+ * The snapshot one Rollout is analysed against: the configuration of its own hosts only, by the rule the controller
+ * observes with (`rolloutScope`), so each step's index is built over a few objects, not the whole input.
+ */
+function scopedSnapshot(base: MeshSnapshot, source: MeshSource, rollout: Rollout): MeshSnapshot {
+  return { ...base, ...rolloutScope(source, rollout, base.rootNamespace ?? DEFAULT_ROOT_NAMESPACE) };
 }
 
 function stepState(
   base: MeshSnapshot,
+  referenced: ReturnType<typeof referencedObjects>,
   rollout: Rollout,
   entry: SimulatedStep,
   errors: RouterError[],
@@ -59,7 +70,7 @@ function stepState(
   };
   if (entry.step) state.step = entry.step;
   if (entry.traffic) {
-    const rendered = renderTrafficObjects(rollout, entry.traffic, referencedObjects(base, rollout));
+    const rendered = renderTrafficObjects(rollout, entry.traffic, referenced);
     errors.push(...rendered.errors);
     state.virtualServices = rendered.objects.filter((o): o is VirtualService => o.kind === 'VirtualService');
     state.destinationRules = rendered.objects.filter(
@@ -76,16 +87,24 @@ function stepState(
   return state;
 }
 
+/**
+ * The input is classified and indexed once; each Rollout is then simulated and analysed against its scoped snapshot,
+ * so the cost per Rollout does not grow with the number of other applications in the input (ADR 0190).
+ */
 export function analyzeManifests(
   objects: readonly KubeObject[],
   rollouts: readonly Rollout[],
   options: AnalyzeOptions = {},
 ): ManifestAnalysis {
-  const base = snapshotFromObjects(objects.filter((o) => o.kind !== 'ReplicaSet' && o.kind !== 'Pod'));
+  const meshObjects = objects.filter((o) => o.kind !== 'ReplicaSet' && o.kind !== 'Pod');
+  const full = snapshotFromObjects(meshObjects);
+  const source = meshSourceOf(meshObjects);
   const routerErrors: RouterError[] = [];
   const analysed = rollouts.map((rollout) => {
+    const base = scopedSnapshot(full, source, rollout);
+    const referenced = referencedObjects(source, rollout);
     const entries = simulateRollout(rollout);
-    const states = entries.map((entry) => stepState(base, rollout, entry, routerErrors));
+    const states = entries.map((entry) => stepState(base, referenced, rollout, entry, routerErrors));
     return { rollout, analysis: analyzeSteps(base, rollout, states, options), simulation: entries, states };
   });
   return { rollouts: analysed, routerErrors: dedupeErrors(routerErrors) };

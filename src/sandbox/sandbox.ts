@@ -57,6 +57,7 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? systemClock();
   const report = options.onError ?? ((err: unknown) => console.error('sandbox:', err));
+  // sharedReads stays off until full-size figures show it pays (ADR 0190): at smoke sizes it gained nothing.
   const cluster = new MemoryCluster({ clock, historyLimit: 10_000 });
   const seeded = options.manifestsDir
     ? await seedUserManifests(cluster, options.manifestsDir)
