@@ -120,6 +120,8 @@ function planReset(initial: PlanContext, out: PlanOutput): RolloutPlan {
   delete status.abort;
   delete status.promoteFull;
   if (status.canary) {
+    // A copy: the observed status is the informer's shared, frozen object.
+    status.canary = { ...status.canary };
     delete status.canary.currentStepAnalysisRunStatus;
     delete status.canary.currentBackgroundAnalysisRunStatus;
   }
@@ -214,7 +216,10 @@ export function planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan
   if (analysis) applyAnalysisDecision(status, analysis, out);
   if (restartedAt !== undefined) status.restartedAt = restartedAt;
   if (traffic) status.canary = { ...(status.canary ?? {}), weights: traffic.weights };
-  else if (status.canary) delete status.canary.weights;
+  else if (status.canary) {
+    status.canary = { ...status.canary };
+    delete status.canary.weights;
+  }
   applyPauseAndAbort(ctx, status, pause);
   syncStepProgress(ctx, status, out, compat, traffic);
   const flags: ConditionFlags = {

@@ -9,20 +9,24 @@ describe('fields valid under Argo that truesplit does not implement', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines.map((line) => line.replace(/: warning: .*/, ''))).toEqual([
-      `${FIXTURE}:7: Rollout/shop/checkout: metadata.annotations[notifications.argoproj.io/subscribe.on-rollout-completed.slack]`,
+      `${FIXTURE}:23: Rollout/shop/checkout: spec.strategy.canary.analysis.templates`,
       `${FIXTURE}:27: Rollout/shop/checkout: spec.strategy.canary.steps[1].experiment`,
+      `${FIXTURE}:33: Rollout/shop/checkout: spec.strategy.canary.steps[2].analysis.templates`,
       `${FIXTURE}:55: Rollout/shop/blue: spec.strategy.blueGreen`,
     ]);
+    expect(lines[0]).toContain(
+      "warning: AnalysisTemplate 'success-rate' not found in the input: it must exist in the cluster",
+    );
     expect(lines[1]).toContain(
       'warning: is not supported by truesplit: no Experiment is created; the Rollout holds at this step',
     );
-    expect(run.stderr).toMatch(/2 valid Rollouts, 0 problems in 0 objects, 3 unsupported-field warnings\n$/);
+    expect(run.stderr).toMatch(/2 valid Rollouts, 0 problems in 0 objects, 4 warnings\n$/);
   });
 
   it('simulate shows the held steps instead of crashing (a Rollout held as a whole has no steps)', async () => {
     const run = await runTruesplit(['simulate', '-f', FIXTURE, '-o', 'json']);
     expect(run.code).toBe(0);
-    expect(run.stderr.split('\n').filter((line) => line.includes(': warning: '))).toHaveLength(3);
+    expect(run.stderr.split('\n').filter((line) => line.includes(': warning: '))).toHaveLength(4);
     const report = JSON.parse(run.stdout) as {
       rollouts: { rollout: string; steps: { index: number; canaryWeight: number }[] }[];
     };

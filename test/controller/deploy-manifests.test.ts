@@ -31,8 +31,8 @@ interface Rule {
 const CLUSTER_WIDE: [KindName, string, string[]][] = [
   ['Rollout', '', ['get', 'list', 'watch', 'patch']],
   ['Rollout', 'status', ['update']],
-  ['AnalysisRun', '', ['list', 'watch', 'patch', 'delete']],
   ['Secret', '', ['get']],
+  ['Job', '', ['create', 'get', 'list', 'delete']],
   ['ReplicaSet', '', ['list', 'watch', 'create', 'patch', 'delete']],
   ['Service', '', ['list', 'watch', 'patch']],
   ['Deployment', '', ['list', 'watch', 'patch']],

@@ -124,14 +124,4 @@ describe('warned fields', () => {
     expect(condition(d, 'IgnoredFields')).toBeUndefined();
     expect(d.eventsWith('UnsupportedField')).toHaveLength(0);
   });
-
-  it('a plan for an unchanged Rollout repeats no warning', () => {
-    const rollout = makeRollout({ steps: [] });
-    rollout.metadata.annotations = {
-      'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'ops',
-    };
-    const d = Driver.healthy(rollout);
-    expect(planRollout(snapshotOf(d.cluster), d.now).events).toEqual([]);
-    expect(d.eventsWith('UnsupportedField')).toHaveLength(1);
-  });
 });

@@ -59,7 +59,7 @@ describe('workloadRef: the template and selector come from the referenced object
       0,
     );
     expect(pass.invalid).toBe(true);
-    expect(pass.writes).toEqual({ early: [], traffic: [], late: [] });
+    expect(pass.writes).toEqual({ early: [], traffic: [], analysis: [], late: [] });
     expect(pass.status?.conditions?.find((c) => c.type === 'InvalidSpec')?.message).toBe(
       'spec.workloadRef: Deployment "web" not found',
     );
