@@ -69,7 +69,6 @@ function present(value: unknown, path: string): string[] {
   return value === undefined || value === null ? [] : [path];
 }
 
-const specField = (name: string) => (rollout: Rollout) => present(spec(rollout)[name], `spec.${name}`);
 const canaryField = (name: string) => (rollout: Rollout) =>
   present(canaryOf(rollout)[name], `${CANARY}.${name}`);
 const routerField = (name: string) => (rollout: Rollout) =>

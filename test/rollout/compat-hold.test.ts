@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { CanaryStep, Rollout } from '../../src/api/rollout.js';
-import { planRollout } from '../../src/rollout/planner.js';
-import { snapshotOf } from '../../src/rollout/sim-cluster.js';
 import { Driver, makeRollout, updating } from './harness.js';
 
 const condition = (d: Driver, type: string) => d.status.conditions?.find((c) => c.type === type);
