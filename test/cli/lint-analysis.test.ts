@@ -32,7 +32,7 @@ describe('lint: AnalysisTemplates, ClusterAnalysisTemplates and the Rollout’s 
 
   it('a template given in a second file satisfies the reference: its warning goes', async () => {
     const rollout = 'test/cli/fixtures/compat/unsupported.yaml';
-    const missing = 'AnalysisTemplate "success-rate" is not in the input';
+    const missing = "AnalysisTemplate 'success-rate' not found in the input";
     const alone = await runTruesplit(['lint', '-f', rollout]);
     const together = await runTruesplit(['lint', '-f', rollout, '-f', `${FIXTURES}/success-rate.yaml`]);
     expect(alone.stdout.split(missing)).toHaveLength(3);

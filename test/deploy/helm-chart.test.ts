@@ -113,10 +113,12 @@ describe.skipIf(!haveHelm)('helm (built from helm.sh/helm/v3)', () => {
 
   it('marks the CRDs to be kept on uninstall unless keepCRDs is false, and drops them without installCRDs', () => {
     const crds = (list: KubeObject[]) => list.filter((o) => o.kind === 'CustomResourceDefinition');
-    expect(crds(render()).map((o) => o.metadata.annotations?.['helm.sh/resource-policy'])).toEqual(['keep']);
-    expect(
-      crds(render('keepCRDs=false')).map((o) => o.metadata.annotations?.['helm.sh/resource-policy']),
-    ).toEqual([undefined]);
+    const policies = (list: KubeObject[]) =>
+      crds(list).map((o) => o.metadata.annotations?.['helm.sh/resource-policy']);
+    const count = crds(render()).length;
+    expect(count).toBe(readdirSync('deploy/crds').filter((f) => f.endsWith('.yaml')).length);
+    expect(policies(render())).toEqual(Array.from({ length: count }, () => 'keep'));
+    expect(policies(render('keepCRDs=false'))).toEqual(Array.from({ length: count }, () => undefined));
     expect(crds(render('installCRDs=false'))).toEqual([]);
   });
 
