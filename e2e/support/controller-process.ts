@@ -20,6 +20,8 @@ export interface ControllerOptions {
   name: string;
   leaderElect?: boolean;
   leaseNamespace?: string;
+  /** POD_NAMESPACE, as the Deployment sets it from the pod's namespace (where the notification config is read). */
+  podNamespace?: string;
   namespace?: string;
   workers?: number;
 }
@@ -121,6 +123,7 @@ export class ControllerProcess {
     const env = {
       ...process.env,
       POD_NAME: options.name,
+      ...(options.podNamespace ? { POD_NAMESPACE: options.podNamespace } : {}),
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     };
     const proc = startProcess(options.name, process.execPath, args, options.logDir, env);

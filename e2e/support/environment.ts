@@ -46,6 +46,8 @@ export async function startEnvironment(options: { crdDirs?: string[] } = {}): Pr
         kubeconfig: identity.kubeconfigPath,
         logDir,
         name,
+        // The controller runs as the shipped ServiceAccount in its namespace, as the Deployment does.
+        podNamespace: identity.namespace,
         ...rest,
       });
       controllers.push(controller);
