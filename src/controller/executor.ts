@@ -8,7 +8,6 @@ import {
   MANAGED_BY_ANNOTATION,
   POD_TEMPLATE_HASH_LABEL,
 } from '../api/labels.js';
-import type { OwnerReference } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
 import type { KubeObject } from '../api/meta.js';
@@ -18,6 +17,7 @@ import { deepEqual } from '../util/json.js';
 import type { AnalysisRun } from '../api/analysis.js';
 import type { AnalysisRunWrite, MetadataDelta, WorkloadAction } from '../rollout/plan-types.js';
 import type { TrafficWrite } from '../traffic/router.js';
+import { rolloutOwnerReference } from '../analysis/rollout-run.js';
 
 export interface ExecutionContext {
   cluster: Cluster;
@@ -43,17 +43,6 @@ function wrote(report: ExecutionReport, kind: string, object: KubeObject | undef
     ref: `${kind}/${meta.namespace ?? ''}/${meta.name}`,
     resourceVersion: meta.resourceVersion,
   });
-}
-
-function rolloutOwnerReference(rollout: Rollout): OwnerReference {
-  return {
-    apiVersion: rollout.apiVersion,
-    kind: 'Rollout',
-    name: rollout.metadata.name,
-    uid: rollout.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
 }
 
 /** The annotation changes that are not already in place (null = remove an existing key). */
