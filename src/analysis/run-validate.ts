@@ -6,6 +6,7 @@
 import type { Metric } from '../api/analysis.js';
 import { intValue } from './metric-limits.js';
 import { durationMilliseconds } from './duration.js';
+import { NO_PROVIDER_MESSAGE } from './supported-providers.js';
 
 /** Provider keys set on a metric (`prometheus`, `web`, `datadog`, …); a `plugin` map counts each plugin. */
 export function providerKeys(metric: Metric): string[] {
@@ -54,7 +55,7 @@ export function validateMetric(metric: Metric): string | undefined {
     durationCheck(metric.interval, 'interval') ?? durationCheck(metric.initialDelay, 'startDelay');
   if (duration) return duration;
   const providers = providerKeys(metric).length;
-  if (providers === 0) return 'no provider specified';
+  if (providers === 0) return NO_PROVIDER_MESSAGE;
   if (providers > 1) return 'multiple providers specified';
   return undefined;
 }

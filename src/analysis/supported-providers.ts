@@ -28,3 +28,11 @@ export function unsupportedProviderMessage(provider: string): string | undefined
     return `provider ${provider} is not supported by truesplit (${supported})`;
   return `unknown provider ${provider} (${supported})`;
 }
+
+/**
+ * A metric with no provider key. Argo's own AnalysisTemplate/AnalysisRun CRDs define a fixed set of provider keys, and
+ * the API server prunes any other (truesplit's `truesplit` provider among them) without an error: the metric then
+ * reaches truesplit with an empty provider, so the message says what most likely happened (ADR 0134, 0205).
+ */
+export const NO_PROVIDER_MESSAGE =
+  "no provider specified (a provider key the installed CRD does not define is pruned by the API server: truesplit's own `truesplit` provider needs truesplit's analysis CRDs from deploy/crds, not Argo Rollouts')";

@@ -3,7 +3,7 @@ import { describeValue, isRecord } from '../api/validate-values.js';
 import { hasArgPlaceholder } from './arg-placeholders.js';
 import { conditionProblem } from './condition/index.js';
 import { parseDuration } from './duration.js';
-import { unsupportedProviderMessage } from './supported-providers.js';
+import { NO_PROVIDER_MESSAGE, unsupportedProviderMessage } from './supported-providers.js';
 
 /**
  * One metric of an AnalysisTemplate, ClusterAnalysisTemplate or AnalysisRun, with Argo's rules
@@ -111,7 +111,7 @@ function validateProvider(provider: unknown, path: string, report: ReportProblem
     return;
   }
   const keys = Object.keys(provider).filter((key) => provider[key] !== null && provider[key] !== undefined);
-  if (keys.length === 0) report(path, 'no provider specified');
+  if (keys.length === 0) report(path, NO_PROVIDER_MESSAGE);
   else if (keys.length > 1)
     report(path, `multiple providers specified (${keys.join(', ')}); a metric has one`);
   for (const key of keys) {

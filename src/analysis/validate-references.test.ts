@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisTemplate, AnalysisTemplateSpec } from '../api/analysis.js';
 import type { Rollout, RolloutAnalysis } from '../api/rollout.js';
+import { NO_PROVIDER_MESSAGE } from './supported-providers.js';
 import { lookupIn } from './template-refs.js';
 import { validateAnalysisReferences } from './validate-references.js';
 
@@ -15,6 +16,14 @@ const TEMPLATES = lookupIn([
   tmpl('once', { args: [{ name: 'svc' }], metrics: [{ name: 'a', provider: web }] }),
   tmpl('forever', { metrics: [{ name: 'b', interval: '1m', provider: web }] }),
   tmpl('dup', { metrics: [{ name: 'a', provider: web }] }),
+  tmpl('datadog', { metrics: [{ name: 'error-rate', provider: { datadog: { query: 'q' } } }] }),
+  // What Argo's own AnalysisTemplate CRD leaves of `provider: {truesplit: {…}}`: the key is pruned.
+  tmpl('pruned', {
+    metrics: [
+      { name: 'a', provider: web },
+      { name: 'mesh-errors', provider: {} },
+    ],
+  }),
 ]);
 
 function rollout(step?: RolloutAnalysis, background?: RolloutAnalysis): Rollout {
@@ -65,6 +74,26 @@ describe('validateAnalysisReferences', () => {
       rollout: rollout({ templates: ref('forever') }),
       errors: [
         [STEP, 'AnalysisTemplate forever has metric b which runs indefinitely. Invalid value for count: '],
+      ],
+    },
+    {
+      name: 'a step template with a provider truesplit does not measure with: template, metric and provider named',
+      rollout: rollout({ templates: ref('datadog') }),
+      errors: [
+        [
+          STEP,
+          "AnalysisTemplate 'datadog' metric 'error-rate': spec.metrics[0].provider.datadog: provider datadog is not supported by truesplit (supported: prometheus, web, job, truesplit)",
+        ],
+      ],
+    },
+    {
+      name: 'a background template whose provider the API server pruned',
+      rollout: rollout(undefined, { templates: ref('pruned') }),
+      errors: [
+        [
+          BACKGROUND,
+          `AnalysisTemplate 'pruned' metric 'mesh-errors': spec.metrics[1].provider: ${NO_PROVIDER_MESSAGE}`,
+        ],
       ],
     },
     {

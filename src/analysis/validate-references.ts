@@ -3,7 +3,9 @@
  * checks them (InvalidSpec in the controller, errors in `lint`): every named AnalysisTemplate /
  * ClusterAnalysisTemplate exists (nested ones too), the templates of one reference merge (no metric named twice, no
  * arg with two values), every template arg gets a value from the template or the Rollout, and a step's templates
- * have no metric that measures forever (Argo: "runs indefinitely"). Pure.
+ * have no metric that measures forever (Argo: "runs indefinitely"), and every template passes truesplit's own checks
+ * (validate-template.ts: a provider truesplit does not measure with, or none, is InvalidSpec before any step runs,
+ * never a run that errors later). Pure.
  */
 import type { AnalysisTemplate } from '../api/analysis.js';
 import { objectRef } from '../api/meta.js';
@@ -12,6 +14,7 @@ import type { ValidationError } from '../api/validate.js';
 import { rolloutRunArgs } from './rollout-args.js';
 import { analysisRunFromTemplates } from './run-from-templates.js';
 import { resolveTemplateRefs, type TemplateLookup } from './template-refs.js';
+import { validateAnalysisTemplate } from './validate-template.js';
 
 /** Each analysis of the Rollout with the field of its template list; `step` for a step's analysis. */
 export function rolloutAnalyses(
@@ -50,6 +53,19 @@ function indefiniteMetric(templates: readonly AnalysisTemplate[]): string | unde
   return undefined;
 }
 
+/** The first problem of the first invalid template, naming the template and the metric (`spec.metrics[i]`). */
+function invalidTemplate(templates: readonly AnalysisTemplate[]): string | undefined {
+  for (const template of templates) {
+    const problem = validateAnalysisTemplate(template)[0];
+    if (!problem) continue;
+    const index = /^spec\.metrics\[(\d+)\]/.exec(problem.field)?.[1];
+    const metric = index === undefined ? undefined : template.spec?.metrics?.[Number(index)]?.name;
+    const where = metric === undefined ? '' : ` metric '${metric}'`;
+    return `${template.kind} '${template.metadata.name}'${where}: ${problem.field}: ${problem.message}`;
+  }
+  return undefined;
+}
+
 function checkOne(
   rollout: Rollout,
   lookup: TemplateLookup,
@@ -58,6 +74,8 @@ function checkOne(
   const namespace = rollout.metadata.namespace ?? 'default';
   const refs = resolveTemplateRefs(lookup, namespace, entry.analysis.templates ?? [], entry.field);
   if (!refs.ok) return refs.error.message;
+  const invalid = invalidTemplate([...refs.set.templates, ...refs.set.clusterTemplates]);
+  if (invalid) return invalid;
   const args = rolloutRunArgs(entry.analysis.args ?? [], { latest: 'latest', stable: 'stable' }, rollout);
   if (!args.ok) return args.error;
   const built = analysisRunFromTemplates({

@@ -5,6 +5,7 @@
 import type { Metric } from '../../api/analysis.js';
 import type { MetricProviderPort } from '../../analysis/provider.js';
 import { providerKeys } from '../../analysis/run-validate.js';
+import { NO_PROVIDER_MESSAGE } from '../../analysis/supported-providers.js';
 
 /** Provider implementations by key (`prometheus`, `web`, `job`, …); filled by whoever builds the controller. */
 export type ProviderRegistry = ReadonlyMap<string, MetricProviderPort>;
@@ -14,7 +15,7 @@ export function providerFor(
   registry: ProviderRegistry,
 ): { ok: true; provider: MetricProviderPort } | { ok: false; error: string } {
   const keys = providerKeys(metric);
-  if (keys.length === 0) return { ok: false, error: 'no provider specified' };
+  if (keys.length === 0) return { ok: false, error: NO_PROVIDER_MESSAGE };
   if (keys.length > 1) return { ok: false, error: 'multiple providers specified' };
   const key = keys[0] ?? '';
   const provider = registry.get(key);
