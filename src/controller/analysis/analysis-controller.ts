@@ -65,6 +65,7 @@ export class AnalysisRunController {
       secrets: options.secrets ?? clusterSecretReader(options.cluster),
       now: () => this.clock.now(),
       signal: this.abort.signal,
+      warn: (message, fields) => options.logger?.warn(fields, message),
       read: (namespace, name) => this.read(namespace, name),
       written: (before, after) =>
         this.written.set(`${namespace(after)}/${after.metadata.name}`, {

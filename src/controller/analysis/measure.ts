@@ -20,6 +20,8 @@ export interface MeasureDeps {
   secrets: SecretReader;
   now: () => number;
   signal?: AbortSignal;
+  /** Told what failed without failing the reconcile (a provider's garbage collection, as Argo logs it). */
+  warn?: (message: string, fields: Record<string, unknown>) => void;
 }
 
 type Task = { kind: 'measure' | 'resume' | 'terminate'; metric: Metric; inFlight?: Measurement };
@@ -132,4 +134,34 @@ export async function takeMeasurements(
   for (const [name, m] of taken)
     status = recordMeasurement(status, name, m, deps.now(), { dryRun: plan.dryRun.has(name) });
   return status;
+}
+
+/**
+ * Argo's garbageCollectMeasurements: each metric whose measurements were trimmed to its retention limit
+ * (`measurementRetention`, default 10) has its provider told so, with the limit kept; the job provider deletes the
+ * run's older Jobs. A failure is a warning, as in Argo: the measurements are already recorded.
+ */
+export async function collectTrimmed(
+  deps: MeasureDeps,
+  run: AnalysisRun,
+  measured: AnalysisRunStatus,
+  kept: AnalysisRunStatus,
+): Promise<void> {
+  for (const metric of run.spec.metrics) {
+    const count = (status: AnalysisRunStatus) =>
+      status.metricResults?.find((r) => r.name === metric.name)?.measurements?.length ?? 0;
+    const limit = count(kept);
+    if (count(measured) <= limit) continue;
+    const chosen = providerFor(metric, deps.providers);
+    if (!chosen.ok || !chosen.provider.garbageCollect) continue;
+    try {
+      await chosen.provider.garbageCollect({ run, metric, now: new Date(deps.now()) }, limit);
+    } catch (err) {
+      deps.warn?.('measurement garbage collection failed', {
+        analysisRun: `${run.metadata.namespace ?? ''}/${run.metadata.name}`,
+        metric: metric.name,
+        err: (err as Error).message,
+      });
+    }
+  }
 }

@@ -16,7 +16,7 @@ import { diffMergePatch } from '../../util/json.js';
 import { formatTime } from '../../util/time.js';
 import type { EventRecorder } from '../events.js';
 import type { ReconcileOutcome } from '../reconcile.js';
-import { takeMeasurements, type MeasureDeps } from './measure.js';
+import { collectTrimmed, takeMeasurements, type MeasureDeps } from './measure.js';
 import { SecretNotReadable } from './secrets.js';
 
 export interface RunReconcileDeps extends MeasureDeps {
@@ -44,17 +44,19 @@ function unresolvable(run: AnalysisRun, message: string, now: number): RunConclu
   return { status, events: [runCompletionEvent('Error')] };
 }
 
+/** The conclusion, and the status as measured before its measurements were trimmed to their retention limits. */
 async function measureAndConclude(
   deps: RunReconcileDeps,
   run: AnalysisRun,
   plan: ReturnType<typeof planAnalysisRun>,
-): Promise<RunConclusion> {
-  if (plan.measure.length + plan.resume.length + plan.terminateRunning.length === 0) return plan;
+): Promise<{ conclusion: RunConclusion; measured?: AnalysisRunStatus }> {
+  if (plan.measure.length + plan.resume.length + plan.terminateRunning.length === 0)
+    return { conclusion: plan };
   try {
-    const status = await takeMeasurements(run, plan, deps);
-    return concludeAnalysisRun(run, status, deps.now(), plan);
+    const measured = await takeMeasurements(run, plan, deps);
+    return { conclusion: concludeAnalysisRun(run, measured, deps.now(), plan), measured };
   } catch (err) {
-    if (err instanceof SecretNotReadable) return unresolvable(run, err.message, deps.now());
+    if (err instanceof SecretNotReadable) return { conclusion: unresolvable(run, err.message, deps.now()) };
     throw err;
   }
 }
@@ -82,13 +84,14 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
   try {
     const plan = planAnalysisRun(run, deps.now());
     if (plan.completed) return await collectExpired(deps, run, writes);
-    const conclusion = await measureAndConclude(deps, run, plan);
+    const { conclusion, measured } = await measureAndConclude(deps, run, plan);
     const statusPatch = diffMergePatch(run.status ?? {}, conclusion.status);
     if (statusPatch !== undefined) {
       const after = await deps.cluster.patch('AnalysisRun', namespace, name, { status: statusPatch });
       deps.written(run, after);
       writes.push(`status AnalysisRun ${name} ${conclusion.status.phase ?? ''}`.trim());
     }
+    if (measured) await collectTrimmed(deps, run, measured, conclusion.status);
     for (const event of conclusion.events) await deps.recorder.record(run, event);
     const requeue = isCompleted(conclusion.status.phase) ? undefined : conclusion.requeueAfterMs;
     return { kind: 'done', ...(requeue !== undefined ? { requeueAfterMs: requeue } : {}), writes };

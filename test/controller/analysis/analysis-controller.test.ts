@@ -1,7 +1,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Metric } from '../../../src/api/analysis.js';
 import { NS } from '../../kube/fixtures.js';
-import { FakeProvider, startAnalysis } from './harness.js';
+import type { MeasureRequest } from '../../../src/analysis/provider.js';
+import { FakeProvider, logLines, startAnalysis } from './harness.js';
+
+/** A provider that keeps something per measurement (as the job provider keeps Jobs) and is told to collect it. */
+class CollectingProvider extends FakeProvider {
+  readonly collected: { metric: string; limit: number; at: number }[] = [];
+  constructor(private readonly failCollect = false) {
+    super('web', () => ({ result: 0.001, value: '0.001' }));
+  }
+  garbageCollect(request: MeasureRequest, limit: number): Promise<void> {
+    this.collected.push({ metric: request.metric.name, limit, at: request.now.getTime() });
+    return this.failCollect ? Promise.reject(new Error('jobs is forbidden')) : Promise.resolve();
+  }
+}
 
 const errorRate = (extra: Partial<Metric> = {}): Metric => ({
   name: 'error-rate',
@@ -96,6 +109,44 @@ describe('AnalysisRun controller', () => {
     const run = await h.run();
     expect(run.status?.phase).toBe('Successful');
     expect(run.status?.metricResults?.[0]?.count).toBe(5);
+  });
+
+  it.each([
+    { retention: undefined, collected: [] },
+    { retention: [{ metricName: 'error-rate', limit: 1 }], collected: [1, 1] },
+    { retention: [{ metricName: 'error', limit: 2 }], collected: [2] },
+  ])(
+    'measurements trimmed to retention $retention ⇒ the provider collects with limits $collected',
+    async ({ retention, collected }) => {
+      const web = new CollectingProvider();
+      const h = await harness(web);
+      await h.create([errorRate({ interval: '1s', count: 3 })], {
+        ...(retention ? { measurementRetention: retention } : {}),
+      });
+      await h.advance(5000);
+      expect(web.times()).toEqual([0, 1, 2]);
+      expect(web.collected.map((c) => c.limit)).toEqual(collected);
+      expect(web.collected.every((c) => c.metric === 'error-rate')).toBe(true);
+      const kept = (await h.run()).status?.metricResults?.[0]?.measurements ?? [];
+      expect(kept).toHaveLength(collected.length > 0 ? collected[0]! : 3);
+    },
+  );
+
+  it('a failed collection is a warning; the run still completes', async () => {
+    const web = new CollectingProvider(true);
+    const h = await harness(web);
+    logLines.length = 0;
+    await h.create([errorRate({ interval: '1s', count: 2 })], {
+      measurementRetention: [{ metricName: 'error-rate', limit: 1 }],
+    });
+    await h.advance(3000);
+    expect((await h.run()).status?.phase).toBe('Successful');
+    expect(web.collected).toHaveLength(1);
+    expect(
+      logLines.some(
+        (l) => l.includes('measurement garbage collection failed') && l.includes('jobs is forbidden'),
+      ),
+    ).toBe(true);
   });
 
   it('a completed run is skipped: no measurement, no write', async () => {
