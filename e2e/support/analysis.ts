@@ -65,7 +65,6 @@ export const healthyAt = (revision: number) => (s: AppState) =>
   s.rollout.status?.observedGeneration === String(s.rollout.metadata.generation ?? 0) &&
   s.phase === 'Healthy' &&
   s.stableHash === s.currentHash &&
-  s.weights['canary'] === 0 &&
   (s.rollout.spec.template?.spec?.containers?.[0]?.image ?? '').endsWith(`:${revision}`);
 
 /** A prometheus metric on the canary error ratio: Successful below 10 %, Failed otherwise. */
