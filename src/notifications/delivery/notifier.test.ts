@@ -7,6 +7,7 @@ import { NOTIFIED_ANNOTATION } from '../occurrence.js';
 import type { HttpRequest } from '../requests.js';
 import { registerNotificationMetrics } from './metrics.js';
 import { Notifier, type PassEvents } from './notifier.js';
+import { PermanentError } from './queue.js';
 import { NotificationConfigSource } from './source.js';
 
 const settle = async () => {
@@ -30,7 +31,7 @@ const CONFIG = {
   ].join('\n'),
 };
 
-async function setup(options: { failures?: number; config?: Record<string, string> } = {}) {
+async function setup(options: { failures?: number; config?: Record<string, string>; refuse?: boolean } = {}) {
   const cluster = new MemoryCluster();
   const clock = new ManualClock(1_000_000);
   for (const name of ['truesplit', 'shop'])
@@ -84,6 +85,7 @@ async function setup(options: { failures?: number; config?: Record<string, strin
         onInvalid: () => undefined,
       }),
       send: (request) => {
+        if (options.refuse) return Promise.reject(new PermanentError('receiver answered 403'));
         if (failures-- > 0) return Promise.reject(new Error('status 503'));
         sent.push(request);
         return Promise.resolve();
@@ -275,5 +277,20 @@ describe('Notifier', () => {
     expect(stored.metadata.annotations?.[NOTIFIED_ANNOTATION]).toMatch(
       /^RolloutStepCompleted\.once\.[0-9a-f]{8} RolloutStepCompleted\.once\.[0-9a-f]{8}$/,
     );
+  });
+
+  it('does not retry a receiver that refuses: one error per destination, logged without secrets', async () => {
+    const { sent, registry, logs, rollout, clock, notifier } = await setup({ refuse: true });
+    const n = notifier();
+    n.notify(rollout, STEP_DONE);
+    await settle();
+    await n.queue.idle();
+    expect(clock.pendingTimers()).toBe(0);
+    expect(sent.length).toBe(0);
+    expect(await counter(registry, 'notification_send_error')).toBe(2);
+    const failed = logs.filter((l) => l.startsWith('notification failed'));
+    expect(failed.length).toBe(2);
+    expect(failed.join('\n')).toContain('"recipient":"deploys","receiver":"http://receiver.example"');
+    expect(failed.join('\n')).not.toMatch(/xoxb-1|Basic|hooks\/shop/);
   });
 });

@@ -11,11 +11,11 @@ import type { Finding } from '../../mesh/types.js';
 import type { RolloutEvent } from '../../rollout/plan-types.js';
 import { claimKey, occurrenceKey } from '../occurrence.js';
 import { planNotifications, type Delivery, type NotificationInput, type NotificationPlan } from '../plan.js';
-import { buildRequest } from '../requests.js';
-import type { HttpSender } from './http.js';
+import { buildRequest, type HttpRequest } from '../requests.js';
+import { receiverOf, type HttpSender } from './http.js';
 import { claimOccurrence } from './ledger.js';
 import type { NotificationLabels, NotificationMetrics } from './metrics.js';
-import { DeliveryQueue, PermanentError, type RetryPolicy } from './queue.js';
+import { DeliveryQueue, type RetryPolicy } from './queue.js';
 import type { NotificationConfigSource } from './source.js';
 
 export interface NotifierLogger {
@@ -103,22 +103,32 @@ export class Notifier {
   }
 
   private queueDelivery(input: NotificationInput, delivery: Delivery): void {
-    const context = { ...where(input), trigger: delivery.trigger, service: delivery.destination.service };
+    const { destination } = delivery;
+    // The destination as it can be logged: service, recipient, the receiver's origin (never a path or token).
+    const context = {
+      ...where(input),
+      trigger: delivery.trigger,
+      service: destination.service,
+      recipient: destination.recipient,
+    };
+    let request: HttpRequest;
+    try {
+      request = buildRequest(delivery.service, destination, delivery.notification);
+    } catch (err) {
+      this.options.metrics.failed(labelsOf(input));
+      this.options.logger.warn({ ...context, err: (err as Error).message }, 'notification failed');
+      return;
+    }
+    const receiver = receiverOf(request.url);
     this.queue.push({
       run: async () => {
-        let request;
-        try {
-          request = buildRequest(delivery.service, delivery.destination, delivery.notification);
-        } catch (err) {
-          throw new PermanentError((err as Error).message);
-        }
         await this.options.send(request);
         this.options.metrics.sent(labelsOf(input));
-        this.options.logger.info(context, 'notification sent');
+        this.options.logger.info({ ...context, receiver }, 'notification sent');
       },
       giveUp: (err) => {
         this.options.metrics.failed(labelsOf(input));
-        this.options.logger.warn({ ...context, err: err.message }, 'notification failed');
+        this.options.logger.warn({ ...context, receiver, err: err.message }, 'notification failed');
       },
     });
   }
