@@ -53,10 +53,34 @@ describe('parseNotificationConfig', () => {
     ['trigger.on-y', '- send: a', 'key "trigger.on-y": condition 0: send must be a list of strings'],
     ['service.a.b.c', 'url: x', 'key "service.a.b.c": invalid service key'],
     ['subscriptions', 'a: b', 'key "subscriptions": subscriptions must be a list'],
+    [
+      'trigger.on-z',
+      '- when: rollout.status.phase ==\n  send: [a]',
+      'key "trigger.on-z": condition 0: when: ',
+    ],
+    [
+      'trigger.on-w',
+      '- oncePer: [a]\n  send: [a]',
+      'key "trigger.on-w": condition 0: oncePer must be a string',
+    ],
   ])('a bad %s names the ConfigMap and the key', (key, value, message) => {
     expect(() => at({ [key]: value })).toThrow(
       `ConfigMap truesplit/argo-rollouts-notification-configmap, ${message}`,
     );
+  });
+
+  it('keeps when and oncePer of a trigger condition', () => {
+    const config = at({
+      'trigger.on-rollout-updated':
+        "- when: rollout.status.phase == 'Degraded'\n  oncePer: rollout.status.observedGeneration\n  send: [a]",
+    });
+    expect(config.triggers.get('on-rollout-updated')).toEqual([
+      {
+        send: ['a'],
+        when: "rollout.status.phase == 'Degraded'",
+        oncePer: 'rollout.status.observedGeneration',
+      },
+    ]);
   });
 
   it('never puts a secret value in an error', () => {

@@ -4,6 +4,7 @@
  * with `$key` references resolved from `argo-rollouts-notification-secret`. Pure: the ConfigMap and Secret are inputs.
  */
 import { parse as parseYaml } from 'yaml';
+import { parseCondition } from '../analysis/condition/index.js';
 import { CompiledTemplate } from './template/execute.js';
 
 export const NOTIFICATION_CONFIGMAP = 'argo-rollouts-notification-configmap';
@@ -33,8 +34,10 @@ export interface NotificationTemplate {
 
 export interface TriggerCondition {
   send: string[];
-  /** An expr-lang condition; truesplit sends only conditions without one (see docs/notifications.md). */
+  /** An expr-lang condition over the template variables; absent: always sent (Argo Rollouts' rule). */
   when?: string;
+  /** An expr-lang expression: the condition is sent once per value of it (notifications-engine's `oncePer`). */
+  oncePer?: string;
 }
 
 export interface ServiceConfig {
@@ -121,17 +124,27 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
+/** An optional expr-lang field of a condition; one that does not parse makes the configuration invalid. */
+function expression(condition: Record<string, unknown>, field: string, i: number): string | undefined {
+  const value = condition[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string')
+    throw new NotificationConfigError(`condition ${i}: ${field} must be a string`);
+  if (value.trim() === '') return undefined;
+  const parsed = parseCondition(value);
+  if (!parsed.ok) throw new NotificationConfigError(`condition ${i}: ${field}: ${parsed.error}`);
+  return value;
+}
+
 function parseTrigger(source: string): TriggerCondition[] {
   const doc: unknown = parseYaml(source);
   if (!Array.isArray(doc)) throw new NotificationConfigError('a trigger is a list of conditions');
   return doc.map((entry, i) => {
     const condition = record(entry, `condition ${i}`);
     const send = stringList(condition.send, `condition ${i}: send`);
-    if (condition.when !== undefined && typeof condition.when !== 'string')
-      throw new NotificationConfigError(`condition ${i}: when must be a string`);
-    const when =
-      typeof condition.when === 'string' && condition.when.trim() !== '' ? condition.when : undefined;
-    return { send, ...(when ? { when } : {}) };
+    const when = expression(condition, 'when', i);
+    const oncePer = expression(condition, 'oncePer', i);
+    return { send, ...(when ? { when } : {}), ...(oncePer ? { oncePer } : {}) };
   });
 }
 

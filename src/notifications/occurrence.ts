@@ -2,6 +2,7 @@
  * One notification per event occurrence (ADR 0160). An occurrence is the pass's event on one Rollout at one
  * revision and step: `<reason>.<pod-template-hash>.<step>.<digest>`, the digest over what distinguishes two events of
  * the same reason there (the message; for path divergence the finding code, whose message carries live numbers).
+ * A trigger condition with `oncePer` is its own occurrence: one per value of that expression (`claimKey`).
  * Delivered occurrences are kept, newest last, in the Rollout's `notifications.truesplit.io/notified` annotation.
  */
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
@@ -41,6 +42,28 @@ export function occurrenceKey(
   const step = rollout.status?.currentStepIndex ?? '-';
   const reason = event.reason.replace(/[^A-Za-z0-9-]/g, '');
   return `${reason}.${hash}.${step}.${digest(distinguishing(event, status))}`;
+}
+
+/**
+ * The digest of a `oncePer` value, scoped to the configuration, trigger and condition it belongs to: such a
+ * condition is sent once per value (notifications-engine), whichever event carried it.
+ */
+export function oncePerDigest(
+  configNamespace: string,
+  trigger: string,
+  condition: number,
+  value: string,
+): string {
+  return digest(`${configNamespace}\n${trigger}\n${condition}\n${value}`);
+}
+
+/**
+ * The key a delivery is claimed under: the event's occurrence, or for a condition with `oncePer`
+ * `<reason>.once.<oncePer digest>` — the same value is not sent again by a later event, a restart or a new leader.
+ */
+export function claimKey(eventKey: string, oncePer: string | undefined): string {
+  if (oncePer === undefined) return eventKey;
+  return `${eventKey.split('.')[0] ?? ''}.once.${oncePer}`;
 }
 
 export function notifiedKeys(rollout: Pick<Rollout, 'metadata'>): string[] {

@@ -5,8 +5,10 @@
 import type { Rollout } from '../api/rollout.js';
 import type { Finding } from '../mesh/types.js';
 import type { RolloutEvent } from '../rollout/plan-types.js';
-import type { NotificationConfig, ServiceConfig } from './config.js';
+import type { NotificationConfig, ServiceConfig, TriggerCondition } from './config.js';
+import { runCondition } from './conditions.js';
 import { defaultTrigger } from './defaults.js';
+import { oncePerDigest } from './occurrence.js';
 import { renderNotification, type RenderedNotification } from './render.js';
 import {
   annotationDestinations,
@@ -24,25 +26,36 @@ export interface NotificationInput {
   finding?: Pick<Finding, 'code' | 'message' | 'fix' | 'objects'>;
 }
 
-export interface Delivery {
+interface Planned {
   trigger: string;
   configNamespace: string;
   destination: Destination;
+  /** Set for a condition with `oncePer`: the occurrence is this value's, not the event's (occurrence.ts). */
+  oncePer?: string;
+}
+
+export interface Delivery extends Planned {
   service: ServiceConfig;
   notification: RenderedNotification;
 }
 
 /** A destination that cannot be served: counted as a send error, logged without secrets. */
-export interface DeliveryProblem {
+export interface DeliveryProblem extends Planned {
+  error: string;
+}
+
+/** A condition whose `when` or `oncePer` failed to evaluate: logged, not counted (Argo only logs it). */
+export interface ConditionProblem {
   trigger: string;
   configNamespace: string;
-  destination: Destination;
+  condition: number;
   error: string;
 }
 
 export interface NotificationPlan {
   deliveries: Delivery[];
   problems: DeliveryProblem[];
+  conditionProblems: ConditionProblem[];
 }
 
 function destinationsFor(
@@ -56,14 +69,39 @@ function destinationsFor(
   return all.get(trigger) ?? [];
 }
 
-function templateVars(input: NotificationInput, destination: Destination): Record<string, unknown> {
+/** The variables of templates and trigger conditions (Argo's `rollout`, plus truesplit's `event` and `finding`). */
+function sharedVars(input: NotificationInput): Record<string, unknown> {
   return {
     rollout: input.rollout,
-    recipient: destination.recipient,
-    serviceType: destination.service,
     event: { type: input.event.type, reason: input.event.reason, message: input.event.message },
     ...(input.finding ? { finding: input.finding } : {}),
   };
+}
+
+interface ConditionToSend {
+  condition: TriggerCondition;
+  oncePer?: string;
+}
+
+/** The conditions that send for this event (notifications-engine runs the trigger without a destination). */
+function conditionsToSend(
+  conditions: readonly TriggerCondition[],
+  vars: Record<string, unknown>,
+  where: { trigger: string; configNamespace: string },
+  out: NotificationPlan,
+): ConditionToSend[] {
+  const sending: ConditionToSend[] = [];
+  conditions.forEach((condition, index) => {
+    const verdict = runCondition(condition, vars);
+    if (verdict.error) out.conditionProblems.push({ ...where, condition: index, error: verdict.error });
+    if (!verdict.send) return;
+    const oncePer =
+      verdict.oncePer === undefined
+        ? undefined
+        : oncePerDigest(where.configNamespace, where.trigger, index, verdict.oncePer);
+    sending.push({ condition, ...(oncePer ? { oncePer } : {}) });
+  });
+  return sending;
 }
 
 function planForConfig(
@@ -77,27 +115,23 @@ function planForConfig(
   const conditions = config.triggers.get(trigger) ?? defaultTrigger(trigger);
   if (destinations.length === 0 || !conditions) return;
   const base = { trigger, configNamespace: config.namespace };
+  const vars = sharedVars(input);
+  const sending = conditionsToSend(conditions, vars, base, out);
   for (const destination of destinations) {
     const service = config.services.get(destination.service);
     if (!service) {
-      out.problems.push({
-        ...base,
-        destination,
-        error: `notification service '${destination.service}' is not supported`,
-      });
+      const error = `notification service '${destination.service}' is not supported`;
+      out.problems.push({ ...base, destination, error });
       continue;
     }
-    for (const condition of conditions) {
-      if (condition.when) {
-        const error = `trigger '${trigger}': conditions with 'when' are not evaluated; not sent`;
-        out.problems.push({ ...base, destination, error });
-        continue;
-      }
+    const destinationVars = { ...vars, recipient: destination.recipient, serviceType: destination.service };
+    for (const { condition, oncePer } of sending) {
+      const planned = { ...base, destination, ...(oncePer ? { oncePer } : {}) };
       try {
-        const notification = renderNotification(config, condition.send, templateVars(input, destination));
-        out.deliveries.push({ ...base, destination, service, notification });
+        const notification = renderNotification(config, condition.send, destinationVars);
+        out.deliveries.push({ ...planned, service, notification });
       } catch (err) {
-        out.problems.push({ ...base, destination, error: (err as Error).message });
+        out.problems.push({ ...planned, error: (err as Error).message });
       }
     }
   }
@@ -109,7 +143,7 @@ export function planNotifications(
   input: NotificationInput,
   matches: SelectorMatcher,
 ): NotificationPlan {
-  const plan: NotificationPlan = { deliveries: [], problems: [] };
+  const plan: NotificationPlan = { deliveries: [], problems: [], conditionProblems: [] };
   for (const config of configs) planForConfig(config, input, matches, plan);
   return plan;
 }

@@ -6,7 +6,7 @@ import { BUILTINS } from './builtins.js';
 import { applyBinary } from './operators.js';
 import { parseCondition } from './parse.js';
 import { PREDICATE_BUILTINS, collection } from './predicates.js';
-import { checkCondition } from './static-check.js';
+import { checkCondition, checkExpression } from './static-check.js';
 import { toConditionValue } from './result-value.js';
 import { formatGo, goType, isMap, negate } from './values.js';
 
@@ -19,9 +19,12 @@ interface Scope {
 }
 
 interface Context {
-  result: ConditionValue;
+  /** The environment: `result` for a metric condition, `rollout` for a notification trigger. */
+  variables: Readonly<Record<string, ConditionValue>>;
   scopes: Scope[];
 }
+
+export type ExpressionOutcome = { ok: true; value: ConditionValue } | { ok: false; error: string };
 
 /**
  * Evaluate a `successCondition` / `failureCondition` as Argo Rollouts does with expr-lang: `result`
@@ -31,18 +34,43 @@ interface Context {
 export const evaluateCondition: ConditionEvaluator = (expression, result): ConditionOutcome => {
   const parsed = parseCondition(expression);
   if (!parsed.ok) return { ok: false, error: parsed.error };
-  try {
+  return guarded(() => {
     const value = toConditionValue(result);
     checkCondition(parsed.ast, value);
-    const output = evaluate(parsed.ast, { result: value, scopes: [] });
+    const output = evaluate(parsed.ast, { variables: { result: value }, scopes: [] });
     if (typeof output !== 'boolean') return { ok: false, error: `expected bool, but got ${goType(output)}` };
     return { ok: true, value: output };
-  } catch (error) {
-    if (error instanceof ConditionError) return { ok: false, error: error.message };
-    if (error instanceof RangeError) return { ok: false, error: 'condition too complex to evaluate' };
-    return { ok: false, error: `condition could not be evaluated: ${String(error)}` };
-  }
+  });
 };
+
+/**
+ * Evaluate an expr-lang expression over named variables (JSON-like data, e.g. a notification trigger's
+ * `rollout`), with the same operators and built-ins; any value may come out. Never throws.
+ */
+export function evaluateExpression(
+  expression: string,
+  variables: Readonly<Record<string, unknown>>,
+): ExpressionOutcome {
+  const parsed = parseCondition(expression);
+  if (!parsed.ok) return { ok: false, error: parsed.error };
+  return guarded(() => {
+    const values: Record<string, ConditionValue> = Object.create(null) as Record<string, ConditionValue>;
+    for (const [name, value] of Object.entries(variables)) values[name] = toConditionValue(value);
+    checkExpression(parsed.ast, new Set(Object.keys(values)));
+    return { ok: true, value: evaluate(parsed.ast, { variables: values, scopes: [] }) };
+  });
+}
+
+function guarded<T extends { ok: boolean }>(run: () => T | { ok: false; error: string }) {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ConditionError) return { ok: false as const, error: error.message };
+    if (error instanceof RangeError)
+      return { ok: false as const, error: 'condition too complex to evaluate' };
+    return { ok: false as const, error: `condition could not be evaluated: ${String(error)}` };
+  }
+}
 
 function evaluate(node: ConditionNode, context: Context): ConditionValue {
   switch (node.kind) {
@@ -72,7 +100,7 @@ function evaluate(node: ConditionNode, context: Context): ConditionValue {
 }
 
 function identifier(name: string, context: Context): ConditionValue {
-  if (name === 'result') return context.result;
+  if (Object.hasOwn(context.variables, name)) return context.variables[name] ?? null;
   if (name.startsWith('#')) return pointer(name, context);
   if (name in ARGO_HELPERS || name in BUILTINS || name in PREDICATE_BUILTINS) {
     throw new ConditionError(`${name} is a function: call it, e.g. ${name}(result)`);
@@ -123,7 +151,10 @@ function call(name: string, args: ConditionNode[], context: Context): ConditionV
   const helper = ARGO_HELPERS[name];
   if (helper) {
     arity(name, args.length, helper.arity, helper.arity);
-    return helper.call({ args: args.map((a) => evaluate(a, context)), result: context.result });
+    return helper.call({
+      args: args.map((a) => evaluate(a, context)),
+      result: context.variables.result ?? null,
+    });
   }
   const builtin = BUILTINS[name];
   if (!builtin) throw new ConditionError(`unknown name ${name}`);

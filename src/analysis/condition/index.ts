@@ -2,7 +2,8 @@ import { parseCondition } from './parse.js';
 import { checkCondition } from './static-check.js';
 import { ConditionError } from './ast.js';
 
-export { evaluateCondition } from './evaluate.js';
+export { evaluateCondition, evaluateExpression, type ExpressionOutcome } from './evaluate.js';
+export { formatGo } from './values.js';
 export { parseCondition } from './parse.js';
 
 /**

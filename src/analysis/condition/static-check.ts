@@ -62,7 +62,17 @@ const STRING_OPERATORS = new Set(['contains', 'startsWith', 'endsWith', 'matches
  * and `??` is refused, even `result?.x`), an array of numbers `[]float64` (a Prometheus vector).
  */
 export function checkCondition(ast: ConditionNode, result: ConditionValue | undefined): void {
-  typeOf(ast, { result: resultType(result), inPredicate: false });
+  typeOf(ast, { result: resultType(result), inPredicate: false, variables: RESULT_ONLY });
+}
+
+const RESULT_ONLY: ReadonlySet<string> = new Set(['result']);
+
+/**
+ * The same checks for an expression over named variables (a notification trigger's `rollout`), each of an
+ * unknown type, as expr-lang types a map environment built from unstructured objects.
+ */
+export function checkExpression(ast: ConditionNode, variables: ReadonlySet<string>): void {
+  typeOf(ast, { result: 'unknown', inPredicate: false, variables });
 }
 
 /** Undefined: the result is not known yet (lint), so nothing is assumed about it. */
@@ -77,6 +87,8 @@ function resultType(result: ConditionValue | undefined): StaticType {
 interface CheckContext {
   result: StaticType;
   inPredicate: boolean;
+  /** The environment's variable names (`result` for a metric condition). */
+  variables: ReadonlySet<string>;
 }
 
 function valueType(value: ConditionValue): StaticType {
@@ -115,7 +127,8 @@ function typeOf(node: ConditionNode, context: CheckContext): StaticType {
 }
 
 function identifierType(name: string, context: CheckContext): StaticType {
-  if (name === 'result') return context.result;
+  if (name === 'result' && context.variables.has(name)) return context.result;
+  if (context.variables.has(name)) return 'unknown';
   if (name.startsWith('#')) {
     if (!context.inPredicate) throw new ConditionError('cannot use pointer accessor outside predicate');
     if (name !== '#' && name !== '#index') throw new ConditionError(`unknown pointer ${name}`);

@@ -7,6 +7,7 @@ import { NOTIFIED_ANNOTATION } from '../occurrence.js';
 import type { HttpRequest } from '../requests.js';
 import { registerNotificationMetrics } from './metrics.js';
 import { Notifier, type PassEvents } from './notifier.js';
+import { PermanentError } from './queue.js';
 import { NotificationConfigSource } from './source.js';
 
 const settle = async () => {
@@ -30,7 +31,7 @@ const CONFIG = {
   ].join('\n'),
 };
 
-async function setup(options: { failures?: number } = {}) {
+async function setup(options: { failures?: number; config?: Record<string, string>; refuse?: boolean } = {}) {
   const cluster = new MemoryCluster();
   const clock = new ManualClock(1_000_000);
   for (const name of ['truesplit', 'shop'])
@@ -39,7 +40,7 @@ async function setup(options: { failures?: number } = {}) {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'argo-rollouts-notification-configmap', namespace: 'truesplit' },
-    data: CONFIG,
+    data: { ...CONFIG, ...options.config },
   });
   await cluster.create('Secret', {
     apiVersion: 'v1',
@@ -84,6 +85,7 @@ async function setup(options: { failures?: number } = {}) {
         onInvalid: () => undefined,
       }),
       send: (request) => {
+        if (options.refuse) return Promise.reject(new PermanentError('receiver answered 403'));
         if (failures-- > 0) return Promise.reject(new Error('status 503'));
         sent.push(request);
         return Promise.resolve();
@@ -213,5 +215,82 @@ describe('Notifier', () => {
     const text = (JSON.parse(sent[0]!.body) as { text: string }).text;
     expect(text).toContain('Finding mesh-binding: callers bypass the split');
     expect(text).toContain('kubectl label ns shop istio-injection=enabled');
+  });
+
+  it('sends a condition whose when holds, not one whose when is false or fails (logged, not counted)', async () => {
+    const { sent, registry, logs, rollout, notifier } = await setup({
+      config: {
+        'trigger.on-rollout-step-completed': [
+          '- when: rollout.spec.strategy.canary.steps[0].setWeight == 20',
+          '  send: [step]',
+          "- when: rollout.metadata.name == 'other'",
+          '  send: [step]',
+          '- when: rollout.status.nothing.here',
+          '  send: [step]',
+        ].join('\n'),
+      },
+    });
+    const n = notifier();
+    n.notify(rollout, STEP_DONE);
+    await settle();
+    await n.queue.idle();
+    expect(sent.length).toBe(2);
+    expect(await counter(registry, 'notification_send_error')).toBe(0);
+    expect(logs.join('\n')).toContain('trigger condition failed');
+    expect(logs.join('\n')).toContain('cannot fetch here from <nil>');
+  });
+
+  it('sends a oncePer condition once per value, across events and a restart', async () => {
+    const { cluster, sent, rollout, notifier } = await setup({
+      config: {
+        'trigger.on-rollout-step-completed':
+          '- oncePer: rollout.metadata.annotations.release\n  send: [step]',
+      },
+    });
+    const at = (release: string, step: number): [Rollout, PassEvents] => [
+      {
+        ...rollout,
+        metadata: { ...rollout.metadata, annotations: { ...rollout.metadata.annotations, release } },
+        status: { currentStepIndex: step, currentPodHash: 'abc' },
+      },
+      {
+        status: { currentStepIndex: step + 1, currentPodHash: 'abc' },
+        events: [
+          { type: 'Normal', reason: 'RolloutStepCompleted', message: `Rollout step ${step + 1}/2 completed` },
+        ],
+      },
+    ];
+    const first = notifier();
+    first.notify(...at('r1', 0));
+    await settle();
+    await first.queue.idle();
+    const second = notifier();
+    second.notify(...at('r1', 1));
+    await settle();
+    await second.queue.idle();
+    expect(sent.length).toBe(2);
+    second.notify(...at('r2', 1));
+    await settle();
+    await second.queue.idle();
+    expect(sent.length).toBe(4);
+    const stored = await cluster.get('Rollout', 'shop', 'checkout');
+    expect(stored.metadata.annotations?.[NOTIFIED_ANNOTATION]).toMatch(
+      /^RolloutStepCompleted\.once\.[0-9a-f]{8} RolloutStepCompleted\.once\.[0-9a-f]{8}$/,
+    );
+  });
+
+  it('does not retry a receiver that refuses: one error per destination, logged without secrets', async () => {
+    const { sent, registry, logs, rollout, clock, notifier } = await setup({ refuse: true });
+    const n = notifier();
+    n.notify(rollout, STEP_DONE);
+    await settle();
+    await n.queue.idle();
+    expect(clock.pendingTimers()).toBe(0);
+    expect(sent.length).toBe(0);
+    expect(await counter(registry, 'notification_send_error')).toBe(2);
+    const failed = logs.filter((l) => l.startsWith('notification failed'));
+    expect(failed.length).toBe(2);
+    expect(failed.join('\n')).toContain('"recipient":"deploys","receiver":"http://receiver.example"');
+    expect(failed.join('\n')).not.toMatch(/xoxb-1|Basic|hooks\/shop/);
   });
 });

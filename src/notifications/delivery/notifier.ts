@@ -9,13 +9,13 @@ import type { Clock } from '../../kube/clock.js';
 import { labelsMatch } from '../../kube/selectors.js';
 import type { Finding } from '../../mesh/types.js';
 import type { RolloutEvent } from '../../rollout/plan-types.js';
-import { occurrenceKey } from '../occurrence.js';
-import { planNotifications, type Delivery, type NotificationInput } from '../plan.js';
-import { buildRequest } from '../requests.js';
-import type { HttpSender } from './http.js';
+import { claimKey, occurrenceKey } from '../occurrence.js';
+import { planNotifications, type Delivery, type NotificationInput, type NotificationPlan } from '../plan.js';
+import { buildRequest, type HttpRequest } from '../requests.js';
+import { receiverOf, type HttpSender } from './http.js';
 import { claimOccurrence } from './ledger.js';
 import type { NotificationLabels, NotificationMetrics } from './metrics.js';
-import { DeliveryQueue, PermanentError, type RetryPolicy } from './queue.js';
+import { DeliveryQueue, type RetryPolicy } from './queue.js';
 import type { NotificationConfigSource } from './source.js';
 
 export interface NotifierLogger {
@@ -78,48 +78,77 @@ export class Notifier {
     this.queue.stop();
   }
 
-  private async occurrence(input: NotificationInput, key: string): Promise<void> {
+  private async occurrence(input: NotificationInput, eventKey: string): Promise<void> {
     const { rollout } = input;
     const namespace = rollout.metadata.namespace ?? 'default';
     const configs = await this.options.source.configsFor(namespace);
     const plan = planNotifications(configs, input, (labels, selector) => labelsMatch(labels, selector));
-    if (plan.deliveries.length === 0 && plan.problems.length === 0) return;
-    if (!(await claimOccurrence(this.options.cluster, namespace, rollout.metadata.name, key))) return;
-    for (const problem of plan.problems) {
-      this.options.metrics.failed(labelsOf(input));
+    for (const problem of plan.conditionProblems) {
+      const { trigger, condition, error } = problem;
       this.options.logger.warn(
-        {
-          ...where(input),
-          trigger: problem.trigger,
-          service: problem.destination.service,
-          err: problem.error,
-        },
-        'notification not sent',
+        { ...where(input), trigger, condition, err: error },
+        'trigger condition failed',
       );
     }
-    for (const delivery of plan.deliveries) this.queueDelivery(input, delivery);
+    for (const [key, group] of groupByClaim(eventKey, plan)) {
+      if (!(await claimOccurrence(this.options.cluster, namespace, rollout.metadata.name, key))) continue;
+      for (const problem of group.problems) {
+        this.options.metrics.failed(labelsOf(input));
+        const { trigger, destination, error } = problem;
+        const context = { ...where(input), trigger, service: destination.service, err: error };
+        this.options.logger.warn(context, 'notification not sent');
+      }
+      for (const delivery of group.deliveries) this.queueDelivery(input, delivery);
+    }
   }
 
   private queueDelivery(input: NotificationInput, delivery: Delivery): void {
-    const context = { ...where(input), trigger: delivery.trigger, service: delivery.destination.service };
+    const { destination } = delivery;
+    // The destination as it can be logged: service, recipient, the receiver's origin (never a path or token).
+    const context = {
+      ...where(input),
+      trigger: delivery.trigger,
+      service: destination.service,
+      recipient: destination.recipient,
+    };
+    let request: HttpRequest;
+    try {
+      request = buildRequest(delivery.service, destination, delivery.notification);
+    } catch (err) {
+      this.options.metrics.failed(labelsOf(input));
+      this.options.logger.warn({ ...context, err: (err as Error).message }, 'notification failed');
+      return;
+    }
+    const receiver = receiverOf(request.url);
     this.queue.push({
       run: async () => {
-        let request;
-        try {
-          request = buildRequest(delivery.service, delivery.destination, delivery.notification);
-        } catch (err) {
-          throw new PermanentError((err as Error).message);
-        }
         await this.options.send(request);
         this.options.metrics.sent(labelsOf(input));
-        this.options.logger.info(context, 'notification sent');
+        this.options.logger.info({ ...context, receiver }, 'notification sent');
       },
       giveUp: (err) => {
         this.options.metrics.failed(labelsOf(input));
-        this.options.logger.warn({ ...context, err: err.message }, 'notification failed');
+        this.options.logger.warn({ ...context, receiver, err: err.message }, 'notification failed');
       },
     });
   }
+}
+
+/** The plan's deliveries and problems by the key each is claimed under (the event's, or a `oncePer` value's). */
+function groupByClaim(
+  eventKey: string,
+  plan: NotificationPlan,
+): Map<string, Omit<NotificationPlan, 'conditionProblems'>> {
+  const groups = new Map<string, Omit<NotificationPlan, 'conditionProblems'>>();
+  const groupOf = (oncePer: string | undefined) => {
+    const key = claimKey(eventKey, oncePer);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { deliveries: [], problems: [] }));
+    return group;
+  };
+  for (const delivery of plan.deliveries) groupOf(delivery.oncePer).deliveries.push(delivery);
+  for (const problem of plan.problems) groupOf(problem.oncePer).problems.push(problem);
+  return groups;
 }
 
 function where(input: NotificationInput): { rollout: string; reason: string } {

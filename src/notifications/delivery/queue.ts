@@ -1,6 +1,6 @@
 /**
  * The delivery queue: jobs run off the reconcile path, a few at a time, each retried with exponential backoff
- * (initial × 2^attempt, capped) before it is given up. Timers go through the Clock (tests drive a ManualClock).
+ * (initial × 2^attempt, capped; longer when the receiver's `Retry-After` asks) before it is given up. Timers go through the Clock (tests drive a ManualClock).
  */
 import type { Clock } from '../../kube/clock.js';
 
@@ -18,11 +18,32 @@ export interface Job {
   giveUp(error: Error): void;
 }
 
-/** An error that retrying cannot fix (bad options, a template that does not render). */
+/** An error that retrying cannot fix (bad options, a template that does not render, a receiver that refuses). */
 export class PermanentError extends Error {}
+
+/** A failure worth retrying, no sooner than the receiver asked (`Retry-After`). */
+export class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The longest `Retry-After` honoured; a receiver asking for longer gets the delivery given up. */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
 
 export function backoffMs(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.maxMs, policy.initialMs * 2 ** attempt);
+}
+
+/** The wait before the next attempt: the backoff, or the receiver's `Retry-After` when longer; undefined: give up. */
+export function retryDelayMs(policy: RetryPolicy, attempt: number, error: Error): number | undefined {
+  const backoff = backoffMs(policy, attempt);
+  const asked = error instanceof RetryableError ? error.retryAfterMs : undefined;
+  if (asked === undefined) return backoff;
+  return asked > MAX_RETRY_AFTER_MS ? undefined : Math.max(backoff, asked);
 }
 
 export class DeliveryQueue {
@@ -77,20 +98,19 @@ export class DeliveryQueue {
       await job.run();
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
-      if (error instanceof PermanentError || attempt + 1 >= this.policy.attempts || this.stopped) {
+      const delay = retryDelayMs(this.policy, attempt, error);
+      const last = attempt + 1 >= this.policy.attempts || this.stopped;
+      if (error instanceof PermanentError || last || delay === undefined) {
         job.giveUp(error);
         return;
       }
       this.timers++;
-      this.clock.setTimeout(
-        () => {
-          this.timers--;
-          if (!this.stopped) this.waiting.push({ job, attempt: attempt + 1 });
-          this.pump();
-          this.notifyIdle();
-        },
-        backoffMs(this.policy, attempt),
-      );
+      this.clock.setTimeout(() => {
+        this.timers--;
+        if (!this.stopped) this.waiting.push({ job, attempt: attempt + 1 });
+        this.pump();
+        this.notifyIdle();
+      }, delay);
     }
   }
 
