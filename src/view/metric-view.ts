@@ -120,7 +120,7 @@ function conditionView(expression: string | undefined): ConditionView | null {
 /** `Failed when failed measurements > 0 (failureLimit)`: the rule in the terms of Argo's metric message. */
 function limitText(kind: LimitKind, limit: number | null): string {
   const { field, counted, phase } = LIMIT_WORDS[kind];
-  if (limit === null) return `${counted} never make it ${phase} (${field} -1)`;
+  if (limit === null) return `no limit on ${counted} (${field} -1)`;
   return `${phase} when ${counted} > ${limit} (${field})`;
 }
 
