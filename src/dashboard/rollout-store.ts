@@ -1,6 +1,6 @@
 /**
  * The dashboard's read side: informer caches of every kind the path model reads, the path analysis per Rollout
- * (recomputed when a cache changes), and view models with the latest observed shares.
+ * (recomputed when a cache changes), the AnalysisRuns, and view models with the latest observed shares and runs.
  */
 import { ownedBy, type KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
@@ -70,6 +70,8 @@ export class RolloutStore {
   private readonly informers: { [K in WatchedKind]: Informer<K> };
   private readonly listeners = new Set<() => void>();
   private readonly analyses: AnalysisCache;
+  /** Not read by the path model: a measurement refreshes the views without re-analysing paths. */
+  private readonly runs: Informer<'AnalysisRun'>;
 
   constructor(
     cluster: Cluster,
@@ -88,6 +90,12 @@ export class RolloutStore {
     this.informers = Object.fromEntries(WATCHED_KINDS.map((k) => [k, make(k)])) as {
       [K in WatchedKind]: Informer<K>;
     };
+    this.runs = new Informer(cluster, 'AnalysisRun', {
+      clock: options.clock,
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+    this.runs.onChange(() => this.notifyListeners());
     this.analyses = new AnalysisCache({
       objects: () =>
         WATCHED_KINDS.flatMap((k): readonly KubeObject[] =>
@@ -100,10 +108,12 @@ export class RolloutStore {
 
   start(): void {
     for (const kind of WATCHED_KINDS) this.informers[kind].start();
+    this.runs.start();
   }
 
   stop(): void {
     for (const kind of WATCHED_KINDS) this.informers[kind].stop();
+    this.runs.stop();
   }
 
   hasSynced(): boolean {
@@ -151,6 +161,10 @@ export class RolloutStore {
 
   private changed(kind: WatchedKind, namespace: string): void {
     this.analyses.invalidate(kind, namespace);
+    this.notifyListeners();
+  }
+
+  private notifyListeners(): void {
     for (const listener of this.listeners) listener();
   }
 
@@ -167,7 +181,8 @@ export class RolloutStore {
         if (seen) observed.set(pathId(path), seen);
       }
     }
-    return buildRolloutView({ rollout, replicaSets, pods, analysis, observed });
+    const analysisRuns = this.runs.listShared(namespace);
+    return buildRolloutView({ rollout, replicaSets, pods, analysis, observed, analysisRuns });
   }
 
   private analysisOf(rollout: Rollout): PathAnalysis {

@@ -29,12 +29,26 @@ import { handleLogin, refuseUnauthenticated } from './login.js';
 import type { RolloutStore } from './rollout-store.js';
 import { DEFAULT_SSE_LIMITS, SseHub } from './sse.js';
 
+/** What the sandbox demo's canary answers its analysis: the user flips it to watch an analysis pass or abort. */
+export const CANARY_HEALTHS = ['healthy', 'failing'] as const;
+export type CanaryHealth = (typeof CANARY_HEALTHS)[number];
+
+/** The demo's canary switch (`GET` / `POST /api/v1/sandbox/canary`). */
+export interface CanarySwitch {
+  /** `namespace/name` of the Rollout whose analysis measures the canary. */
+  rollout: string;
+  health(): CanaryHealth;
+  setHealth(health: CanaryHealth): void;
+}
+
 /** Sandbox-only operations the server exposes under /api/v1/sandbox. */
 export interface SandboxHooks {
   /** Applies the fix for a finding; resolves with one line per change. */
   applyFix(body: unknown): Promise<{ option: string; changes: string[] }>;
   /** Fix options by finding code (shown as buttons). */
   fixOptions: Readonly<Record<string, readonly { id: string; label: string }[]>>;
+  /** With the demo only. */
+  canary?: CanarySwitch;
 }
 
 export interface DashboardOptions {
@@ -182,6 +196,11 @@ async function handle(ctx: RequestContext, req: IncomingMessage, res: ServerResp
     if (!ctx.sandbox) throw new HttpError(404, 'fixes can only be applied in the sandbox');
     return sendJson(res, 200, await ctx.sandbox.applyFix(body));
   }
+  if (path === CANARY_PATH) {
+    const canary = canarySwitch(ctx);
+    canary.setHealth(requestedHealth(body));
+    return sendJson(res, 200, canaryState(canary));
+  }
   const match = ROLLOUT_PATH.exec(path);
   const action = match?.[3];
   if (!match || !action) throw new HttpError(404, `no such endpoint: POST ${path}`);
@@ -199,8 +218,14 @@ function handleGet(
   res: ServerResponse,
 ): void {
   if (path === '/api/v1/info') {
-    return sendJson(res, 200, { mode: ctx.mode, fixOptions: ctx.sandbox?.fixOptions ?? {} });
+    const canary = ctx.sandbox?.canary;
+    return sendJson(res, 200, {
+      mode: ctx.mode,
+      fixOptions: ctx.sandbox?.fixOptions ?? {},
+      ...(canary ? { canary: canaryState(canary) } : {}),
+    });
   }
+  if (path === CANARY_PATH) return sendJson(res, 200, canaryState(canarySwitch(ctx)));
   if (path === '/api/v1/rollouts') return sendJson(res, 200, { items: ctx.store.summaries() });
   if (path === '/api/v1/events') {
     const ns = query.get('namespace');
@@ -216,6 +241,26 @@ function handleGet(
     return sendJson(res, 200, view);
   }
   throw new HttpError(404, `no such endpoint: GET ${path}`);
+}
+
+const CANARY_PATH = '/api/v1/sandbox/canary';
+
+function canarySwitch(ctx: RequestContext): CanarySwitch {
+  if (!ctx.sandbox?.canary) throw new HttpError(404, 'the canary switch exists only in the sandbox demo');
+  return ctx.sandbox.canary;
+}
+
+function canaryState(canary: CanarySwitch): { rollout: string; health: CanaryHealth } {
+  return { rollout: canary.rollout, health: canary.health() };
+}
+
+/** `{health: "healthy" | "failing"}`. */
+function requestedHealth(body: unknown): CanaryHealth {
+  const health =
+    typeof body === 'object' && body !== null ? (body as Record<string, unknown>).health : undefined;
+  const known = CANARY_HEALTHS.find((h) => h === health);
+  if (!known) throw new HttpError(400, `body.health must be one of ${CANARY_HEALTHS.join(', ')}`);
+  return known;
 }
 
 function respondWithError(res: ServerResponse, err: unknown): void {

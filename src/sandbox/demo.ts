@@ -1,10 +1,12 @@
 /**
  * The sandbox's demo scenario: the seed report of spec/traffic-paths.md §4. A VirtualService bound only to the
  * ingress gateway, so in-mesh callers fall back to the pod-count split, plus a namespace without injection whose
- * plain callers ignore every weight.
+ * plain callers ignore every weight. In the sandbox the Rollout also gets an analysis step at setWeight 50 whose `web`
+ * metric reads the canary's error rate from the sandbox (healthy or failing, as the user flips it).
  */
+import type { AnalysisTemplate } from '../api/analysis.js';
 import type { DestinationRule, Gateway, VirtualService } from '../api/istio.js';
-import type { Rollout } from '../api/rollout.js';
+import type { CanaryStep, Rollout } from '../api/rollout.js';
 import type { Namespace, Service } from '../api/workloads.js';
 import type { KindName, NewObject } from '../kube/cluster.js';
 import type { KubeObject } from '../api/meta.js';
@@ -17,6 +19,19 @@ export const DEMO_VIRTUAL_SERVICE = 'istio-rollout-vsvc';
 export const DEMO_DESTINATION_RULE = 'istio-rollout-destrule';
 export const DEMO_STABLE_IMAGE = 'argoproj/rollouts-demo:blue';
 export const DEMO_CANARY_IMAGE = 'argoproj/rollouts-demo:yellow';
+export const DEMO_ANALYSIS_TEMPLATE = 'canary-error-rate';
+export const DEMO_ANALYSIS_METRIC = 'error-rate';
+
+/**
+ * The demo's analysis step: at setWeight 50 the canary's error rate is measured `count` times, `interval` apart, by a
+ * `web` metric querying `url` (the sandbox's canary metrics endpoint). Below 5 % passes, 10 % and above fails; a
+ * second failed measurement fails the run and the Rollout aborts.
+ */
+export interface DemoAnalysis {
+  url: string;
+  interval: string;
+  count: number;
+}
 
 const APP_LABELS = { app: DEMO_ROLLOUT };
 
@@ -85,7 +100,36 @@ function destinationRule(): NewObject<DestinationRule> {
   };
 }
 
-function rollout(): NewObject<Rollout> {
+function analysisTemplate(analysis: DemoAnalysis): NewObject<AnalysisTemplate> {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: DEMO_ANALYSIS_TEMPLATE, namespace: DEMO_NAMESPACE },
+    spec: {
+      metrics: [
+        {
+          name: DEMO_ANALYSIS_METRIC,
+          interval: analysis.interval,
+          count: analysis.count,
+          successCondition: 'result < 0.05',
+          failureCondition: 'result >= 0.1',
+          failureLimit: 1,
+          provider: { web: { url: analysis.url, jsonPath: '{$.errorRate}', timeoutSeconds: 5 } },
+        },
+      ],
+    },
+  };
+}
+
+/** setWeight 10, pause; with the analysis: setWeight 50, analysis, pause (else setWeight 50, pause). */
+function canarySteps(analysis: DemoAnalysis | undefined): CanaryStep[] {
+  const measure: CanaryStep[] = analysis
+    ? [{ analysis: { templates: [{ templateName: DEMO_ANALYSIS_TEMPLATE }] } }]
+    : [];
+  return [{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }, ...measure, { pause: {} }];
+}
+
+function rollout(analysis: DemoAnalysis | undefined): NewObject<Rollout> {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
@@ -112,7 +156,7 @@ function rollout(): NewObject<Rollout> {
               },
             },
           },
-          steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 50 }, { pause: {} }],
+          steps: canarySteps(analysis),
         },
       },
     },
@@ -124,8 +168,8 @@ export interface DemoObject {
   object: NewObject<KubeObject>;
 }
 
-/** Every object of the demo, namespaces first (creation order). */
-export function demoObjects(): DemoObject[] {
+/** Every object of the demo, namespaces first (creation order); with `analysis`, its template and step too. */
+export function demoObjects(analysis?: DemoAnalysis): DemoObject[] {
   const objects: NewObject<KubeObject>[] = [
     namespace(DEMO_NAMESPACE, { 'istio-injection': 'enabled' }),
     namespace(DEMO_PLAIN_NAMESPACE, {}),
@@ -133,7 +177,8 @@ export function demoObjects(): DemoObject[] {
     gateway(),
     virtualService(),
     destinationRule(),
-    rollout(),
+    ...(analysis ? [analysisTemplate(analysis)] : []),
+    rollout(analysis),
   ];
   return objects.map((object) => ({ kind: object.kind as KindName, object }));
 }

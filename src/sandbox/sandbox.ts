@@ -1,18 +1,22 @@
 /**
  * `truesplit sandbox`: an in-memory cluster with the demo (or the user's manifests), the workload simulator standing
- * in for kube-controller-manager and kubelets, the real Rollout controller, synthetic clients per traffic path, and
- * the dashboard.
+ * in for kube-controller-manager and kubelets, the real Rollout and AnalysisRun controllers, synthetic clients per
+ * traffic path, the demo canary's metrics endpoint (healthy or failing, as the user flips it), and the dashboard.
  */
 import { InputError } from '../manifests/errors.js';
+import { AnalysisRunController } from '../controller/analysis/analysis-controller.js';
+import { defaultConditionEvaluator, defaultProviders } from '../controller/analysis/analysis-defaults.js';
 import { RolloutController } from '../controller/controller.js';
 import { defaultPlanning } from '../controller/planning.js';
 import { systemClock, type Clock } from '../kube/clock.js';
 import { MemoryCluster } from '../kube/memory-cluster.js';
 import { RolloutStore } from '../dashboard/rollout-store.js';
-import { startDashboardServer, type DashboardServer } from '../dashboard/server.js';
+import { startDashboardServer, type CanarySwitch, type DashboardServer } from '../dashboard/server.js';
 import { APPLICABLE_FIXES, applyFix, FixError, type FixOptionId } from './demo-fixes.js';
+import { CanaryMetrics, startCanaryMetricsServer, type CanaryMetricsServer } from './canary-metrics.js';
 import { DEMO_CANARY_IMAGE, DEMO_NAMESPACE, DEMO_ROLLOUT, DEMO_STABLE_IMAGE } from './demo.js';
 import { RequestDriver } from './request-driver.js';
+import { seededRng } from './request-simulator.js';
 import { seedDemo, seedFromDirectory, type SeedResult } from './seed.js';
 import { WorkloadSimulator } from './workload-simulator.js';
 
@@ -34,6 +38,9 @@ export interface SandboxOptions {
   seed?: number;
   /** With the demo: once revision 1 is healthy, set the canary image to start the rollout. Default true. */
   startCanary?: boolean;
+  /** With the demo: the analysis step's measurement interval (default `3s`) and count (default 10). */
+  analysisInterval?: string;
+  analysisCount?: number;
   clock?: Clock;
   onError?: (error: unknown) => void;
 }
@@ -49,6 +56,9 @@ export interface Sandbox {
   requests: RequestDriver;
   store: RolloutStore;
   controller: RolloutController;
+  analysis: AnalysisRunController;
+  /** The demo canary's health, which its analysis measures (undefined with -f). */
+  canary: CanaryMetrics | undefined;
   dashboard: DashboardServer;
   seeded: SeedResult;
   close(): Promise<void>;
@@ -59,9 +69,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const report = options.onError ?? ((err: unknown) => console.error('sandbox:', err));
   // sharedReads stays off until full-size figures show it pays (ADR 0190): at smoke sizes it gained nothing.
   const cluster = new MemoryCluster({ clock, historyLimit: 10_000 });
-  const seeded = options.manifestsDir
-    ? await seedUserManifests(cluster, options.manifestsDir)
-    : await seedDemo(cluster);
+  const canary = options.manifestsDir ? undefined : new CanaryMetrics(seededRng(options.seed ?? Date.now()));
+  const canaryServer = canary ? await startCanaryMetricsServer(canary) : undefined;
+  const seeded = await seedSandbox(cluster, options, canaryServer).catch(async (err: unknown) => {
+    await canaryServer?.close();
+    throw err;
+  });
   // The driver reads the store's paths only once started, below.
   const requests: RequestDriver = new RequestDriver({
     clock,
@@ -86,7 +99,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.token !== undefined ? { token: options.token } : {}),
     ...(options.allowedHosts !== undefined ? { allowedHosts: options.allowedHosts } : {}),
     ...(options.maxEventStreams !== undefined ? { maxEventStreams: options.maxEventStreams } : {}),
-    sandbox: { fixOptions: APPLICABLE_FIXES, applyFix: (body) => applySandboxFix(cluster, store, body) },
+    sandbox: {
+      fixOptions: APPLICABLE_FIXES,
+      applyFix: (body) => applySandboxFix(cluster, store, body),
+      ...(canary ? { canary: canarySwitch(canary) } : {}),
+    },
+  }).catch(async (err: unknown) => {
+    await canaryServer?.close();
+    throw err;
   });
   const workloads = new WorkloadSimulator(cluster, {
     clock,
@@ -95,8 +115,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   workloads.start();
   const controller = new RolloutController({ cluster, planning: defaultPlanning, clock });
+  const analysis = new AnalysisRunController({
+    cluster,
+    runs: controller.informers.analysisRuns,
+    providers: defaultProviders({ cluster }),
+    evaluate: defaultConditionEvaluator,
+    clock,
+  });
   controller.startInformers();
   const controllerDone = controller.run(2).catch(report);
+  const analysisDone = analysis.run(4).catch(report);
   store.start();
   requests.start();
   const tickListener = setInterval(() => dashboard.notify(), 500);
@@ -114,6 +142,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests,
     store,
     controller,
+    analysis,
+    canary,
     dashboard,
     seeded,
     close: async () => {
@@ -122,10 +152,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       requests.stop();
       await dashboard.close();
       store.stop();
+      analysis.stop();
       controller.stop();
       workloads.stop();
-      await controllerDone;
+      await Promise.all([controllerDone, analysisDone]);
+      await canaryServer?.close();
     },
+  };
+}
+
+/** The user's manifests, or the demo with its analysis step measuring the canary metrics endpoint. */
+async function seedSandbox(
+  cluster: MemoryCluster,
+  options: SandboxOptions,
+  canaryServer: CanaryMetricsServer | undefined,
+): Promise<SeedResult> {
+  if (options.manifestsDir) return seedUserManifests(cluster, options.manifestsDir);
+  const analysis = canaryServer
+    ? {
+        url: canaryServer.url,
+        interval: options.analysisInterval ?? '3s',
+        count: options.analysisCount ?? 10,
+      }
+    : undefined;
+  return seedDemo(cluster, analysis);
+}
+
+function canarySwitch(canary: CanaryMetrics): CanarySwitch {
+  return {
+    rollout: `${DEMO_NAMESPACE}/${DEMO_ROLLOUT}`,
+    health: () => canary.health(),
+    setHealth: (health) => canary.setHealth(health),
   };
 }
 

@@ -3,7 +3,7 @@ import { InputError } from '../manifests/errors.js';
 import { formatLoadError, loadManifests } from '../manifests/loader.js';
 import type { KubeObject } from '../api/meta.js';
 import { RESOURCE_KINDS, type Cluster, type KindName, type NewObject } from '../kube/cluster.js';
-import { demoObjects } from './demo.js';
+import { demoObjects, type DemoAnalysis } from './demo.js';
 
 export interface SeedResult {
   created: string[];
@@ -50,10 +50,10 @@ export async function seedObjects(cluster: Cluster, objects: readonly KubeObject
   return result;
 }
 
-export async function seedDemo(cluster: Cluster): Promise<SeedResult> {
+export async function seedDemo(cluster: Cluster, analysis?: DemoAnalysis): Promise<SeedResult> {
   return seedObjects(
     cluster,
-    demoObjects().map((d) => d.object as KubeObject),
+    demoObjects(analysis).map((d) => d.object as KubeObject),
   );
 }
 

@@ -17,6 +17,8 @@ import type {
   PathKind,
 } from './path-analysis.js';
 import { pathVerdictOf, type PathVerdictView } from './path-verdict.js';
+import { analysisRunsOf, type AnalysisRunView } from './analysis-run-view.js';
+import type { AnalysisRun } from '../api/analysis.js';
 
 export type StepState = 'done' | 'current' | 'pending';
 export type RevisionRole = 'stable' | 'canary' | 'old';
@@ -97,6 +99,8 @@ export interface RolloutView {
   revisions: RevisionView[];
   paths: PathView[];
   findings: FindingView[];
+  /** The AnalysisRuns the Rollout owns, newest revision first (each names its revision). */
+  analysisRuns: AnalysisRunView[];
   /** The controller's path verdict (condition and gate hold), when it has written one. */
   pathVerdict?: PathVerdictView;
 }
@@ -118,6 +122,8 @@ export interface RolloutViewInput {
   analysis?: PathAnalysis;
   /** Observed shares by path id (the sandbox's request simulator, or metrics). */
   observed?: ReadonlyMap<string, ObservedShare>;
+  /** AnalysisRuns of the namespace (those the Rollout owns are shown). */
+  analysisRuns?: readonly AnalysisRun[];
 }
 
 /** A predicted share further than this from the desired one (percentage points) diverges. */
@@ -159,6 +165,7 @@ export function buildRolloutView(input: RolloutViewInput): RolloutView {
       pathView(p, input.analysis?.findings ?? [], input.observed),
     ),
     findings: (input.analysis?.findings ?? []).map(findingView),
+    analysisRuns: analysisRunsOf(rollout, input.analysisRuns ?? []),
     ...verdictOf(rollout),
   };
 }

@@ -50,7 +50,15 @@ async function shot(name: string): Promise<string> {
 describe.skipIf(!process.env.TRUESPLIT_BROWSER_TESTS)('dashboard in Chromium (sandbox demo)', () => {
   beforeAll(async () => {
     await mkdir(ARTIFACTS, { recursive: true });
-    sandbox = await startSandbox({ port: 0, webRoot: WEB_ROOT, readyDelayMs: 300, onError: () => undefined });
+    sandbox = await startSandbox({
+      port: 0,
+      webRoot: WEB_ROOT,
+      readyDelayMs: 300,
+      // The analysis step measures every second, long enough to watch it run and flip the canary mid-way.
+      analysisInterval: '1s',
+      analysisCount: 15,
+      onError: () => undefined,
+    });
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
@@ -180,8 +188,8 @@ describe.skipIf(!process.env.TRUESPLIT_BROWSER_TESTS)('dashboard in Chromium (sa
   it('the header step and the highlighted step are the same number, as in get rollout', async () => {
     const header = await page.locator('[data-fact="Step"]').textContent();
     const current = await page.locator('[data-state="current"] .step-dot').textContent();
-    expect(header).toBe(`${current}/4`);
-    expect(header).toBe(`${(await apiView()).currentStep}/4`);
+    expect(header).toBe(`${current}/5`);
+    expect(header).toBe(`${(await apiView()).currentStep}/5`);
   });
 
   it('promote advances the step', async () => {
@@ -189,9 +197,69 @@ describe.skipIf(!process.env.TRUESPLIT_BROWSER_TESTS)('dashboard in Chromium (sa
     await page.locator('[data-action="promote"]').click();
     await page.locator('[data-step="1"][data-state="done"]').waitFor({ timeout: 20_000 });
     await page.locator('[data-fact="Actual weight"]', { hasText: '50%' }).waitFor({ timeout: 20_000 });
-    // setWeight 50 (step 2) is done at once; the Rollout pauses at step 3, and header and list say so alike.
-    await page.locator('[data-fact="Step"]', { hasText: '3/4' }).waitFor({ timeout: 20_000 });
+    // setWeight 50 (step 2) is done at once; the Rollout measures the canary at step 3, and header and list say so.
+    await page.locator('[data-fact="Step"]', { hasText: '3/5' }).waitFor({ timeout: 20_000 });
     await expect(page.locator('[data-state="current"] .step-dot').textContent()).resolves.toBe('3');
     await shot('04-promoted');
+  });
+
+  it('shows the step analysis under its revision, its measurements charted against both conditions', async () => {
+    const run = page.locator('.analysis-card [data-run][data-run-phase="Running"]');
+    await run.waitFor({ timeout: 20_000 });
+    const name = await run.getAttribute('data-run');
+    expect(name).toMatch(/^istio-rollout-[a-z0-9]+-2-3$/);
+    // Under the canary's revision, in the revisions card and in the analysis card alike.
+    await page.locator(`.revision.role-canary [data-run-line="${name}"]`).waitFor();
+    await page.locator(`.analysis-revision[data-revision="2"] [data-run="${name}"]`).waitFor();
+    const chart = run.locator('svg[data-metric="error-rate"]');
+    await chart.locator('[data-phase="Successful"]').first().waitFor({ timeout: 20_000 });
+    await expect(
+      chart.locator('[data-threshold]').evaluateAll((g) => g.map((e) => e.getAttribute('data-threshold'))),
+    ).resolves.toEqual(['success', 'failure']);
+    await expect(run.locator('[data-condition] code').allTextContents()).resolves.toEqual([
+      'result < 0.05',
+      'result >= 0.1',
+    ]);
+    await expect(page.locator('[data-canary-health]').getAttribute('data-canary-health')).resolves.toBe(
+      'healthy',
+    );
+    await shot('05-analysis-running');
+  });
+
+  it('flipping the canary to failing fails the run, charts the failed measurements and aborts the Rollout', async () => {
+    await page.locator('[data-canary="failing"]').click();
+    await page.locator('[data-canary-health="failing"]').waitFor();
+    const failed = page.locator('.analysis-card [data-run][data-run-phase="Failed"]');
+    await failed.waitFor({ timeout: 20_000 });
+    await expect(failed.locator('svg[data-metric="error-rate"] [data-phase="Failed"]').count()).resolves.toBe(
+      2,
+    );
+    await expect(failed.locator('[data-counts]').textContent()).resolves.toMatch(/^✔ \d+,✖ 2$/);
+    await page.locator('h1 [data-phase="Degraded"]').waitFor({ timeout: 20_000 });
+    const message = (await apiView()).message;
+    expect(message).toMatch(
+      /^RolloutAborted: Rollout aborted update to revision 2: Step-based analysis phase error\/failed: Metric "error-rate" assessed Failed due to failed \(2\) > failureLimit \(1\)$/,
+    );
+    await page.locator('.page-head p', { hasText: message }).waitFor();
+    await page.locator('[data-fact="Actual weight"]', { hasText: /^0%$/ }).waitFor({ timeout: 20_000 });
+    await shot('06-analysis-failed');
+  });
+
+  it('back to healthy, retry and promote: a new run passes and the Rollout advances past the analysis', async () => {
+    await page.locator('[data-canary="healthy"]').click();
+    await page.locator('[data-canary-health="healthy"]').waitFor();
+    await page.locator('[data-action="retry"]').click();
+    await page.locator('[data-step="1"][data-state="current"]').waitFor({ timeout: 20_000 });
+    await page.locator('h1 [data-phase="Paused"]').waitFor({ timeout: 20_000 });
+    await page.locator('[data-action="promote"]').click();
+    const passed = page.locator('.analysis-card [data-run][data-run-phase="Successful"]');
+    await passed.waitFor({ timeout: 40_000 });
+    await expect(passed.locator('[data-counts]').textContent()).resolves.toBe('✔ 15');
+    await page.locator('[data-fact="Step"]', { hasText: '4/5' }).waitFor({ timeout: 20_000 });
+    const runs = await page
+      .locator('.analysis-card [data-run]')
+      .evaluateAll((all) => all.map((el) => el.getAttribute('data-run-phase')));
+    expect(runs.sort()).toEqual(['Failed', 'Successful']);
+    await shot('07-analysis-passed');
   });
 });

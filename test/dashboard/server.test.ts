@@ -248,6 +248,13 @@ describe('request hygiene', () => {
       status: 404,
     },
     { name: 'fix outside the sandbox', method: 'POST', path: '/api/v1/sandbox/fix', status: 404 },
+    {
+      name: 'canary switch outside the sandbox',
+      method: 'POST',
+      path: '/api/v1/sandbox/canary',
+      status: 404,
+    },
+    { name: 'canary state outside the sandbox', method: 'GET', path: '/api/v1/sandbox/canary', status: 404 },
     { name: 'rollout list', method: 'GET', path: '/api/v1/rollouts', status: 200 },
     { name: 'on a verb', method: 'PUT', path: `${ROLLOUT}/pause`, status: 405 },
   ])('$method $name → $status', async ({ method, path, status }) => {
@@ -255,6 +262,57 @@ describe('request hygiene', () => {
     const body = method === 'GET' ? undefined : '{}';
     const res = await send(port, { method, path, headers: { ...bearer(TOKEN), ...JSON_TYPE }, body });
     expect(res.status).toBe(status);
+  });
+});
+
+describe('the sandbox demo canary switch', () => {
+  async function startWithSwitch() {
+    let health: 'healthy' | 'failing' = 'healthy';
+    const canary = {
+      rollout: 'ns/demo',
+      health: () => health,
+      setHealth: (h: typeof health) => (health = h),
+    };
+    const sandbox = { fixOptions: {}, applyFix: () => Promise.reject(new Error('unused')), canary };
+    const { port } = await start({ sandbox });
+    return { port, health: () => health };
+  }
+
+  it.each([
+    { name: 'no token', headers: JSON_TYPE, body: '{"health":"failing"}', status: 401 },
+    {
+      name: 'a foreign Origin',
+      headers: { Origin: 'http://evil.example', ...JSON_TYPE, ...bearer(TOKEN) },
+      body: '{"health":"failing"}',
+      status: 403,
+    },
+    { name: 'not JSON', headers: bearer(TOKEN), body: '{"health":"failing"}', status: 415 },
+    {
+      name: 'an unknown state',
+      headers: { ...JSON_TYPE, ...bearer(TOKEN) },
+      body: '{"health":"x"}',
+      status: 400,
+    },
+    { name: 'no state', headers: { ...JSON_TYPE, ...bearer(TOKEN) }, body: '{}', status: 400 },
+    {
+      name: 'the token',
+      headers: { ...JSON_TYPE, ...bearer(TOKEN) },
+      body: '{"health":"failing"}',
+      status: 200,
+    },
+  ])('POST with $name → $status', async ({ headers, body, status }) => {
+    const { port, health } = await startWithSwitch();
+    const res = await send(port, { method: 'POST', path: '/api/v1/sandbox/canary', headers, body });
+    expect(res.status).toBe(status);
+    expect(health()).toBe(status === 200 ? 'failing' : 'healthy');
+  });
+
+  it('GET and /api/v1/info report the state', async () => {
+    const { port } = await startWithSwitch();
+    const state = await send(port, { path: '/api/v1/sandbox/canary', headers: bearer(TOKEN) });
+    expect(JSON.parse(state.body)).toEqual({ rollout: 'ns/demo', health: 'healthy' });
+    const info = await send(port, { path: '/api/v1/info', headers: bearer(TOKEN) });
+    expect(JSON.parse(info.body)).toMatchObject({ mode: 'sandbox', canary: { health: 'healthy' } });
   });
 });
 

@@ -19,9 +19,9 @@ export const dashboard: Command = {
   usage: `Usage: truesplit dashboard [--kubeconfig PATH] [--context NAME] [-n NAMESPACE] [--port 3100] [--host 127.0.0.1]
                           [--allowed-host NAME]
 
-Watches Rollouts, ReplicaSets, Pods, Services, Namespaces and the Istio objects, and serves the dashboard: every
-Rollout, its steps and revisions, the canary share each traffic path is predicted to get, findings with fixes,
-and the promote / abort / retry / pause / set-image actions (which patch the Rollout like kubectl argo rollouts).
+Watches Rollouts, ReplicaSets, Pods, Services, Namespaces, AnalysisRuns and the Istio objects, and serves the
+dashboard: every Rollout, its steps and revisions with their AnalysisRuns (measurements charted against the
+conditions), the canary share each traffic path is predicted to get, findings with fixes, and the promote / abort / retry / pause / set-image actions (which patch the Rollout like kubectl argo rollouts).
 
 Flags:
       --kubeconfig PATH        kubeconfig file (default KUBECONFIG, ~/.kube/config, then in-cluster)

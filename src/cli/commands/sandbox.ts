@@ -21,7 +21,8 @@ every traffic path (ingress gateway, injected namespaces, namespaces without sid
 
 Without -f it loads the demo: a Rollout whose VirtualService is bound only to the ingress gateway, paused at
 setWeight 10. Through the gateway 10 % of requests reach the canary; in-mesh callers get 50 %. Apply the fix in
-the dashboard and watch the mesh path converge.
+the dashboard and watch the mesh path converge. Promote, and an analysis step measures the canary's error rate: flip
+the demo canary to failing in the dashboard and watch the AnalysisRun fail and the Rollout abort.
 
 Flags:
   -f, --filename DIR           load these manifests instead of the demo (files or a directory, recursive)

@@ -5,9 +5,19 @@ import type { RolloutView } from '../../view/rollout-view.js';
 
 export type { RolloutSummary, RolloutView };
 
+export type CanaryHealth = 'healthy' | 'failing';
+
+/** The sandbox demo's canary switch: which Rollout's analysis it feeds, and its state. */
+export interface CanaryState {
+  rollout: string;
+  health: CanaryHealth;
+}
+
 export interface DashboardInfo {
   mode: 'sandbox' | 'cluster';
   fixOptions: Record<string, { id: string; label: string }[]>;
+  /** Only in the sandbox demo. */
+  canary?: CanaryState;
 }
 
 /** The browser is logged in by the session cookie the login URL set; it goes with every same-origin request. */
@@ -30,6 +40,14 @@ export async function post(path: string, body: unknown = {}): Promise<unknown> {
   const data = (await res.json()) as { error?: string };
   if (!res.ok) throw new Error(data.error ?? `HTTP ${res.status}`);
   return data;
+}
+
+export const CANARY_PATH = 'api/v1/sandbox/canary';
+
+export async function getCanary(): Promise<CanaryState> {
+  const res = await fetch(CANARY_PATH);
+  if (res.status === 401) throw new Error(LOGGED_OUT);
+  return (await res.json()) as CanaryState;
 }
 
 export function rolloutPath(namespace: string, name: string): string {

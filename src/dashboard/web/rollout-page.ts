@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { RolloutView } from '../../view/rollout-view.js';
 import { post, rolloutPath, useEventStream, type DashboardInfo } from './api.js';
 import { PhaseBadge, stepProgress } from './common.js';
+import { AnalysisPanel } from './analysis-panel.js';
 import { FindingsPanel } from './findings-panel.js';
 import { h } from './h.js';
 import { CHART_SPAN_MS, colorFor, PathsPanel, pathLabel } from './paths-panel.js';
@@ -134,6 +135,11 @@ export function RolloutPage({
       { className: 'page' },
       h('p', { className: 'empty' }, state === 'offline' ? 'Disconnected.' : 'Loading…'),
     );
+  const canary = info?.canary?.rollout === `${view.namespace}/${view.name}` ? info.canary : undefined;
+  const measured =
+    canary !== undefined ||
+    view.analysisRuns.length > 0 ||
+    view.steps.some((s) => s.label.startsWith('analysis'));
   const series: ShareSeries[] = view.paths.map((p) => ({
     id: p.id,
     label: pathLabel(p),
@@ -159,6 +165,7 @@ export function RolloutPage({
     ),
     h('div', { className: 'top-row' }, h(Summary, { view }), h(Actions, { view })),
     h(PathsPanel, { paths: view.paths, series, now }),
+    measured ? h(AnalysisPanel, { runs: view.analysisRuns, canary }) : null,
     h(
       'div',
       { className: 'grid-2' },
@@ -171,7 +178,7 @@ export function RolloutPage({
         'div',
         { className: 'stack' },
         h(StepsPanel, { steps: view.steps }),
-        h(RevisionsPanel, { revisions: view.revisions }),
+        h(RevisionsPanel, { revisions: view.revisions, runs: view.analysisRuns }),
       ),
     ),
   );
