@@ -20,6 +20,7 @@ import type { Planning } from './planning.js';
 import { wireAnalysisEnqueueRules } from './analysis-enqueue.js';
 import type { AnalysisCaches } from './observe-analysis.js';
 import { wirePathEnqueueRules } from './path-enqueue.js';
+import { requeueFor, splitKey } from './queue-keys.js';
 import { reconcileRollout, type ReconcileDeps, type ReconcileOutcome } from './reconcile.js';
 
 export interface ControllerLogger {
@@ -209,7 +210,7 @@ export class RolloutController {
   }
 
   private afterReconcile(key: string, outcome: ReconcileOutcome, seconds: number): void {
-    const [namespace = '', name = ''] = key.split('/');
+    const [namespace, name] = splitKey(key);
     const log = this.options.logger;
     this.options.metrics?.observeReconcile(
       { namespace, name },
@@ -217,20 +218,11 @@ export class RolloutController {
       outcome.kind === 'retry' ? 'error' : outcome.kind,
     );
     if (outcome.writes.length > 0) log?.info({ rollout: key, writes: outcome.writes }, 'reconciled');
-    switch (outcome.kind) {
-      case 'done':
-        this.queue.forget(key);
-        if (outcome.requeueAfterMs !== undefined) this.queue.addAfter(key, outcome.requeueAfterMs);
-        return;
-      case 'requeue':
-        log?.info({ rollout: key, reason: outcome.reason }, 'conflict, requeued with backoff');
-        this.queue.addRateLimited(key);
-        return;
-      case 'retry':
-        log?.warn({ rollout: key, err: outcome.error.message }, 'reconcile failed, retrying with backoff');
-        this.queue.addRateLimited(key);
-        return;
-    }
+    if (outcome.kind === 'requeue')
+      log?.info({ rollout: key, reason: outcome.reason }, 'conflict, requeued with backoff');
+    if (outcome.kind === 'retry')
+      log?.warn({ rollout: key, err: outcome.error.message }, 'reconcile failed, retrying with backoff');
+    requeueFor(this.queue, key, outcome);
   }
 
   private informer<K extends KindName>(kind: K, extra: InformerOptions = {}): Informer<K> {

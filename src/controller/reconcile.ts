@@ -23,6 +23,7 @@ import {
 import { observeRollout, type ControllerCaches, type Observation } from './observe.js';
 import { withRestartPods } from './observe-pods.js';
 import type { Planning } from './planning.js';
+import { splitKey } from './queue-keys.js';
 
 export { INVALID_SPEC_REQUEUE_MS, invalidSpecStatus } from '../plan/invalid.js';
 export { TRAFFIC_ERROR_REASON, TRAFFIC_FOLLOW_UP_MS } from '../plan/pass.js';
@@ -48,11 +49,6 @@ export type ReconcileOutcome = (
   | { kind: 'requeue'; reason: string }
   | { kind: 'retry'; error: Error }
 ) & { writes: string[]; written?: ExecutionReport['written'] };
-
-function splitKey(key: string): [string, string] {
-  const slash = key.indexOf('/');
-  return slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
-}
 
 export async function reconcileRollout(deps: ReconcileDeps, key: string): Promise<ReconcileOutcome> {
   const [namespace, name] = splitKey(key);

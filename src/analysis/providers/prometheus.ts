@@ -25,7 +25,8 @@ const DEFAULT_TIMEOUT_SECONDS = 30;
 /** Argo's metric-result metadata key for the query after argument substitution. */
 export const RESOLVED_PROMETHEUS_QUERY = 'ResolvedPrometheusQuery';
 
-class MeasurementError extends Error {}
+/** A query that cannot be sent as configured: the measurement is an Error with this message. */
+export class MeasurementError extends Error {}
 
 export function createPrometheusProvider(options: PrometheusProviderOptions = {}): MetricProviderPort {
   return {
@@ -51,8 +52,7 @@ async function measure(
 ): Promise<ProviderMeasurement> {
   try {
     if (!config) throw new MeasurementError('metric has no prometheus provider');
-    const call = buildCall(config, request, options);
-    const reply = await sendWithGetFallback(call);
+    const reply = await queryPrometheus(queryOf(config, request, options));
     const reading = readPrometheusResponse(reply.status, reply.body);
     return {
       result: reading.result,
@@ -60,31 +60,65 @@ async function measure(
       ...(reading.warnings ? { metadata: { warnings: reading.warnings } } : {}),
     };
   } catch (err) {
-    if (
-      err instanceof MeasurementError ||
-      err instanceof PrometheusResponseError ||
-      err instanceof HttpCallError
-    ) {
-      return { phase: 'Error', message: err.message };
-    }
-    throw err;
+    return queryErrorMeasurement(err);
   }
 }
 
-function buildCall(
+/**
+ * A query that could not be made or answered (not configured, Prometheus's error, the HTTP exchange failed) is an
+ * Error measurement with its message; anything else is a bug and is rethrown.
+ */
+export function queryErrorMeasurement(err: unknown): ProviderMeasurement {
+  if (
+    err instanceof MeasurementError ||
+    err instanceof PrometheusResponseError ||
+    err instanceof HttpCallError
+  ) {
+    return { phase: 'Error', message: err.message };
+  }
+  throw err;
+}
+
+/** One query to a Prometheus HTTP API. */
+export interface PrometheusQuery {
+  address: string;
+  /** `query_range` when set, else an instant `query`. */
+  range: boolean;
+  /** The form: `query` with `time`, or `start`, `end` and `step`. */
+  params: URLSearchParams;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  insecure: boolean;
+  signal?: AbortSignal;
+}
+
+/** Sends a query as client_golang does (POST form; GET on 403/405/501); the reply as the server gave it. */
+export function queryPrometheus(query: PrometheusQuery): Promise<HttpReply> {
+  const endpoint = query.range ? 'query_range' : 'query';
+  return sendWithGetFallback({
+    method: 'POST',
+    url: `${query.address.replace(/\/+$/, '')}/api/v1/${endpoint}`,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...query.headers },
+    body: query.params.toString(),
+    timeoutMs: query.timeoutMs,
+    insecure: query.insecure,
+    ...(query.signal ? { signal: query.signal } : {}),
+  });
+}
+
+function queryOf(
   config: PrometheusMetric,
   request: MeasureRequest,
   options: PrometheusProviderOptions,
-): HttpCall {
+): PrometheusQuery {
   const address = addressOf(config, options);
   const timeout = config.timeout ?? DEFAULT_TIMEOUT_SECONDS;
   if (timeout < 0) throw new MeasurementError('prometheus timeout should not be negative');
-  const endpoint = config.rangeQuery ? 'query_range' : 'query';
   return {
-    method: 'POST',
-    url: `${address.replace(/\/+$/, '')}/api/v1/${endpoint}`,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headersOf(config) },
-    body: queryParams(config, request.now).toString(),
+    address,
+    range: config.rangeQuery !== undefined,
+    params: queryParams(config, request.now),
+    headers: headersOf(config),
     // A zero timeout in Argo's Go context expires at once; a floor of 1 ms keeps that meaning.
     timeoutMs: Math.max(1, timeout * 1000),
     insecure: config.insecure === true,

@@ -2,7 +2,7 @@
  * The `truesplit` metric provider: the canary's error rate or share for one caller path (gateway, in-mesh sidecar,
  * plain caller without a sidecar, or any), from Istio's standard `istio_requests_total` in Prometheus (ADR 0182).
  * The queries and their reading are the pure `mesh/observed-split` module's; this file does the HTTP (two instant
- * queries, POST form like the prometheus provider) and turns the path's figures into a measurement: `result` is a
+ * queries sent by the prometheus provider's query function) and turns the path's figures into a measurement: `result` is a
  * number (conditions read `result < 0.05`), too few requests is an Error saying "insufficient data".
  */
 import type { TrueSplitMetric } from '../../api/analysis.js';
@@ -14,9 +14,9 @@ import {
   type LabelledSample,
   type PathSplit,
 } from '../../mesh/observed-split.js';
-import { formatSampleValue, PrometheusResponseError, readPrometheusVector } from '../prometheus-result.js';
+import { formatSampleValue, readPrometheusVector } from '../prometheus-result.js';
 import type { MeasureRequest, MetricProviderPort, ProviderMeasurement } from '../provider.js';
-import { HttpCallError, sendHttp } from './http-client.js';
+import { MeasurementError, queryErrorMeasurement, queryPrometheus } from './prometheus.js';
 
 export interface TrueSplitProviderOptions {
   /** Used when a metric has no `address`. */
@@ -27,8 +27,6 @@ const PATHS = ['gateway', 'mesh', 'plain', 'any'] as const;
 const MEASURES = ['errorRate', 'canaryShare'] as const;
 const TIMEOUT_MS = 30_000;
 
-class MeasurementError extends Error {}
-
 export function createTrueSplitProvider(options: TrueSplitProviderOptions = {}): MetricProviderPort {
   return {
     type: 'truesplit',
@@ -36,14 +34,7 @@ export function createTrueSplitProvider(options: TrueSplitProviderOptions = {}):
       try {
         return await measure(request, options);
       } catch (err) {
-        if (
-          err instanceof MeasurementError ||
-          err instanceof PrometheusResponseError ||
-          err instanceof HttpCallError
-        ) {
-          return { phase: 'Error', message: err.message };
-        }
-        throw err;
+        return queryErrorMeasurement(err);
       }
     },
   };
@@ -146,12 +137,11 @@ async function instantQuery(
   query: string,
   request: MeasureRequest,
 ): Promise<LabelledSample[]> {
-  const params = new URLSearchParams({ query, time: String(request.now.getTime() / 1000) });
-  const reply = await sendHttp({
-    method: 'POST',
-    url: `${address}/api/v1/query`,
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: params.toString(),
+  const reply = await queryPrometheus({
+    address,
+    range: false,
+    params: new URLSearchParams({ query, time: String(request.now.getTime() / 1000) }),
+    headers: {},
     timeoutMs: TIMEOUT_MS,
     insecure: false,
     ...(request.signal ? { signal: request.signal } : {}),

@@ -16,6 +16,7 @@ import { EventRecorder } from '../events.js';
 import type { ReconcileOutcome } from '../reconcile.js';
 import type { AnalysisMetrics } from './analysis-metrics.js';
 import type { ProviderRegistry } from './provider-registry.js';
+import { requeueFor, splitKey } from '../queue-keys.js';
 import { reconcileAnalysisRun, type RunReconcileDeps } from './reconcile-run.js';
 import { clusterSecretReader, type SecretReader } from './secrets.js';
 
@@ -98,7 +99,7 @@ export class AnalysisRunController {
   async processKey(key: string): Promise<ReconcileOutcome> {
     const started = performance.now();
     const outcome = await reconcileAnalysisRun(this.deps, key);
-    const [ns = '', name = ''] = key.split('/');
+    const [ns, name] = splitKey(key);
     this.options.metrics?.observeReconcile(
       { namespace: ns, name },
       (performance.now() - started) / 1000,
@@ -126,22 +127,9 @@ export class AnalysisRunController {
     const log = this.options.logger;
     if (outcome.writes.length > 0)
       log?.info({ analysisRun: key, writes: outcome.writes }, 'analysis run reconciled');
-    switch (outcome.kind) {
-      case 'done':
-        this.queue.forget(key);
-        if (outcome.requeueAfterMs !== undefined) this.queue.addAfter(key, outcome.requeueAfterMs);
-        return;
-      case 'requeue':
-        this.queue.addRateLimited(key);
-        return;
-      case 'retry':
-        log?.warn(
-          { analysisRun: key, err: outcome.error.message },
-          'analysis run reconcile failed, retrying',
-        );
-        this.queue.addRateLimited(key);
-        return;
-    }
+    if (outcome.kind === 'retry')
+      log?.warn({ analysisRun: key, err: outcome.error.message }, 'analysis run reconcile failed, retrying');
+    requeueFor(this.queue, key, outcome);
   }
 }
 

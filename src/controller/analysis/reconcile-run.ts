@@ -15,6 +15,7 @@ import { isConflict, isNotFound } from '../../kube/errors.js';
 import { diffMergePatch } from '../../util/json.js';
 import { formatTime } from '../../util/time.js';
 import type { EventRecorder } from '../events.js';
+import { splitKey } from '../queue-keys.js';
 import type { ReconcileOutcome } from '../reconcile.js';
 import { collectTrimmed, takeMeasurements, type MeasureDeps } from './measure.js';
 import { SecretNotReadable } from './secrets.js';
@@ -26,11 +27,6 @@ export interface RunReconcileDeps extends MeasureDeps {
   read(namespace: string, name: string): AnalysisRun | undefined;
   /** Told the object returned by the status write. */
   written(before: AnalysisRun, after: AnalysisRun): void;
-}
-
-function splitKey(key: string): [string, string] {
-  const slash = key.indexOf('/');
-  return slash < 0 ? ['', key] : [key.slice(0, slash), key.slice(slash + 1)];
 }
 
 /** The run ends in Error because an argument cannot be resolved (Argo: "Unable to resolve metric arguments"). */

@@ -16,9 +16,8 @@ afterEach(async () => {
 
 type Series = [workload: string, revision: string, code: string, value: number];
 
-/** A server speaking Prometheus' query API: source-reporter series for one query, destination for the other. */
-async function prometheus(source: Series[], destination: Series[], status = 200): Promise<TestServer> {
-  const vector = (series: Series[]) => ({
+function vectorOf(series: Series[]) {
+  return {
     status: 'success',
     data: {
       resultType: 'vector',
@@ -32,12 +31,16 @@ async function prometheus(source: Series[], destination: Series[], status = 200)
         value: [NOW.getTime() / 1000, String(value)],
       })),
     },
-  });
+  };
+}
+
+/** A server speaking Prometheus' query API: source-reporter series for one query, destination for the other. */
+async function prometheus(source: Series[], destination: Series[], status = 200): Promise<TestServer> {
   const server = await startServer((req, res) => {
     if (status !== 200)
       return sendJson(res, status, { status: 'error', errorType: 'bad_data', error: 'boom' });
     const query = new URLSearchParams(req.body).get('query') ?? '';
-    sendJson(res, 200, vector(query.includes('reporter="source"') ? source : destination));
+    sendJson(res, 200, vectorOf(query.includes('reporter="source"') ? source : destination));
   });
   servers.push(server);
   return server;
@@ -99,6 +102,19 @@ describe('truesplit provider against a local Prometheus API', () => {
       expect(form.get('time')).toBe(String(NOW.getTime() / 1000));
       expect(form.get('query')).toContain('destination_service_namespace="shop"}[5m]');
     }
+  });
+
+  it('sends its queries as the prometheus provider does: GET when POST is refused (405)', async () => {
+    const server = await startServer((req, res) => {
+      if (req.method === 'POST') return sendJson(res, 405, 'no');
+      const query = req.query.get('query') ?? '';
+      const series = query.includes('reporter="source"') ? TRAFFIC.source : TRAFFIC.destination;
+      sendJson(res, 200, vectorOf(series));
+    });
+    servers.push(server);
+    const measurement = await measure(server, { path: 'mesh', measure: 'errorRate' });
+    expect(measurement.result).toBeCloseTo(0.4, 12);
+    expect(server.requests.map((r) => r.method).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
   });
 
   it('too few canary requests on the path is an Error saying insufficient data', async () => {
