@@ -7,6 +7,8 @@
  *   different one to a "(combined from similar events)" Event of the reason, which carries the latest message. These
  *   are flushed every `flushMs`, and each Rollout may spend at most `burst` such writes before it waits for a token
  *   (one per `flushMs`): nothing is dropped, the counts catch up.
+ * - On an AnalysisRun every Event with a new message is a first occurrence (one per metric completed, one for the
+ *   run): none is combined with another metric's.
  */
 import type { AnalysisRun } from '../api/analysis.js';
 import type { Rollout } from '../api/rollout.js';
@@ -53,9 +55,12 @@ export interface EventRecorderOptions<T extends EventSubject = Rollout> {
 }
 
 const uidOf = (r: EventSubject) => r.metadata.uid ?? `${r.metadata.namespace ?? ''}/${r.metadata.name}`;
-/** A Rollout's step; an AnalysisRun has none, so its first occurrence of each reason is written at once. */
-const stepOf = (r: EventSubject) =>
-  r.kind === 'Rollout' ? `${r.status?.currentPodHash ?? ''}@${r.status?.currentStepIndex ?? '-'}` : '-';
+/**
+ * What makes an occurrence a first one: for a Rollout, its step; for an AnalysisRun, the message — each metric
+ * completes once and the run once, so each of those Events is written at once, as Argo's recorder does.
+ */
+const stepOf = (r: EventSubject, e: RolloutEvent) =>
+  r.kind === 'Rollout' ? `${r.status?.currentPodHash ?? ''}@${r.status?.currentStepIndex ?? '-'}` : e.message;
 const identity = (r: EventSubject, e: RolloutEvent) => `${uidOf(r)}|${e.type}|${e.reason}|${e.message}`;
 const similar = (r: EventSubject, e: RolloutEvent) => `${uidOf(r)}|${e.type}|${e.reason}|${COMBINED_PREFIX}`;
 
@@ -84,7 +89,7 @@ export class EventRecorder<T extends EventSubject = Rollout> {
   /** Records the event; failures are reported to onError and never fail the reconcile. */
   async record(rollout: T, event: RolloutEvent): Promise<void> {
     this.options.onEvent?.(rollout, event);
-    const stepKey = `${uidOf(rollout)}|${event.reason}|${stepOf(rollout)}`;
+    const stepKey = `${uidOf(rollout)}|${event.reason}|${stepOf(rollout, event)}`;
     if (this.stepsSeen.has(stepKey)) return this.defer(rollout, event);
     this.stepsSeen.set(stepKey, true);
     await this.guarded(() => this.write(identity(rollout, event), { rollout, event, occurrences: 1 }));

@@ -180,16 +180,29 @@ function skipsAnalysis(ctx: PlanContext): boolean {
   return !stableRS || fullyPromoted || isAborted(ctx) || promoteFull === true || rollbackToStable;
 }
 
+/**
+ * While analysis is skipped, Argo keeps the recorded runs current (SetCurrentAnalysisRuns(c.currentArs)): an aborted
+ * Rollout still shows the run that failed. Back on its stable ReplicaSet (fully promoted or rolled back) it has none.
+ */
+function keepsRecordedRuns(ctx: PlanContext): boolean {
+  const { stableRS, currentPodHash } = ctx.prev;
+  return stableRS !== currentPodHash && ctx.newRS?.hash !== stableRS;
+}
+
 /** The analysis decisions of one canary pass. */
 export function planAnalysisRuns(ctx: PlanContext, observed: AnalysisObservation): AnalysisDecision {
   const decision: AnalysisDecision = { writes: [], pause: false, events: [] };
   const work: Work = { ctx, observed, decision };
-  const recorded = [
+  const [recordedStep, recordedBackground] = [
     runNamed(observed, ctx.prev.canary?.currentStepAnalysisRunStatus?.name),
     runNamed(observed, ctx.prev.canary?.currentBackgroundAnalysisRunStatus?.name),
   ];
-  if (skipsAnalysis(ctx)) {
+  const recorded = [recordedStep, recordedBackground];
+  const skipped = skipsAnalysis(ctx);
+  if (skipped) {
     for (const run of recorded) decision.writes.push(...terminateWrite(run));
+    if (recordedStep && keepsRecordedRuns(ctx)) decision.step = recordedStep;
+    if (recordedBackground && keepsRecordedRuns(ctx)) decision.background = recordedBackground;
   } else {
     const step = stepRun(work);
     const background = backgroundRun(work);
@@ -201,6 +214,7 @@ export function planAnalysisRuns(ctx: PlanContext, observed: AnalysisObservation
   const keep = new Set([...recorded, ...current].map((run) => run?.metadata.name));
   const others = observed.runs.filter((run) => !keep.has(run.metadata.name));
   decision.writes.push(...otherRunWrites(ctx, others));
-  decision.events.push(...runStatusEvents(ctx.prev, decision));
+  // Argo reports phase changes only of the runs it reconciles, not of those it keeps while skipping analysis.
+  if (!skipped) decision.events.push(...runStatusEvents(ctx.prev, decision));
   return decision;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AnalysisRun } from '../../src/api/analysis.js';
 import type { Rollout } from '../../src/api/rollout.js';
 import { COMBINED_PREFIX, EventRecorder } from '../../src/controller/events.js';
 import type { RolloutEvent } from '../../src/rollout/plan-types.js';
@@ -94,6 +95,29 @@ describe('EventRecorder aggregation', () => {
     expect((await events()).map(([reason, , count]) => [reason, count])).toEqual([
       ['A', 2],
       ['B', 2],
+    ]);
+  });
+
+  it("writes each metric's and the run's Event on an AnalysisRun at once, none combined", async () => {
+    const { cluster, clock } = await newCluster();
+    const run = await cluster.create('AnalysisRun', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      metadata: { name: 'web-abc-2-1', namespace: 'shop' },
+      spec: { metrics: [] },
+    });
+    const recorder = new EventRecorder<AnalysisRun>(cluster, { clock });
+    const completed = (metric: string): RolloutEvent => ({
+      type: 'Normal',
+      reason: 'MetricSuccessful',
+      message: `Metric '${metric}' Completed. Result: Successful`,
+    });
+    for (const event of [completed('error-rate'), completed('latency')]) await recorder.record(run, event);
+    expect(recorder.pendingCount()).toBe(0);
+    const events = (await cluster.list('Event')).items.map((e) => [e.reason, e.message, e.count]);
+    expect(events.sort()).toEqual([
+      ['MetricSuccessful', completed('error-rate').message, 1],
+      ['MetricSuccessful', completed('latency').message, 1],
     ]);
   });
 });

@@ -121,14 +121,39 @@ describe('planAnalysisRuns: the step run', () => {
   it.each([
     { name: 'aborted', status: { abort: true } },
     { name: 'promote --full', status: { promoteFull: true } },
-  ])('$name: the current run is terminated, no new run', ({ status }) => {
+  ])(
+    '$name: the current run is terminated and stays current (Argo keeps it in status), no new run',
+    ({ status }) => {
+      const { base, v2 } = atStep(1);
+      const { plan } = atStep(1, { ...stepStatus(`${base}-1`), ...status });
+      const current = run(`${base}-1`, { phase: 'Running', hash: v2, step: '1' });
+      const decision = plan([current]);
+      expect([decision.step, decision.writes, decision.events]).toEqual([
+        current,
+        [{ type: 'terminateAnalysisRun', name: `${base}-1` }],
+        [],
+      ]);
+    },
+  );
+
+  it('aborted after the run failed: the failed run stays current, with no event again', () => {
     const { base, v2 } = atStep(1);
-    const { plan } = atStep(1, { ...stepStatus(`${base}-1`), ...status });
-    const decision = plan([run(`${base}-1`, { phase: 'Running', hash: v2, step: '1' })]);
-    expect([decision.step, decision.writes]).toEqual([
+    const failed = run(`${base}-1`, { phase: 'Failed', hash: v2, step: '1', message: 'metric failed' });
+    const { plan } = atStep(0, { ...stepStatus(`${base}-1`, 'Failed'), abort: true }, true);
+    const decision = plan([failed]);
+    expect([decision.step, decision.background, decision.writes, decision.events]).toEqual([
+      failed,
       undefined,
-      [{ type: 'terminateAnalysisRun', name: `${base}-1` }],
+      [],
+      [],
     ]);
+  });
+
+  it('fully promoted: the recorded runs are no longer current', () => {
+    const { base, v2 } = atStep(1);
+    const { plan } = atStep(3, { ...stepStatus(`${base}-1`, 'Successful'), stableRS: v2 });
+    const decision = plan([run(`${base}-1`, { phase: 'Successful', hash: v2, step: '1' })]);
+    expect([decision.step, decision.writes]).toEqual([undefined, []]);
   });
 });
 
