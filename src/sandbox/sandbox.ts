@@ -114,17 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     onError: report,
   });
   workloads.start();
-  const controller = new RolloutController({ cluster, planning: defaultPlanning, clock });
-  const analysis = new AnalysisRunController({
-    cluster,
-    runs: controller.informers.analysisRuns,
-    providers: defaultProviders({ cluster }),
-    evaluate: defaultConditionEvaluator,
-    clock,
-  });
-  controller.startInformers();
-  const controllerDone = controller.run(2).catch(report);
-  const analysisDone = analysis.run(4).catch(report);
+  const { controller, analysis, done: controllersDone } = startControllers(cluster, clock, report);
   store.start();
   requests.start();
   const tickListener = setInterval(() => dashboard.notify(), 500);
@@ -155,10 +145,25 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       analysis.stop();
       controller.stop();
       workloads.stop();
-      await Promise.all([controllerDone, analysisDone]);
+      await controllersDone;
       await canaryServer?.close();
     },
   };
+}
+
+/** The Rollout controller and, sharing its AnalysisRun informer as the manager does, the AnalysisRun controller. */
+function startControllers(cluster: MemoryCluster, clock: Clock, report: (err: unknown) => void) {
+  const controller = new RolloutController({ cluster, planning: defaultPlanning, clock });
+  const analysis = new AnalysisRunController({
+    cluster,
+    runs: controller.informers.analysisRuns,
+    providers: defaultProviders({ cluster }),
+    evaluate: defaultConditionEvaluator,
+    clock,
+  });
+  controller.startInformers();
+  const done = Promise.all([controller.run(2).catch(report), analysis.run(4).catch(report)]);
+  return { controller, analysis, done };
 }
 
 /** The user's manifests, or the demo with its analysis step measuring the canary metrics endpoint. */
