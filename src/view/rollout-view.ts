@@ -17,6 +17,8 @@ import type {
   PathKind,
 } from './path-analysis.js';
 import { pathVerdictOf, type PathVerdictView } from './path-verdict.js';
+import type { AnalysisRun } from '../api/analysis.js';
+import { analysisRunViews, type AnalysisRunView } from './analysis-run-view.js';
 
 export type StepState = 'done' | 'current' | 'pending';
 export type RevisionRole = 'stable' | 'canary' | 'old';
@@ -95,6 +97,8 @@ export interface RolloutView {
   /** `kubectl argo rollouts get`'s Replicas block, from the Rollout's status (desired from the spec). */
   replicas: ReplicaCountsView;
   revisions: RevisionView[];
+  /** The AnalysisRuns the Rollout owns, as Argo's plugin lists them under their revision. */
+  analysisRuns: AnalysisRunView[];
   paths: PathView[];
   findings: FindingView[];
   /** The controller's path verdict (condition and gate hold), when it has written one. */
@@ -115,6 +119,7 @@ export interface RolloutViewInput {
   phase?: { phase: string; message: string };
   replicaSets: ReplicaSet[];
   pods: Pod[];
+  analysisRuns?: readonly AnalysisRun[];
   analysis?: PathAnalysis;
   /** Observed shares by path id (the sandbox's request simulator, or metrics). */
   observed?: ReadonlyMap<string, ObservedShare>;
@@ -155,6 +160,7 @@ export function buildRolloutView(input: RolloutViewInput): RolloutView {
     weights: { ...weights, actual: actualWeight(rollout, weights.desired, canaryAvailable) },
     replicas: replicaCountsOf(rollout),
     revisions,
+    analysisRuns: analysisRunViews(rollout, input.analysisRuns ?? []),
     paths: (input.analysis?.paths ?? []).map((p) =>
       pathView(p, input.analysis?.findings ?? [], input.observed),
     ),
