@@ -16,6 +16,8 @@ export interface Command {
   summary: string;
   /** Full help text for `truesplit <name> --help`. */
   usage: string;
+  /** Words that may follow the command name (`terminate analysisrun`), offered by shell completion. */
+  subcommands?: readonly string[];
   /** Runs with the arguments after the command name; resolves to the process exit code. */
   run(argv: string[], io: CliIo): Promise<number>;
 }

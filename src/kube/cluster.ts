@@ -4,6 +4,7 @@
  * @kubernetes/client-node, `memory-cluster.ts` in memory with the API server's semantics.
  */
 import type { AnalysisRun, AnalysisTemplate } from '../api/analysis.js';
+import type { Experiment } from '../api/experiment.js';
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { KubeObject, LabelSelector, ObjectMeta } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
@@ -76,6 +77,7 @@ export interface KindMap {
   AnalysisTemplate: AnalysisTemplate;
   ClusterAnalysisTemplate: AnalysisTemplate;
   ConfigMap: ConfigMap;
+  Experiment: Experiment;
 }
 
 export type KindName = keyof KindMap;
@@ -145,6 +147,8 @@ export const RESOURCE_KINDS: { readonly [K in KindName]: ResourceKind } = {
     { custom: true, namespaced: false },
   ),
   ConfigMap: kindRow('ConfigMap', '', 'v1', 'configmaps'),
+  // Created and terminated by the CLI only (`create -f`, `terminate experiment`); truesplit does not run them.
+  Experiment: kindRow('Experiment', 'argoproj.io', 'v1alpha1', 'experiments', { status: true, custom: true }),
 };
 
 export function apiVersionOf(kind: ResourceKind): string {

@@ -68,6 +68,8 @@ const WRITE_VERBS: ReadonlySet<Verb> = new Set([
 export class MemoryCluster implements Cluster {
   private readonly store = new ObjectStore();
   private rv = 0;
+  /** Names made from `metadata.generateName`, counted so tests see the same names every run. */
+  private generated = 0;
   private readonly hub: WatchHub;
   private readonly clock: Clock;
   /** The most recent calls (up to OPERATIONS_KEPT), in order: lets tests assert "nothing was written". */
@@ -242,6 +244,10 @@ export class MemoryCluster implements Cluster {
   private doCreate<K extends KindName>(kind: K, obj: AnyObject): KindMap[K] {
     const desc = RESOURCE_KINDS[kind];
     const namespace = desc.namespaced ? (obj.metadata.namespace ?? '') : '';
+    // As the API server: no name but a generateName gets the prefix and a 5-character suffix.
+    if (!obj.metadata.name && obj.metadata.generateName) {
+      obj.metadata.name = `${obj.metadata.generateName}${(++this.generated).toString(36).padStart(5, '0')}`;
+    }
     const name = obj.metadata.name;
     if (!name) throw invalid(`${desc.kind}`, 'metadata.name: Required value');
     if (desc.namespaced && !namespace)

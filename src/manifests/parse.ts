@@ -14,6 +14,8 @@ export interface LoadedObject {
   line: number;
   /** 1-based line of a field path such as `spec.strategy.canary.steps[2].setWeight` (nearest existing ancestor). */
   lineOf(fieldPath: string): number;
+  /** The manifest gave no `metadata.namespace`: `default` was filled in (a `create` puts it in `-n` instead). */
+  namespaceDefaulted?: true;
 }
 
 export interface LoadError {
@@ -172,14 +174,15 @@ function collectObjects(
   if ((name === undefined || name === '') && generateName !== undefined) {
     object.metadata.name = generatedName(generateName);
   }
-  if (object.metadata.namespace === undefined && !CLUSTER_SCOPED_KINDS.has(object.kind)) {
-    object.metadata.namespace = DEFAULT_NAMESPACE;
-  }
+  const namespaceDefaulted =
+    object.metadata.namespace === undefined && !CLUSTER_SCOPED_KINDS.has(object.kind);
+  if (namespaceDefaulted) object.metadata.namespace = DEFAULT_NAMESPACE;
   result.objects.push({
     object,
     file: context.file,
     line: locate([]),
     lineOf: (fieldPath) => locate(parseFieldPath(fieldPath)),
+    ...(namespaceDefaulted ? { namespaceDefaulted: true as const } : {}),
   });
 }
 

@@ -43,17 +43,39 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
     const analysis = analysisReferenceProblems(rollout, objects);
     const errors = [...validateRolloutWithReferences(rollout, objects), ...analysis.errors];
     for (const error of errors) result.errors.push(locate(entry, error));
-    const compat = compatIssues(rollout).map((issue) => ({
-      object: objectRef(rollout),
-      field: issue.field,
-      message: issue.detail,
-    }));
-    const warnings = [...compat, ...analysis.warnings];
+    const warnings = [...compatWarnings(rollout), ...analysis.warnings];
     const located = warnings.map((warning) => locate(entry, warning));
     result.warnings.push(...located.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
     if (errors.length === 0) result.rollouts.push({ ...entry, object: rollout });
   }
   return result;
+}
+
+/**
+ * Each object checked on its own, for `create -f`: duplicates, every object's shape and fields, each Rollout's own
+ * rules and compatibility warnings — not the references to Services, VirtualServices or templates, which may already
+ * be in the cluster.
+ */
+export function validateObjectsAlone(loaded: readonly LoadedObject[]): Omit<ManifestValidation, 'rollouts'> {
+  const result = { errors: duplicateObjectErrors(loaded), warnings: [] as ValidationError[] };
+  for (const entry of loaded) {
+    const own = objectProblems(entry.object);
+    const rollout = own.length === 0 ? asRollout(entry.object) : undefined;
+    const errors = rollout ? validateRollout(rollout) : own;
+    result.errors.push(...errors.map((error) => locate(entry, error)));
+    if (!rollout || errors.length > 0) continue;
+    result.warnings.push(...compatWarnings(rollout).map((warning) => locate(entry, warning)));
+  }
+  return result;
+}
+
+/** Fields valid under Argo that truesplit warns about or holds (compat-rules.ts). */
+function compatWarnings(rollout: Rollout): ValidationError[] {
+  return compatIssues(rollout).map((issue) => ({
+    object: objectRef(rollout),
+    field: issue.field,
+    message: issue.detail,
+  }));
 }
 
 /** One object on its own: a kind spelled in the wrong case, its shape, every field the path model reads. */

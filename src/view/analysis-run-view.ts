@@ -9,6 +9,7 @@ import {
   STEP_INDEX_LABEL,
   type AnalysisPhase,
   type AnalysisRun,
+  type MetricResult,
 } from '../api/analysis.js';
 import { REVISION_ANNOTATION } from '../api/labels.js';
 import { ownedBy } from '../api/meta.js';
@@ -65,10 +66,11 @@ export function countsText(counts: MeasurementCounts): string {
     .join(',');
 }
 
-function sumCounts(metrics: readonly MetricView[]): MeasurementCounts {
+/** Summed over the run's metric results, as the plugin's analysisrun_info (a result whose metric left the spec counts). */
+function sumCounts(results: readonly MetricResult[]): MeasurementCounts {
   const total: MeasurementCounts = { successful: 0, failed: 0, inconclusive: 0, error: 0 };
-  for (const { counts } of metrics) {
-    for (const [key] of COUNT_ICONS) total[key] += counts[key];
+  for (const result of results) {
+    for (const [key] of COUNT_ICONS) total[key] += result[key] ?? 0;
   }
   return total;
 }
@@ -92,7 +94,7 @@ export function buildAnalysisRunView(run: AnalysisRun): AnalysisRunView {
       args,
     ),
   );
-  const counts = sumCounts(metrics);
+  const counts = sumCounts(results);
   const phase = run.status?.phase ?? 'Pending';
   return {
     name: run.metadata.name,

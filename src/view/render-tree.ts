@@ -3,6 +3,7 @@
  * path really gets. Pure; colour is ANSI and optional.
  */
 import { pathLabel as modelPathLabel } from '../mesh/types.js';
+import type { AnalysisRunView } from './analysis-run-view.js';
 import type { PathView, RevisionView, RolloutView, StepView } from './rollout-view.js';
 
 export interface RenderOptions {
@@ -167,10 +168,8 @@ function renderRevisionTree(view: RolloutView, paint: Paint): string {
   const rows: TreeRow[] = [
     { prefix: '⟳ ', name: view.name, kind: 'Rollout', status: phaseText(view.phase, paint), info: '' },
   ];
-  view.revisions.forEach((rev, i) => {
-    const last = i === view.revisions.length - 1;
-    rows.push(...revisionRows(rev, last, paint));
-  });
+  const groups = revisionGroups(view);
+  groups.forEach((group, i) => rows.push(...groupRows(group, i === groups.length - 1, paint)));
   const table = alignColumns([
     ['NAME', 'KIND', 'STATUS', 'INFO'],
     ...rows.map((r) => [r.prefix + r.name, r.kind, r.status, r.info]),
@@ -178,9 +177,45 @@ function renderRevisionTree(view: RolloutView, paint: Paint): string {
   return table.join('\n');
 }
 
-function revisionRows(rev: RevisionView, last: boolean, paint: Paint): TreeRow[] {
-  const branch = last ? '└──' : '├──';
-  const indent = last ? '   ' : '│  ';
+/** What Argo's plugin lists under one `# revision:N`: its ReplicaSets, then its AnalysisRuns. */
+interface RevisionGroup {
+  revision: number | null;
+  replicaSets: RevisionView[];
+  runs: AnalysisRunView[];
+}
+
+/** Every revision that has a ReplicaSet or an AnalysisRun, newest first (a revision without a number last). */
+function revisionGroups(view: RolloutView): RevisionGroup[] {
+  const groups: RevisionGroup[] = [];
+  const groupOf = (revision: number | null): RevisionGroup => {
+    const found = groups.find((g) => g.revision === revision);
+    if (found) return found;
+    const group: RevisionGroup = { revision, replicaSets: [], runs: [] };
+    groups.push(group);
+    return group;
+  };
+  for (const rev of view.revisions) groupOf(rev.revision).replicaSets.push(rev);
+  for (const run of view.analysisRuns) groupOf(run.revision ?? 0).runs.push(run);
+  return groups.sort((a, b) => (b.revision ?? -1) - (a.revision ?? -1));
+}
+
+/** Tree branches for a child: its own line, and the prefix of its children's lines. */
+const branches = (last: boolean) => (last ? { line: '└──', below: '   ' } : { line: '├──', below: '│  ' });
+
+function groupRows(group: RevisionGroup, last: boolean, paint: Paint): TreeRow[] {
+  const { line, below } = branches(last);
+  const rows: TreeRow[] = [
+    { prefix: `${line}# `, name: `revision:${group.revision ?? '?'}`, kind: '', status: '', info: '' },
+  ];
+  const children = group.replicaSets.length + group.runs.length;
+  let index = 0;
+  for (const rev of group.replicaSets) rows.push(...replicaSetRows(rev, below, ++index === children, paint));
+  for (const run of group.runs) rows.push(analysisRunRow(run, below, ++index === children, paint));
+  return rows;
+}
+
+function replicaSetRows(rev: RevisionView, indent: string, last: boolean, paint: Paint): TreeRow[] {
+  const { line, below } = branches(last);
   const rsStatus =
     rev.replicas === 0
       ? paint('• ScaledDown', ANSI.gray)
@@ -188,9 +223,8 @@ function revisionRows(rev: RevisionView, last: boolean, paint: Paint): TreeRow[]
         ? '✔ Healthy'
         : '◌ Progressing';
   const rows: TreeRow[] = [
-    { prefix: `${branch}# `, name: `revision:${rev.revision ?? '?'}`, kind: '', status: '', info: '' },
     {
-      prefix: `${indent}└──⧉ `,
+      prefix: `${indent}${line}⧉ `,
       name: rev.name,
       kind: 'ReplicaSet',
       status: rsStatus,
@@ -200,11 +234,43 @@ function revisionRows(rev: RevisionView, last: boolean, paint: Paint): TreeRow[]
     },
   ];
   rev.pods.forEach((pod, i) => {
-    const podBranch = i === rev.pods.length - 1 ? '└──' : '├──';
+    const podBranch = branches(i === rev.pods.length - 1).line;
     const status = pod.ready ? '✔ Running' : `◌ ${pod.phase}`;
-    rows.push({ prefix: `${indent}   ${podBranch}□ `, name: pod.name, kind: 'Pod', status, info: '' });
+    rows.push({ prefix: `${indent}${below}${podBranch}□ `, name: pod.name, kind: 'Pod', status, info: '' });
   });
   return rows;
+}
+
+/** The plugin's colour for each analysis phase (the icon is the view's: `run.icon`). */
+const RUN_COLOR: Record<string, number> = {
+  Successful: ANSI.green,
+  Failed: ANSI.red,
+  Error: ANSI.red,
+  Inconclusive: ANSI.yellow,
+  Running: ANSI.blue,
+  Pending: ANSI.yellow,
+};
+
+/** `α NAME  AnalysisRun  ✔ Successful  ✔ 3,✖ 1  message`: Argo's counts (✔ ✖ ? ⚠, non-zero only), then the message. */
+function analysisRunRow(run: AnalysisRunView, indent: string, last: boolean, paint: Paint): TreeRow {
+  const color = RUN_COLOR[run.phase] ?? ANSI.gray;
+  const counts = (
+    [
+      ['✔', run.counts.successful, ANSI.green],
+      ['✖', run.counts.failed, ANSI.red],
+      ['?', run.counts.inconclusive, ANSI.yellow],
+      ['⚠', run.counts.error, ANSI.red],
+    ] as const
+  )
+    .filter(([, count]) => count > 0)
+    .map(([mark, count, markColor]) => `${paint(mark, markColor)} ${count}`);
+  return {
+    prefix: `${indent}${branches(last).line}α `,
+    name: run.name,
+    kind: 'AnalysisRun',
+    status: paint(`${run.icon} ${run.phase}`, color),
+    info: [counts.join(','), run.message].filter(Boolean).join('  '),
+  };
 }
 
 const ANSI_PATTERN = /\u001b\[[0-9;]*m/g;

@@ -21,6 +21,31 @@ describe('truesplit completion', () => {
     expect(out.trim()).toBe('promote');
   });
 
+  it.each([
+    ['terminate', 'a', 'analysisrun'],
+    ['terminate', 'e', 'experiment'],
+    ['create', 'an', 'analysisrun'],
+    ['completion', 'z', 'zsh'],
+  ])('bash: after %s, %s completes to %s', (command, prefix, word) => {
+    const script = renderCompletion('bash', commands);
+    const out = execFileSync(
+      'bash',
+      [
+        '-c',
+        `${script}\nCOMP_WORDS=(truesplit ${command} ${prefix}); COMP_CWORD=2; _truesplit; echo "\${COMPREPLY[@]}"`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(out.trim()).toBe(word);
+  });
+
+  it('zsh and fish offer the words after terminate and create', () => {
+    expect(renderCompletion('zsh', commands)).toContain('terminate) compadd -- analysisrun experiment ;;');
+    expect(renderCompletion('fish', commands)).toContain(
+      "complete -c truesplit -f -n '__fish_seen_subcommand_from create' -a 'analysisrun'",
+    );
+  });
+
   it.each([[[]], [['powershell']], [['bash', 'zsh']]])('bad shell %j: usage error, exit 2', async (argv) => {
     const result = await runTruesplit(['completion', ...argv]);
     expect(result.code).toBe(2);

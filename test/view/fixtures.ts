@@ -1,4 +1,5 @@
 /** Objects of the seed scenario (spec/traffic-paths.md §4) at chosen moments, for the view tests. */
+import type { AnalysisRun } from '../../src/api/analysis.js';
 import type { Rollout } from '../../src/api/rollout.js';
 import type { Pod, ReplicaSet } from '../../src/api/workloads.js';
 import type { PathAnalysis } from '../../src/view/path-analysis.js';
@@ -198,3 +199,35 @@ export const failingAnalysis: PathAnalysis = {
     },
   ],
 };
+
+/** An AnalysisRun of the demo Rollout (owned by uid r-1 unless `owner` says otherwise), with metric counts. */
+export function analysisRun(
+  name: string,
+  revision: number | undefined,
+  status: AnalysisRun['status'],
+  options: { created?: string; owner?: string } = {},
+): AnalysisRun {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: {
+      name,
+      namespace: NS,
+      creationTimestamp: options.created ?? '2026-05-04T10:00:00Z',
+      ...(revision !== undefined
+        ? { annotations: { 'rollout.argoproj.io/revision': String(revision) } }
+        : {}),
+      ownerReferences: [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          kind: 'Rollout',
+          name: 'istio-rollout',
+          uid: options.owner ?? 'r-1',
+          controller: true,
+        },
+      ],
+    },
+    spec: { metrics: [{ name: 'success-rate', provider: { web: { url: 'http://metrics' } } }] },
+    ...(status ? { status } : {}),
+  };
+}

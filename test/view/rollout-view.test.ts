@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderRolloutTree } from '../../src/view/render-tree.js';
 import { buildRolloutView, stepLabel, type RolloutViewInput } from '../../src/view/rollout-view.js';
 import {
+  analysisRun,
   demoRollout,
   failingAnalysis,
   pausedObjects,
@@ -58,6 +59,55 @@ const cases: { name: string; input: RolloutViewInput; color?: boolean }[] = [
       ],
       pods: [pod(STABLE, 'q2w8r', true)],
     },
+  },
+  {
+    name: 'analysis-runs',
+    input: {
+      rollout: demoRollout(pausedStatus),
+      ...pausedObjects,
+      analysisRuns: [
+        analysisRun('istio-rollout-79c84d6b84-2-1', 2, {
+          phase: 'Failed',
+          message: 'Metric "success-rate" assessed Failed due to failed (2) > failureLimit (1)',
+          metricResults: [
+            { name: 'success-rate', phase: 'Failed', successful: 3, failed: 2, inconclusive: 1 },
+            { name: 'latency', phase: 'Error', error: 5 },
+          ],
+        }),
+        analysisRun(
+          'istio-rollout-79c84d6b84-2',
+          2,
+          { phase: 'Running', metricResults: [] },
+          {
+            created: '2026-05-04T09:00:00Z',
+          },
+        ),
+        analysisRun('istio-rollout-7c8b66fd64-1-1', 1, {
+          phase: 'Successful',
+          metricResults: [{ name: 'success-rate', phase: 'Successful', successful: 4 }],
+        }),
+        analysisRun('istio-rollout-6b5d9c7f8e-0-1', undefined, {
+          phase: 'Inconclusive',
+          metricResults: [{ name: 'success-rate', phase: 'Inconclusive', inconclusive: 1 }],
+        }),
+        analysisRun('someone-elses', 2, { phase: 'Successful' }, { owner: 'r-2' }),
+        analysisRun('istio-rollout-79c84d6b84-2-3', 2, undefined, { created: '2026-05-04T11:00:00Z' }),
+      ],
+    },
+  },
+  {
+    name: 'analysis-runs-color',
+    input: {
+      rollout: demoRollout(pausedStatus),
+      ...pausedObjects,
+      analysisRuns: [
+        analysisRun('istio-rollout-79c84d6b84-2-1', 2, {
+          phase: 'Error',
+          metricResults: [{ name: 'success-rate', phase: 'Error', successful: 1, error: 5 }],
+        }),
+      ],
+    },
+    color: true,
   },
   { name: 'no-status', input: { rollout: demoRollout(undefined), replicaSets: [], pods: [] } },
   {

@@ -20,10 +20,11 @@ import { showOnceOrWatch } from '../live/watch.js';
 
 const SYNOPSIS = 'truesplit get rollout NAME';
 
-/** What changes the tree: the Rollout itself, its ReplicaSets and pods, the traffic objects next to it. */
+/** What changes the tree: the Rollout itself, its ReplicaSets, pods and AnalysisRuns, the traffic objects next to it. */
 function rolloutWatchTargets(namespace: string, name: string): WatchTarget[] {
   return [
     { kind: 'Rollout', namespace, fieldSelector: `metadata.name=${name}` },
+    { kind: 'AnalysisRun', namespace, optional: true },
     ...(['ReplicaSet', 'Pod', 'Service', 'VirtualService', 'DestinationRule'] as const).map((kind) => ({
       kind,
       namespace,
@@ -40,7 +41,9 @@ export const get: Command = {
 Reads the Rollout, its ReplicaSets and pods, and the Services, VirtualServices, DestinationRules, Gateways,
 Namespaces, Sidecars and PeerAuthentications the traffic-path model needs, and prints the layout of
 'kubectl argo rollouts get rollout': status and message, strategy, current step, set and actual weight, images,
-replica counts, the steps, and a tree of revisions with their ReplicaSets (stable / canary) and pods. Below the
+replica counts, the steps, and a tree of revisions with their ReplicaSets (stable / canary) and pods, and the
+AnalysisRuns of each revision (α NAME, phase, the counts of successful ✔, failed ✖, inconclusive ? and error ⚠
+measurements, and the run's message). Below the
 summary, the canary share every caller path really gets (gateway, mesh, plain, ambient; from where), the
 diverging ones marked, and the findings that explain them, each with its fix. 'rollouts' and 'ro' are accepted
 for 'rollout'.

@@ -20,3 +20,5 @@ export { resume } from './resume.js';
 export { restart } from './restart.js';
 export { set } from './set.js';
 export { undo } from './undo.js';
+export { create } from './create.js';
+export { terminate } from './terminate.js';

@@ -2,6 +2,7 @@
  * Reading what live commands show: one Rollout with its ReplicaSets and pods, and the objects the traffic-path
  * model reads, straight from the API server (a CLI run is too short for informers).
  */
+import type { AnalysisRun } from '../../api/analysis.js';
 import { objectRef, ownedBy, type KubeObject } from '../../api/meta.js';
 import type { Rollout } from '../../api/rollout.js';
 import type { Pod, ReplicaSet } from '../../api/workloads.js';
@@ -20,6 +21,17 @@ export interface RolloutObjects {
   rollout: Rollout;
   replicaSets: ReplicaSet[];
   pods: Pod[];
+  /** The namespace's AnalysisRuns (the view keeps the Rollout's); none when the CRD is absent or reading is denied. */
+  analysisRuns: AnalysisRun[];
+}
+
+async function readAnalysisRuns(cluster: Cluster, namespace: string): Promise<AnalysisRun[]> {
+  try {
+    return (await cluster.list('AnalysisRun', { namespace })).items;
+  } catch (err) {
+    if (isKubeApiError(err) && (err.code === 403 || err.code === 404)) return [];
+    throw err;
+  }
 }
 
 export async function readRolloutObjects(
@@ -31,7 +43,7 @@ export async function readRolloutObjects(
   const replicaSets = await ownedReplicaSets(cluster, rollout);
   const { items } = await cluster.list('Pod', { namespace });
   const pods = items.filter((pod) => replicaSets.some((rs) => ownedBy(pod, rs)));
-  return { rollout, replicaSets, pods };
+  return { rollout, replicaSets, pods, analysisRuns: await readAnalysisRuns(cluster, namespace) };
 }
 
 /** Kinds the path model reads wherever they are (callers and bindings live in any namespace). */

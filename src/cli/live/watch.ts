@@ -5,11 +5,14 @@
  * a 410 Gone is healed too.
  */
 import type { Cluster, KindName, WatchHandle } from '../../kube/cluster.js';
+import { isKubeApiError } from '../../kube/errors.js';
 
 export interface WatchTarget {
   kind: KindName;
   namespace?: string;
   fieldSelector?: string;
+  /** A kind the cluster may not serve or may not let the user read (AnalysisRuns): a 404 or 403 drops the watch. */
+  optional?: boolean;
 }
 
 export interface WatchLoopOptions {
@@ -83,6 +86,7 @@ class WatchLoop {
   private closed(target: WatchTarget, error: Error | undefined): void {
     this.handles.delete(target);
     if (this.finished) return;
+    if (target.optional && isKubeApiError(error) && (error.code === 404 || error.code === 403)) return;
     if (error && ++this.failedOpens >= MAX_FAILED_OPENS) return this.fail(error);
     this.later(this.options.reopenMs ?? 1000, () => !this.finished && this.open(target));
   }
