@@ -63,12 +63,16 @@ export function planServiceSwitches(ctx: PlanContext, dynamicRollback: boolean):
  * Ping-pong (Argo's reconcilePingAndPongService): during an update the Service whose turn it is to be the canary
  * selects the new ReplicaSet at once (no availability check: its weight stays 0 until the new pods are available,
  * and its endpoints are ready by then). Once the update is promoted the roles swap in the status and no selector
- * changes. truesplit also pins the stable one to the stable ReplicaSet (Argo leaves it as the user wrote it until it
- * has served as canary once), with the same availability rule as `stableService` (ADR 0220).
+ * changes. Two additions (ADR 0220): the stable one is pinned to the stable ReplicaSet, with the rule `stableService`
+ * follows; and while the canary one still carries weight (a new revision in the middle of an update), it waits for
+ * the pass that takes the weight off it, so no request goes to a ReplicaSet without an available pod.
  */
 function planPingPong(ctx: PlanContext, out: ServiceSwitches): void {
   const services = pingPongServices(ctx.rollout);
   if (!services) return;
   switchTo(ctx, services.stable, ctx.stableRS, out);
-  if (ctx.stableRS && !isFullyPromoted(ctx)) switchTo(ctx, services.canary, ctx.newRS, out, false);
+  if (!ctx.stableRS || isFullyPromoted(ctx)) return;
+  const carriesWeight = (ctx.prev.canary?.weights?.canary?.weight ?? 0) > 0;
+  if (carriesWeight && (ctx.newRS?.available ?? 0) === 0) return;
+  switchTo(ctx, services.canary, ctx.newRS, out, false);
 }

@@ -166,3 +166,24 @@ describe('ping-pong roles (api/ping-pong.ts)', () => {
     expect(stableAndCanaryServices(both)).toEqual(['web-stable', 'web-canary']);
   });
 });
+
+describe('pingPong: a new revision in the middle of an update', () => {
+  it('pong keeps revision 2 until its weight is 0, then takes revision 3', () => {
+    const d = new Driver(pingPongRollout());
+    d.settle();
+    d.setImage('web:2');
+    d.settle();
+    const v2 = d.status.currentPodHash;
+    expect([d.serviceHash('web-pong'), d.canaryWeight]).toEqual([v2, 20]);
+    d.setImage('web:3');
+    d.step();
+    const v3 = d.status.currentPodHash ?? '';
+    d.availableCap.set(v3, 0);
+    // The first pass on revision 3 takes the weight off pong and leaves its selector; the next one moves it.
+    const taken = d.step();
+    expect([d.serviceHash('web-pong'), d.canaryWeight]).toEqual([v2, 0]);
+    expect(taken.actions.filter((a) => a.type === 'switchService')).toEqual([]);
+    d.step();
+    expect([d.serviceHash('web-pong'), d.canaryWeight]).toEqual([v3, 0]);
+  });
+});
