@@ -141,6 +141,21 @@ export function hostCanary(o: AppOptions): Fixture {
   };
 }
 
+/** Ping-pong canary: Services `<name>-ping` and `<name>-pong` take turns as stable and canary (ADR 0220). */
+export function pingPongCanary(o: AppOptions): Fixture {
+  const ping = `${o.name}-ping`;
+  const pong = `${o.name}-pong`;
+  const rollout = rolloutFor(o, {
+    pingPong: { pingService: ping, pongService: pong },
+    trafficRouting: { istio: { virtualService: { name: o.name, routes: ['primary'] } } },
+  });
+  const vs = virtualService(o, { host: ping }, { host: pong });
+  return {
+    rollout,
+    objects: [service(o.namespace, ping, o.name), service(o.namespace, pong, o.name), vs, rollout],
+  };
+}
+
 /** The route named `name` as `{destination label: weight}`; label = subset, else host. */
 export function routeWeights(vs: VirtualService, name = 'primary'): Record<string, number> {
   const route = vs.spec.http?.find((r) => r.name === name);

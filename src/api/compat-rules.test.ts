@@ -61,15 +61,37 @@ describe('compatIssues', () => {
       ]),
     },
     {
-      name: 'workloadRef to a ReplicaSet, and pingPong (a Deployment or PodTemplate reference is supported)',
+      // Held until ADRs 0220 and 0221: a ReplicaSet reference and pingPong raise nothing now.
+      name: 'workloadRef to a ReplicaSet, and pingPong',
       rollout: rollout((r) => {
         r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web' };
         canary(r).pingPong = { pingService: 'ping', pongService: 'pong' };
       }),
-      issues: [
-        ['spec.workloadRef', 'held', 'rollout', 'UnsupportedField', undefined],
-        ['spec.strategy.canary.pingPong', 'held', 'rollout', 'UnsupportedField', undefined],
-      ],
+      issues: [],
+    },
+    {
+      name: 'scaleDown on a ReplicaSet reference is warned (only a Deployment is scaled)',
+      rollout: rollout((r) => {
+        r.spec.workloadRef = {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'web',
+          scaleDown: 'progressively',
+        };
+      }),
+      issues: [['spec.workloadRef.scaleDown', 'warned', undefined, 'UnsupportedField', undefined]],
+    },
+    {
+      name: 'scaleDown on a Deployment reference, or never on a ReplicaSet: nothing',
+      rollout: rollout((r) => {
+        r.spec.workloadRef = {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'web',
+          scaleDown: 'onsuccess',
+        };
+      }),
+      issues: [],
     },
     {
       // Warned until ADRs 0160 and 0170-0173 made them work: no issue for them now.

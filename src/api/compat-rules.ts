@@ -69,8 +69,6 @@ function present(value: unknown, path: string): string[] {
   return value === undefined || value === null ? [] : [path];
 }
 
-const canaryField = (name: string) => (rollout: Rollout) =>
-  present(canaryOf(rollout)[name], `${CANARY}.${name}`);
 const routerField = (name: string) => (rollout: Rollout) =>
   present(routingOf(rollout)[name], `${ROUTING}.${name}`);
 
@@ -102,17 +100,20 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   supported('spec.template', 'as Argo; ReplicaSet names and `rollouts-pod-template-hash` match Argo'),
   supported(
     'spec.workloadRef',
-    'Deployment and PodTemplate: the pod template (and selector) read from it, its changes are new revisions; `scaleDown` as Argo',
+    'Deployment, ReplicaSet and PodTemplate: the pod template (and selector) read from it, its changes are new revisions; `scaleDown` as Argo for a Deployment',
     '0172',
   ),
   {
-    field: 'spec.workloadRef (kind ReplicaSet)',
-    support: 'held',
-    hold: 'rollout',
-    note: `a ReplicaSet is not read as a template source; ${HOLD_ROLLOUT}`,
+    field: 'spec.workloadRef.scaleDown (kind ReplicaSet)',
+    support: 'warned',
+    note: 'only a referenced Deployment is scaled down; the ReplicaSet keeps its replicas (Argo looks for a Deployment of the same name)',
+    adr: '0221',
     find: (rollout) => {
       const ref = spec(rollout).workloadRef;
-      return isRecord(ref) && ref.kind === 'ReplicaSet' ? ['spec.workloadRef'] : [];
+      const scaleDown = isRecord(ref) ? ref.scaleDown : undefined;
+      return isRecord(ref) && ref.kind === 'ReplicaSet' && scaleDown !== undefined && scaleDown !== 'never'
+        ? ['spec.workloadRef.scaleDown']
+        : [];
     },
   },
   supported('spec.minReadySeconds', 'as Argo'),
@@ -219,13 +220,11 @@ export const COMPAT_RULES: readonly CompatRule[] = [
   supported(`${CANARY}.scaleDownDelayRevisionLimit`, 'as Argo'),
   supported(`${CANARY}.abortScaleDownDelaySeconds`, '`0` keeps the canary at its current size', '0011'),
   supported(`${CANARY}.dynamicStableScale`, 'the abort weight falls as the stable becomes available', '0011'),
-  {
-    field: `${CANARY}.pingPong`,
-    support: 'held',
-    hold: 'rollout',
-    note: `the ping and pong Service selectors are not managed; ${HOLD_ROLLOUT}`,
-    find: canaryField('pingPong'),
-  },
+  supported(
+    `${CANARY}.pingPong`,
+    'as Argo: the canary turn selects the new ReplicaSet, roles swap on promotion (`status.canary.stablePingPong`); the stable one is also pinned to the stable ReplicaSet',
+    '0220',
+  ),
   supported(`${CANARY}.minPodsPerReplicaSet`, 'as Argo'),
   supported(`${CANARY}.replicaProgressThreshold`, 'as Argo'),
   supported(

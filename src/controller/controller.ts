@@ -68,6 +68,8 @@ interface Informers {
   destinationRules: Informer<'DestinationRule'>;
   /** `workloadRef` targets (not gating start-up: only Rollouts with a workloadRef read them). */
   deployments: Informer<'Deployment'>;
+  /** ReplicaSets without the Rollout hash label: a workloadRef's ReplicaSet (the core cache lists only labelled ones). */
+  workloadReplicaSets: Informer<'ReplicaSet'>;
   podTemplates: Informer<'PodTemplate'>;
   /** Read by the traffic-path model only (observe-mesh.ts). */
   namespaces: Informer<'Namespace'>;
@@ -106,6 +108,7 @@ export class RolloutController {
       virtualServices: this.informer('VirtualService'),
       destinationRules: this.informer('DestinationRule'),
       deployments: this.informer('Deployment'),
+      workloadReplicaSets: this.informer('ReplicaSet', { labelSelector: `!${POD_TEMPLATE_HASH_LABEL}` }),
       podTemplates: this.informer('PodTemplate'),
       namespaces: this.informer('Namespace'),
       gateways: this.informer('Gateway'),
@@ -292,6 +295,7 @@ export class RolloutController {
     this.informers.virtualServices.onChange(byReference('VirtualService'));
     this.informers.destinationRules.onChange(byReference('DestinationRule'));
     this.informers.deployments.onChange(byReference('Deployment'));
+    this.informers.workloadReplicaSets.onChange(byReference('ReplicaSet'));
     this.informers.podTemplates.onChange(byReference('PodTemplate'));
     wirePathEnqueueRules(this.informers, (key) => this.queue.add(key));
     wireAnalysisEnqueueRules(this.informers, (key) => this.queue.add(key));

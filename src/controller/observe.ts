@@ -13,7 +13,7 @@ import { ownedBy } from '../api/meta.js';
 import type { Observation } from '../plan/observation.js';
 import { routingOf } from '../traffic/istio/roles.js';
 import { hasAnalysisCaches, observeAnalysis } from './observe-analysis.js';
-import type { Workload } from '../rollout/workload-ref.js';
+import { RESOLVED_WORKLOAD_KINDS, type Workload } from '../rollout/workload-ref.js';
 import { observeMesh } from './observe-mesh.js';
 
 /** The part of an informer the reconciler reads. */
@@ -29,6 +29,8 @@ export interface ControllerCaches {
   rollouts: CacheReader<'Rollout'>;
   /** `workloadRef` targets; without them a Rollout with a workloadRef finds nothing (InvalidSpec). */
   deployments?: CacheReader<'Deployment'>;
+  /** ReplicaSets without the hash label, for a `workloadRef` to a ReplicaSet. */
+  workloadReplicaSets?: CacheReader<'ReplicaSet'>;
   podTemplates?: CacheReader<'PodTemplate'>;
   replicaSets: CacheReader<'ReplicaSet'>;
   services: CacheReader<'Service'>;
@@ -67,7 +69,7 @@ export function referencedObjects(rollout: Rollout): string[] {
     .map((name) => `Service/${namespace}/${name}`);
   const ref = rollout.spec.workloadRef;
   const workloads =
-    ref && (ref.kind === 'Deployment' || ref.kind === 'PodTemplate') && ref.name
+    ref && RESOLVED_WORKLOAD_KINDS.includes(ref.kind) && ref.name
       ? [`${ref.kind}/${namespace}/${ref.name}`]
       : [];
   const routing = routingOf(rollout);
@@ -108,7 +110,7 @@ export function observeRollout(
   if (!rollout) return undefined;
   const replicaSets = caches.replicaSets.list(
     namespace,
-    (rs) => ownedBy(rs, rollout) || adoptable(rs, rollout),
+    (rs) => (ownedBy(rs, rollout) || adoptable(rs, rollout)) && !isWorkloadRefTarget(rs, rollout),
   );
   const refs = referencedObjects(rollout);
   const pick = <K extends 'Service' | 'VirtualService' | 'DestinationRule'>(kind: K, cache: CacheReader<K>) =>
@@ -132,11 +134,21 @@ export function observeRollout(
   return observation;
 }
 
-/** The Deployment or PodTemplate the Rollout's `workloadRef` names, from the cache. */
+/** The ReplicaSet the Rollout's `workloadRef` names is its template source, never one of its revisions (ADR 0221). */
+function isWorkloadRefTarget(rs: ReplicaSet, rollout: Rollout): boolean {
+  const ref = rollout.spec.workloadRef;
+  return ref?.kind === 'ReplicaSet' && rs.metadata.name === ref.name;
+}
+
+/** The Deployment, ReplicaSet or PodTemplate the Rollout's `workloadRef` names, from the cache. */
 function workloadOf(caches: ControllerCaches, rollout: Rollout): Workload | undefined {
   const ref = rollout.spec.workloadRef;
   const namespace = rollout.metadata.namespace ?? '';
   if (ref?.kind === 'Deployment') return caches.deployments?.get(namespace, ref.name);
+  if (ref?.kind === 'ReplicaSet')
+    return (
+      caches.workloadReplicaSets?.get(namespace, ref.name) ?? caches.replicaSets.get(namespace, ref.name)
+    );
   if (ref?.kind === 'PodTemplate') return caches.podTemplates?.get(namespace, ref.name);
   return undefined;
 }

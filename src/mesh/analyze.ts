@@ -1,4 +1,5 @@
 import type { CanaryStep, DestinationRule, Rollout, Service, VirtualService } from '../api/index.js';
+import { withStablePingPong, type PingPongRole } from '../api/ping-pong.js';
 import { buildContext } from './context.js';
 import { collectFindings, mergeFindings } from './findings.js';
 import { indexSnapshot } from './index-snapshot.js';
@@ -62,6 +63,8 @@ export interface StepState {
   virtualServices?: VirtualService[];
   destinationRules?: DestinationRule[];
   services?: Service[];
+  /** Ping-pong: which Service is stable at this step (`status.canary.stablePingPong`). */
+  stablePingPong?: PingPongRole;
 }
 
 export interface StepAnalysis {
@@ -108,7 +111,7 @@ export function analyzeSteps(
 ): StepsAnalysis {
   const results: StepAnalysis[] = steps.map((step) => {
     const state = {
-      rollout,
+      rollout: withStablePingPong(rollout, step.stablePingPong),
       canaryWeight: step.canaryWeight,
       canaryHash: step.canaryHash,
       stableHash: step.stableHash,

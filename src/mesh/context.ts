@@ -1,5 +1,6 @@
 import type { Service, VirtualService } from '../api/index.js';
 import { objectRef } from '../api/index.js';
+import { isPingPongService, pingPongServices } from '../api/ping-pong.js';
 import { findVirtualService, routingOf, type VirtualServiceTarget } from '../traffic/istio/roles.js';
 import { parseServiceFqdn, resolveHost, serviceFqdn } from './hosts.js';
 import type { SnapshotIndex } from './index-snapshot.js';
@@ -53,7 +54,10 @@ function dialledFqdn(index: SnapshotIndex, state: RolloutTrafficState, reference
   }
   const named = canary?.stableService ?? canary?.canaryService;
   if (named !== undefined) return serviceFqdn(named, ns);
-  return serviceFqdn(selectingService(index, state) ?? state.rollout.metadata.name, ns);
+  const selecting = selectingService(index, state);
+  // Ping-pong: callers dial a Service over all the pods (routed by the VirtualService), else the stable one of the pair.
+  const stablePingPong = pingPongServices(state.rollout)?.stable;
+  return serviceFqdn(selecting ?? stablePingPong ?? state.rollout.metadata.name, ns);
 }
 
 /**
@@ -69,11 +73,17 @@ function desiredShare(state: RolloutTrafficState, ratio: EndpointRatio): number 
 function isUndialled(index: SnapshotIndex, state: RolloutTrafficState): boolean {
   const canary = state.rollout.spec.strategy.canary;
   const named =
-    canary?.stableService ?? canary?.canaryService ?? canary?.trafficRouting?.istio?.destinationRule;
+    canary?.stableService ??
+    canary?.canaryService ??
+    canary?.pingPong ??
+    canary?.trafficRouting?.istio?.destinationRule;
   return named === undefined && selectingService(index, state) === undefined;
 }
 
-/** Without a named Service: the first Service in the Rollout's namespace whose selector matches its pod labels. */
+/**
+ * Without a named Service: the first Service in the Rollout's namespace whose selector matches its pod labels (never
+ * one of the ping-pong pair: their selectors follow the roles).
+ */
 function selectingService(index: SnapshotIndex, state: RolloutTrafficState): string | undefined {
   const ns = state.rollout.metadata.namespace ?? 'default';
   const labels = state.rollout.spec.template?.metadata?.labels ?? {};
@@ -82,6 +92,7 @@ function selectingService(index: SnapshotIndex, state: RolloutTrafficState): str
     const keys = Object.keys(selector);
     return (
       (svc.metadata.namespace ?? 'default') === ns &&
+      !isPingPongService(state.rollout, svc.metadata.name) &&
       keys.length > 0 &&
       keys.every((k) => labels[k] === selector[k])
     );
@@ -165,13 +176,20 @@ export function makePath(
   return { path: { ...path, findings: codes }, issues };
 }
 
+/** Callers without L7 routing dial one of the ping-pong Services: they follow its role, not the weights. */
+export function pingPongDialledIssue(ctx: RolloutContext): PathIssue | undefined {
+  if (!isPingPongService(ctx.state.rollout, ctx.dialled.service?.metadata.name)) return undefined;
+  return { code: 'ping-pong-dialled', objects: [objectRef(ctx.state.rollout), ctx.dialled.ref] };
+}
+
 /** A path with no L7 routing: the endpoint ratio of the dialled Service, plus the issues explaining why. */
 export function ratioPath(
   ctx: RolloutContext,
   base: { kind: PathKind; from: string },
   issues: PathIssue[],
 ): EvaluatedPath {
-  const all = ctx.ratio.issue ? [...issues, ctx.ratio.issue] : issues;
+  const pingPong = pingPongDialledIssue(ctx);
+  const all = [...issues, ...(ctx.ratio.issue ? [ctx.ratio.issue] : []), ...(pingPong ? [pingPong] : [])];
   const evaluated = makePath(ctx, base, ctx.ratio.share, ctx.desired, all);
   evaluated.pods = { canary: ctx.ratio.canary, ready: ctx.ratio.ready };
   return evaluated;

@@ -1,12 +1,14 @@
 import type { DestinationRule, Service, VirtualService } from '../api/index.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../api/index.js';
+import { pingPongServices } from '../api/ping-pong.js';
+import { stableAndCanaryServices } from '../traffic/istio/roles.js';
 import { referencedVsRefs } from './context.js';
 import type { MeshSnapshot, RolloutTrafficState } from './snapshot.js';
 
 /**
  * What the controller leaves in the cluster for a state, reduced to what the path model reads: canary/stable
  * weights on the managed HTTP routes, the pod-template hash in the DestinationRule subsets and in the canary/stable
- * Service selectors. The Istio router (`src/traffic/istio`) is the authority; this stand-in serves tests and inputs
+ * (and ping/pong) Service selectors. The Istio router (`src/traffic/istio`) is the authority; this stand-in serves tests and inputs
  * that have no router output.
  */
 export function withControllerState(snapshot: MeshSnapshot, state: RolloutTrafficState): MeshSnapshot {
@@ -29,7 +31,11 @@ export function withControllerState(snapshot: MeshSnapshot, state: RolloutTraffi
 /** The canary/stable Services with the pod-template hash in their selectors, as the planner switches them. */
 export function withServiceHashes(snapshot: MeshSnapshot, state: RolloutTrafficState): MeshSnapshot {
   const ns = state.rollout.metadata.namespace ?? 'default';
-  return { ...snapshot, services: snapshot.services.map((svc) => hashService(svc, state, ns)) };
+  const hashes = serviceHashes(state);
+  const services = snapshot.services.map((svc) =>
+    (svc.metadata.namespace ?? 'default') === ns ? hashService(svc, hashes) : svc,
+  );
+  return { ...snapshot, services };
 }
 
 function keyOf(ref: { name: string; namespace: string }): string {
@@ -41,12 +47,12 @@ function weighVs(
   state: RolloutTrafficState,
   routes: string[] | undefined,
 ): VirtualService {
-  const canary = state.rollout.spec.strategy.canary;
-  const dr = canary?.trafficRouting?.istio?.destinationRule;
+  const dr = state.rollout.spec.strategy.canary?.trafficRouting?.istio?.destinationRule;
+  const [stableService, canaryService] = stableAndCanaryServices(state.rollout);
   const isCanary = (host: string, subset: string | undefined) =>
-    dr ? subset === dr.canarySubsetName : host.split('.')[0] === canary?.canaryService;
+    dr ? subset === dr.canarySubsetName : host.split('.')[0] === canaryService;
   const isStable = (host: string, subset: string | undefined) =>
-    dr ? subset === dr.stableSubsetName : host.split('.')[0] === canary?.stableService;
+    dr ? subset === dr.stableSubsetName : host.split('.')[0] === stableService;
   const http = (vs.spec.http ?? []).map((route, i) => {
     const selected = routes ? route.name !== undefined && routes.includes(route.name) : i === 0;
     if (!selected || !route.route) return route;
@@ -75,15 +81,23 @@ function hashDr(dr: DestinationRule, state: RolloutTrafficState): DestinationRul
   return { ...dr, spec: { ...dr.spec, subsets } };
 }
 
-function hashService(svc: Service, state: RolloutTrafficState, ns: string): Service {
-  if ((svc.metadata.namespace ?? 'default') !== ns) return svc;
+/** Service name → the hash the planner puts in its selector: stable/canary Services and the ping-pong pair. */
+function serviceHashes(state: RolloutTrafficState): Map<string, string> {
   const canary = state.rollout.spec.strategy.canary;
-  const hash =
-    svc.metadata.name === canary?.canaryService
-      ? state.canaryHash || state.stableHash
-      : svc.metadata.name === canary?.stableService
-        ? state.stableHash
-        : undefined;
+  const canaryHash = state.canaryHash || state.stableHash;
+  const hashes = new Map<string, string>();
+  const pingPong = pingPongServices(state.rollout);
+  if (pingPong) {
+    hashes.set(pingPong.stable, state.stableHash);
+    hashes.set(pingPong.canary, canaryHash);
+  }
+  if (canary?.stableService) hashes.set(canary.stableService, state.stableHash);
+  if (canary?.canaryService) hashes.set(canary.canaryService, canaryHash);
+  return hashes;
+}
+
+function hashService(svc: Service, hashes: Map<string, string>): Service {
+  const hash = hashes.get(svc.metadata.name);
   if (!hash) return svc;
   return {
     ...svc,

@@ -189,6 +189,26 @@ function subsetFix(ctx: RolloutContext): string {
   ].join('\n');
 }
 
+/** A Service over all the Rollout's pods for callers to dial, routed by the VirtualService to ping and pong. */
+function pingPongDialledFix(input: FixInput): string {
+  const { ctx } = input;
+  const rollout: Rollout = ctx.state.rollout;
+  const { [POD_TEMPLATE_HASH_LABEL]: _hash, ...selector } = ctx.dialled.service?.spec.selector ?? {};
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: rollout.metadata.name, namespace: ctx.namespace },
+    spec: { selector, ports: ctx.dialled.service?.spec.ports ?? [] },
+  };
+  const fqdn = `${rollout.metadata.name}.${ctx.namespace}.svc.cluster.local`;
+  return [
+    "# Give callers a Service that never changes role, over all the Rollout's pods:",
+    yamlDoc(service),
+    `# and add ${fqdn} to the hosts of the VirtualService that weighs ping and pong (bound to "${MESH_GATEWAY}").`,
+    '# Callers without a sidecar still split by pod count on it; give them a sidecar to follow the weights.',
+  ].join('\n');
+}
+
 const STATIC_FIXES: Partial<Record<FindingCode, (input: FixInput) => string>> = {
   'mesh-conflict': (i) =>
     `# Keep exactly one mesh-bound VirtualService for ${i.ctx.dialled.fqdn}: merge the routes into the one the Rollout manages and delete the others\n` +
@@ -219,6 +239,7 @@ const STATIC_FIXES: Partial<Record<FindingCode, (input: FixInput) => string>> = 
     yamlDoc({ spec: { http: [{ name: 'default', route: [{ destination: { host: '<service>' } }] }] } }),
   'prediction-uncertain': () =>
     '# Nothing to change for truesplit: read the split Istio really gives this caller (istioctl proxy-config routes <pod> -o json), or simplify the routing to a shape the model covers (docs/adr/0040-traffic-path-model.md).',
+  'ping-pong-dialled': (i) => pingPongDialledFix(i),
   'ambient-waypoint-alpha': () =>
     '# No change required: VirtualService on a waypoint is alpha in Istio. Consider a Gateway API HTTPRoute whose parentRefs name the Service.',
 };

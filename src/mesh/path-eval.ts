@@ -1,7 +1,7 @@
 import type { Sidecar, VirtualService } from '../api/index.js';
 import { objectRef } from '../api/index.js';
 import type { RolloutContext } from './context.js';
-import { makePath, ratioPath } from './context.js';
+import { makePath, pingPongDialledIssue, ratioPath } from './context.js';
 import {
   hasStarHost,
   isExportedTo,
@@ -220,6 +220,7 @@ export function plainPath(ctx: RolloutContext, from: string): EvaluatedPath {
     return makePath(ctx, base, null, ctx.desired, [issue]);
   }
   const evaluated = ratioPath(ctx, base, []);
+  if (pingPongDialledIssue(ctx)) return evaluated;
   if (!evaluated.path.followsWeight && evaluated.path.canaryShare !== null) {
     const issue: PathIssue = {
       code: 'plain-callers',

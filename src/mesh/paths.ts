@@ -94,7 +94,12 @@ export function issueSeverity(issue: PathIssue, evaluated: EvaluatedPath): Sever
   return path.from === ANY_NAMESPACE ? DOWNGRADE[base] : base;
 }
 
-const ALWAYS_ERROR = new Set<FindingCode>(['strict-mtls-plain', 'no-ready-endpoints', 'subset-missing']);
+const ALWAYS_ERROR = new Set<FindingCode>([
+  'strict-mtls-plain',
+  'no-ready-endpoints',
+  'subset-missing',
+  'ping-pong-dialled',
+]);
 
 function baseSeverity(code: FindingCode, kind: PathKind, failed: boolean, diverges: boolean): Severity {
   if (code === 'ambient-waypoint-alpha') return 'info';

@@ -7,6 +7,7 @@ import type {
   VirtualService,
 } from '../api/index.js';
 import { objectRef } from '../api/index.js';
+import { stableAndCanaryServices } from '../traffic/istio/roles.js';
 import { ANY_NAMESPACE, isExportedTo, MESH_GATEWAY, resolveGatewayRef, resolveHost } from './hosts.js';
 import type { SnapshotIndex } from './index-snapshot.js';
 import { countEndpoints, destinationRuleFor, findService } from './index-snapshot.js';
@@ -132,8 +133,8 @@ function isCanaryDestination(dest: RouteDestination, state: RolloutTrafficState)
   const canary = state.rollout.spec.strategy.canary;
   const subsetName = canary?.trafficRouting?.istio?.destinationRule?.canarySubsetName;
   if (subsetName !== undefined) return dest.destination.subset === subsetName;
-  const service = canary?.canaryService;
-  return service !== undefined && dest.destination.host.split('.')[0] === service;
+  const service = stableAndCanaryServices(state.rollout)[1];
+  return service !== '' && dest.destination.host.split('.')[0] === service;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DestinationRule, KubeObject, Rollout, VirtualService } from '../api/index.js';
 import type { SimulatedStep } from '../rollout/simulate.js';
+import { withStablePingPong } from '../api/ping-pong.js';
 import { simulateRollout } from '../rollout/simulate.js';
 import { renderTrafficObjects } from '../traffic/istio/render.js';
 import { namespaceOf, routingOf } from '../traffic/istio/roles.js';
@@ -55,10 +56,13 @@ function scopedSnapshot(base: MeshSnapshot, source: MeshSource, rollout: Rollout
 function stepState(
   base: MeshSnapshot,
   referenced: ReturnType<typeof referencedObjects>,
-  rollout: Rollout,
+  input: Rollout,
   entry: SimulatedStep,
   errors: RouterError[],
 ): StepState {
+  // Ping-pong: the roles at this step, as the router and the planner read them from the status.
+  const stablePingPong = entry.status.canary?.stablePingPong;
+  const rollout = withStablePingPong(input, stablePingPong);
   const canaryHash = entry.traffic?.canaryHash ?? entry.status.currentPodHash ?? '';
   const stableHash = entry.traffic?.stableHash ?? entry.status.stableRS ?? canaryHash;
   const state: StepState = {
@@ -69,6 +73,7 @@ function stepState(
     endpoints: endpointGroupsForRollout(rollout, { canaryHash, stableHash }, entry.replicas, base.namespaces),
   };
   if (entry.step) state.step = entry.step;
+  if (stablePingPong) state.stablePingPong = stablePingPong;
   if (entry.traffic) {
     const rendered = renderTrafficObjects(rollout, entry.traffic, referenced);
     errors.push(...rendered.errors);

@@ -19,6 +19,7 @@ export const FINDING_CODES = [
   'no-default-route',
   'ambient-waypoint-alpha',
   'prediction-uncertain',
+  'ping-pong-dialled',
 ] as const;
 
 /**

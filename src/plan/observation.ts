@@ -18,7 +18,7 @@ export interface Observation {
   /** The VirtualServices the Rollout names, as `routingOf` resolves them. */
   virtualServices: VirtualService[];
   destinationRule?: DestinationRule;
-  /** The Deployment or PodTemplate `spec.workloadRef` names, when it exists. */
+  /** The Deployment, ReplicaSet or PodTemplate `spec.workloadRef` names, when it exists. */
   workload?: Workload;
   /** The Rollout's pods, listed only while a `restartAt` restart is due (no Pod informer: ADR 0170). */
   pods?: Pod[];

@@ -20,7 +20,7 @@ export const UNSUPPORTED_CONDITION = 'UnsupportedSpec';
 export const IGNORED_CONDITION = 'IgnoredFields';
 
 export interface CompatState {
-  /** Fields that hold the whole Rollout (blueGreen, other traffic routers, workloadRef, pingPong). */
+  /** Fields that hold the whole Rollout (blueGreen, the other traffic routers). */
   rolloutHolds: CompatIssue[];
   /** The step hold at the current step of an update, if any. */
   stepHold?: CompatIssue;

@@ -1,5 +1,6 @@
 /** Step progress of a pass: pause steps, full promotion, abort, step completion (§3.1 step 7, §3.4, §3.6, §3.7). */
 import { REVISION_ANNOTATION } from '../api/labels.js';
+import { nextStablePingPong } from '../api/ping-pong.js';
 import type { PauseCondition, RolloutStatus, TrafficWeights } from '../api/rollout.js';
 import type { PlanContext } from './context.js';
 import { formatTime, parseTime } from '../util/time.js';
@@ -100,6 +101,10 @@ export function promoteStable(
   delete status.promoteFull;
   if (ctx.cfg.steps.length > 0) status.currentStepIndex = ctx.cfg.steps.length;
   if (status.stableRS === status.currentPodHash) return;
+  if (ctx.rollout.spec.strategy?.canary?.pingPong) {
+    const stablePingPong = nextStablePingPong(ctx.prev, !ctx.prev.stableRS);
+    status.canary = { ...(status.canary ?? {}), stablePingPong };
+  }
   status.stableRS = status.currentPodHash ?? '';
   out.normal(
     'RolloutCompleted',

@@ -184,7 +184,13 @@ function initialCluster(rollout: Rollout, opts: SimulateOptions): SimCluster {
   r.metadata = { ...r.metadata, generation: r.metadata?.generation ?? 1 };
   delete r.spec.paused;
   const canary = r.spec?.strategy?.canary;
-  const services = [canary?.stableService, canary?.canaryService]
+  const pingPong = canary?.pingPong;
+  const services = [
+    canary?.stableService,
+    canary?.canaryService,
+    pingPong?.pingService,
+    pingPong?.pongService,
+  ]
     .filter((n): n is string => Boolean(n))
     .map((name) => makeService(name, r.metadata.namespace, r.spec?.selector?.matchLabels ?? {}));
   const replicaSets = opts.previousStable ? [cloneJson(opts.previousStable)] : [];

@@ -1,19 +1,22 @@
 /**
- * `spec.workloadRef` (Argo's templateref.go): the pod template comes from the referenced `apps/v1` Deployment
- * (`spec.template`) or `v1` PodTemplate (`template`), the selector from the Deployment when the Rollout has none; the
- * Rollout is planned as if it carried that template, so a change to the Deployment's template is a new revision.
+ * `spec.workloadRef` (Argo's templateref.go): the pod template comes from the referenced `apps/v1` Deployment or
+ * ReplicaSet (`spec.template`) or `v1` PodTemplate (`template`), the selector from the Deployment or ReplicaSet when
+ * the Rollout has none; the Rollout is planned as if it carried that template, so a change to the referenced
+ * template is a new revision. A referenced ReplicaSet is a template source only, never one of the Rollout's
+ * ReplicaSets (ADR 0221).
  * `scaleDown` (Argo's rollout/sync.go and scale_utils.go) scales the referenced Deployment while the Rollout's first
  * revision takes over: `onsuccess` to 0 once the Rollout is Healthy, `progressively` to `replicas - available` as
- * the Rollout's pods become available; `never` (the default) leaves it. Pure.
+ * the Rollout's pods become available; `never` (the default) leaves it. Only a Deployment is scaled (Argo scales a
+ * Deployment of the reference's name whatever its kind; `lint` warns about `scaleDown` on a ReplicaSet). Pure.
  */
 import { REVISION_ANNOTATION } from '../api/labels.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import type { Deployment, PodTemplate, ReplicaSet } from '../api/workloads.js';
 
-export type Workload = Deployment | PodTemplate;
+export type Workload = Deployment | ReplicaSet | PodTemplate;
 
-/** The kinds truesplit resolves; a ReplicaSet reference is held (compat-rules). */
-export const RESOLVED_WORKLOAD_KINDS: readonly string[] = ['Deployment', 'PodTemplate'];
+/** The kinds truesplit resolves, as Argo's templateref.go. */
+export const RESOLVED_WORKLOAD_KINDS: readonly string[] = ['Deployment', 'ReplicaSet', 'PodTemplate'];
 
 export type Resolution = { rollout: Rollout; workload?: Workload } | { error: string };
 
@@ -24,10 +27,10 @@ export function resolveWorkloadRef(rollout: Rollout, workload: Workload | undefi
   if (!workload || workload.kind !== ref.kind) {
     return { error: `spec.workloadRef: ${ref.kind} "${ref.name}" not found` };
   }
-  const template = workload.kind === 'Deployment' ? workload.spec?.template : workload.template;
+  const template = workload.kind === 'PodTemplate' ? workload.template : workload.spec?.template;
   if (!template) return { error: `spec.workloadRef: ${ref.kind} "${ref.name}" has no pod template` };
   const spec = { ...rollout.spec, template };
-  const selector = workload.kind === 'Deployment' ? workload.spec?.selector : undefined;
+  const selector = workload.kind === 'PodTemplate' ? undefined : workload.spec?.selector;
   if (!spec.selector && selector) spec.selector = selector;
   return { rollout: { ...rollout, spec }, workload };
 }

@@ -1,6 +1,6 @@
 /** workloadRef through the real controller: the Deployment's template is read, watched, and scaled down. */
 import { describe, expect, it } from 'vitest';
-import type { Deployment } from '../../src/api/workloads.js';
+import type { Deployment, ReplicaSet } from '../../src/api/workloads.js';
 import type { NewObject } from '../../src/kube/cluster.js';
 import { NS } from '../kube/fixtures.js';
 import { startHarness } from './harness.js';
@@ -71,5 +71,74 @@ describe('controller: workloadRef', () => {
     const rollout = await h.rollout();
     expect(rollout.status?.conditions?.some((c) => c.type === 'InvalidSpec')).toBe(false);
     expect((await h.replicaSets()).map(image)).toEqual(['web:1']);
+  });
+});
+
+/** A ReplicaSet made by hand (no owner, no rollouts-pod-template-hash), its labels matching the selector. */
+function standaloneReplicaSet(image: string): NewObject<ReplicaSet> {
+  const labels = { app: 'web' };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: 'web-legacy', namespace: NS, labels },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'web', image }] } },
+    },
+  };
+}
+
+async function fromReplicaSet(scaleDown?: 'progressively') {
+  const h = await startHarness();
+  for (const name of ['web-stable', 'web-canary']) await h.cluster.create('Service', service(name));
+  await h.cluster.create('VirtualService', virtualService('host'));
+  await h.cluster.create('ReplicaSet', standaloneReplicaSet('web:1'));
+  const rollout = hostRollout('web:1', [{ setWeight: 50 }, { pause: {} }]);
+  rollout.spec.replicas = 4;
+  delete rollout.spec.template;
+  delete rollout.spec.selector;
+  rollout.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-legacy' };
+  if (scaleDown) rollout.spec.workloadRef.scaleDown = scaleDown;
+  await h.cluster.create('Rollout', rollout);
+  await h.settle();
+  return h;
+}
+
+describe('controller: workloadRef to a ReplicaSet (ADR 0221)', () => {
+  it('its template is read and watched; it is never adopted or scaled', async () => {
+    const h = await fromReplicaSet();
+    const rollout = await h.rollout();
+    expect(rollout.status?.phase).toBe('Healthy');
+    const byName = async () =>
+      Object.fromEntries(
+        (await h.replicaSets()).map((rs) => [rs.metadata.name, [image(rs), rs.spec.replicas]]),
+      );
+    expect(await byName()).toEqual({
+      'web-legacy': ['web:1', 3],
+      [`web-${rollout.status?.stableRS ?? ''}`]: ['web:1', 4],
+    });
+    const legacy = await h.cluster.get('ReplicaSet', NS, 'web-legacy');
+    expect(legacy.metadata.ownerReferences ?? []).toEqual([]);
+    await h.cluster.patch('ReplicaSet', NS, 'web-legacy', {
+      spec: { template: { spec: { containers: [{ name: 'web', image: 'web:2' }] } } },
+    });
+    await h.settle();
+    const after = await h.rollout();
+    expect(after.status?.currentStepIndex).toBe(1);
+    expect(
+      Object.values(await byName())
+        .map(([img]) => img)
+        .sort(),
+    ).toEqual(['web:1', 'web:2', 'web:2']); // the Rollout's two revisions, and web-legacy as patched
+  });
+
+  it('scaleDown on a ReplicaSet: IgnoredFields names it, the ReplicaSet keeps its replicas', async () => {
+    const h = await fromReplicaSet('progressively');
+    const rollout = await h.rollout();
+    expect(rollout.status?.phase).toBe('Healthy');
+    const ignored = rollout.status?.conditions?.find((c) => c.type === 'IgnoredFields');
+    expect(ignored?.message).toContain('spec.workloadRef.scaleDown is not supported by truesplit');
+    expect((await h.cluster.get('ReplicaSet', NS, 'web-legacy')).spec.replicas).toBe(3);
   });
 });

@@ -166,6 +166,31 @@ const rows: Row[] = [
     fix: ['No change required'],
   },
   {
+    code: 'ping-pong-dialled',
+    over: {
+      services: [service('istio-rollout-ping'), service('istio-rollout-pong')],
+      destinationRules: [],
+      virtualServices: [
+        meshVs({
+          hosts: [`istio-rollout-ping.${NS}.svc.cluster.local`],
+          http: [
+            {
+              name: 'primary',
+              route: [
+                { destination: { host: 'istio-rollout-ping' }, weight: 100 },
+                { destination: { host: 'istio-rollout-pong' }, weight: 0 },
+              ],
+            },
+          ],
+        }),
+      ],
+    },
+    ro: rollout({ pingPong: true }),
+    severity: 'error',
+    message: [`Service/${NS}/istio-rollout-ping`, 'plain from legacy'],
+    fix: ['kind: Service', 'name: istio-rollout'],
+  },
+  {
     code: 'prediction-uncertain',
     over: { virtualServices: [meshVs({ tcp: [{ route: [{ destination: { host: 'istio-rollout' } }] }] })] },
     severity: 'warning',

@@ -96,26 +96,36 @@ export function strictPa(namespace = NS): PeerAuthentication {
 }
 
 export function rollout(
-  opts: { replicas?: number; vsNames?: string[]; dynamic?: boolean; hostLevel?: boolean } = {},
+  opts: {
+    replicas?: number;
+    vsNames?: string[];
+    dynamic?: boolean;
+    hostLevel?: boolean;
+    pingPong?: boolean;
+  } = {},
 ): Rollout {
   const names = opts.vsNames ?? ['istio-rollout-vsvc'];
   const refs = names.map((name) => ({ name, routes: ['primary'] }));
-  const istio = opts.hostLevel
-    ? { virtualService: { name: names[0] ?? '', routes: ['primary'] } }
-    : {
-        ...(refs.length === 1 ? { virtualService: refs[0]! } : { virtualServices: refs }),
-        destinationRule: {
-          name: 'istio-rollout-destrule',
-          canarySubsetName: 'canary',
-          stableSubsetName: 'stable',
-        },
-      };
+  const istio =
+    opts.hostLevel || opts.pingPong
+      ? { virtualService: { name: names[0] ?? '', routes: ['primary'] } }
+      : {
+          ...(refs.length === 1 ? { virtualService: refs[0]! } : { virtualServices: refs }),
+          destinationRule: {
+            name: 'istio-rollout-destrule',
+            canarySubsetName: 'canary',
+            stableSubsetName: 'stable',
+          },
+        };
   const canary = {
     steps: [{ setWeight: 10 }, { pause: {} }],
     trafficRouting: { istio },
     ...(opts.dynamic ? { dynamicStableScale: true } : {}),
     ...(opts.hostLevel
       ? { canaryService: 'istio-rollout-canary', stableService: 'istio-rollout-stable' }
+      : {}),
+    ...(opts.pingPong
+      ? { pingPong: { pingService: 'istio-rollout-ping', pongService: 'istio-rollout-pong' } }
       : {}),
   };
   return {

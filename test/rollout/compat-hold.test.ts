@@ -87,17 +87,6 @@ describe('a Rollout held as a whole', () => {
       field: 'spec.strategy.canary.trafficRouting.plugins',
       rollout: held((r) => (r.spec.strategy.canary!.trafficRouting = { plugins: { 'x/y': {} } })),
     },
-    {
-      field: 'spec.workloadRef',
-      rollout: held((r) => {
-        delete r.spec.template;
-        r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web' };
-      }),
-    },
-    {
-      field: 'spec.strategy.canary.pingPong',
-      rollout: held((r) => (r.spec.strategy.canary!.pingPong = { pingService: 'ping', pongService: 'pong' })),
-    },
   ])('$field: no writes, Degraded, one event naming the field', ({ field, rollout }) => {
     const d = new Driver(rollout);
     const first = d.plan();

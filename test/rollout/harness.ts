@@ -74,7 +74,13 @@ export class Driver {
 
   constructor(rollout: Rollout, now = T0) {
     const canary = rollout.spec.strategy.canary;
-    const services = [canary?.stableService, canary?.canaryService]
+    const pingPong = canary?.pingPong;
+    const services = [
+      canary?.stableService,
+      canary?.canaryService,
+      pingPong?.pingService,
+      pingPong?.pongService,
+    ]
       .filter((n): n is string => Boolean(n))
       .map((n) => makeService(n, 'demo', { app: 'web' }));
     this.cluster = { rollout: structuredClone(rollout), replicaSets: [], services };

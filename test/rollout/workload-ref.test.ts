@@ -37,6 +37,27 @@ describe('workloadRef: the template and selector come from the referenced object
     });
   });
 
+  it('ReplicaSet: template and selector, as a Deployment (ADR 0221)', () => {
+    const rs: ReplicaSet = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'web', namespace: 'demo', generation: 2 },
+      spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: TEMPLATE },
+    };
+    const resolved = resolveWorkloadRef(referencing('ReplicaSet'), rs);
+    expect('rollout' in resolved && resolved.rollout.spec).toMatchObject({
+      template: TEMPLATE,
+      selector: { matchLabels: { app: 'web' } },
+    });
+    expect(resolveWorkloadRef(referencing('ReplicaSet'), undefined)).toEqual({
+      error: 'spec.workloadRef: ReplicaSet "web" not found',
+    });
+    // scaleDown scales a Deployment only: a referenced ReplicaSet is left as it is.
+    const rollout = referencing('ReplicaSet', 'onsuccess');
+    rollout.status = { phase: 'Healthy', currentPodHash: 'abc' };
+    expect(workloadScaleDown(rollout, rs, [rolloutRs('1', 4)])).toBeUndefined();
+  });
+
   it("PodTemplate: its template; the Rollout's own selector stays", () => {
     const rollout = referencing('PodTemplate');
     rollout.spec.selector = { matchLabels: { app: 'web', tier: 'x' } };

@@ -1,4 +1,5 @@
 import type { Destination } from '../../api/istio.js';
+import { pingPongServices } from '../../api/ping-pong.js';
 import type { IstioDestinationRuleRef, Rollout } from '../../api/rollout.js';
 
 /** Who is canary and who is stable in a route, as the Rollout's `trafficRouting.istio` says. */
@@ -28,16 +29,15 @@ export function routingRoles(rollout: Rollout): RoutingRoles {
   return dr ? { ...roles, destinationRule: dr } : roles;
 }
 
-/** [stable, canary] Service names; with ping-pong the pair follows `status.canary.stablePingPong` (default ping). */
+/**
+ * [stable, canary] Service names the routes weigh. Argo's Istio router uses `stableService`/`canaryService`, and the
+ * ping-pong pair (by `status.canary.stablePingPong`) only when neither is set (GetStableAndCanaryServices with
+ * isPingpongPreferred false).
+ */
 export function stableAndCanaryServices(rollout: Rollout): [string, string] {
   const canary = rollout.spec.strategy.canary;
-  const pingPong = canary?.pingPong;
-  if (pingPong) {
-    const stableIsPing = rollout.status?.canary?.stablePingPong !== 'pong';
-    return stableIsPing
-      ? [pingPong.pingService, pingPong.pongService]
-      : [pingPong.pongService, pingPong.pingService];
-  }
+  const pingPong = pingPongServices(rollout);
+  if (pingPong && !canary?.stableService && !canary?.canaryService) return [pingPong.stable, pingPong.canary];
   return [canary?.stableService ?? '', canary?.canaryService ?? ''];
 }
 
