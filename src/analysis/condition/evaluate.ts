@@ -29,7 +29,7 @@ interface Context {
  * nothing outside the allow-lists (helpers, built-ins, operators) can run. Never throws.
  */
 export const evaluateCondition: ConditionEvaluator = (expression, result): ConditionOutcome => {
-  const parsed = parseCondition(expression);
+  const parsed = parsedOnce(expression);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   try {
     const value = toConditionValue(result);
@@ -43,6 +43,19 @@ export const evaluateCondition: ConditionEvaluator = (expression, result): Condi
     return { ok: false, error: `condition could not be evaluated: ${String(error)}` };
   }
 };
+
+/** Conditions parsed so far: a run measures the same few conditions every interval (the ASTs are only read). */
+const parsedConditions = new Map<string, ReturnType<typeof parseCondition>>();
+const MAX_PARSED_CONDITIONS = 1024;
+
+function parsedOnce(expression: string): ReturnType<typeof parseCondition> {
+  let parsed = parsedConditions.get(expression);
+  if (parsed) return parsed;
+  parsed = parseCondition(expression);
+  if (parsedConditions.size >= MAX_PARSED_CONDITIONS) parsedConditions.clear();
+  parsedConditions.set(expression, parsed);
+  return parsed;
+}
 
 function evaluate(node: ConditionNode, context: Context): ConditionValue {
   switch (node.kind) {
