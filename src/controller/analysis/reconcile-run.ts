@@ -27,6 +27,9 @@ export interface RunReconcileDeps extends MeasureDeps {
   read(namespace: string, name: string): AnalysisRun | undefined;
   /** Told the object returned by the status write. */
   written(before: AnalysisRun, after: AnalysisRun): void;
+  /** The exact end of each metric's last measurement, as this process took it (status keeps whole seconds). */
+  finishedAtMs(key: string): ReadonlyMap<string, number> | undefined;
+  measured(key: string, finishedAtMs: ReadonlyMap<string, number>): void;
 }
 
 /** The run ends in Error because an argument cannot be resolved (Argo: "Unable to resolve metric arguments"). */
@@ -47,12 +50,21 @@ async function measureAndConclude(
 ): Promise<RunConclusion> {
   if (plan.measure.length + plan.resume.length + plan.terminateRunning.length === 0) return plan;
   try {
-    const status = await takeMeasurements(run, plan, deps);
-    return concludeAnalysisRun(run, status, deps.now(), plan);
+    const taken = await takeMeasurements(run, plan, deps);
+    const key = `${run.metadata.namespace ?? ''}/${run.metadata.name}`;
+    const finishedAtMs = new Map([...(deps.finishedAtMs(key) ?? []), ...taken.finishedAtMs]);
+    deps.measured(key, finishedAtMs);
+    return concludeAnalysisRun(run, taken.status, deps.now(), { ...plan, finishedAtMs });
   } catch (err) {
     if (err instanceof SecretNotReadable) return unresolvable(run, err.message, deps.now());
     throw err;
   }
+}
+
+/** A run that completed now comes back when its ttlStrategy expires (undefined: it is kept). */
+function untilExpired(completed: AnalysisRun, now: number): number | undefined {
+  const deleteAt = ttlDeleteAt(completed);
+  return deleteAt === undefined ? undefined : Math.max(0, deleteAt - now);
 }
 
 /** A completed run past its ttlStrategy is deleted; before that, the reconcile comes back when it expires. */
@@ -76,7 +88,7 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
   const writes: string[] = [];
   if (!run) return { kind: 'done', writes };
   try {
-    const plan = planAnalysisRun(run, deps.now());
+    const plan = planAnalysisRun(run, deps.now(), deps.finishedAtMs(key));
     if (plan.completed) return await collectExpired(deps, run, writes);
     const conclusion = await measureAndConclude(deps, run, plan);
     const statusPatch = diffMergePatch(run.status ?? {}, conclusion.status);
@@ -86,7 +98,9 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
       writes.push(`status AnalysisRun ${name} ${conclusion.status.phase ?? ''}`.trim());
     }
     for (const event of conclusion.events) await deps.recorder.record(run, event);
-    const requeue = isCompleted(conclusion.status.phase) ? undefined : conclusion.requeueAfterMs;
+    const requeue = isCompleted(conclusion.status.phase)
+      ? untilExpired({ ...run, status: conclusion.status }, deps.now())
+      : conclusion.requeueAfterMs;
     return { kind: 'done', ...(requeue !== undefined ? { requeueAfterMs: requeue } : {}), writes };
   } catch (err) {
     if (isNotFound(err)) return { kind: 'done', writes };
