@@ -61,6 +61,15 @@ async function measureAndConclude(
   }
 }
 
+/** The requeue counted from the conclusion, less the time the status write and events took since. */
+function afterWrites(
+  requeueAfterMs: number | undefined,
+  concludedAt: number,
+  now: number,
+): number | undefined {
+  return requeueAfterMs === undefined ? undefined : Math.max(0, concludedAt + requeueAfterMs - now);
+}
+
 /** A run that completed now comes back when its ttlStrategy expires (undefined: it is kept). */
 function untilExpired(completed: AnalysisRun, now: number): number | undefined {
   const deleteAt = ttlDeleteAt(completed);
@@ -91,6 +100,7 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
     const plan = planAnalysisRun(run, deps.now(), deps.finishedAtMs(key));
     if (plan.completed) return await collectExpired(deps, run, writes);
     const conclusion = await measureAndConclude(deps, run, plan);
+    const concludedAt = deps.now();
     const statusPatch = diffMergePatch(run.status ?? {}, conclusion.status);
     if (statusPatch !== undefined) {
       const after = await deps.cluster.patch('AnalysisRun', namespace, name, { status: statusPatch });
@@ -100,7 +110,7 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
     for (const event of conclusion.events) await deps.recorder.record(run, event);
     const requeue = isCompleted(conclusion.status.phase)
       ? untilExpired({ ...run, status: conclusion.status }, deps.now())
-      : conclusion.requeueAfterMs;
+      : afterWrites(conclusion.requeueAfterMs, concludedAt, deps.now());
     return { kind: 'done', ...(requeue !== undefined ? { requeueAfterMs: requeue } : {}), writes };
   } catch (err) {
     if (isNotFound(err)) return { kind: 'done', writes };
