@@ -10,13 +10,13 @@
  * - CPU of the controller process (API server included) and of the endpoint, and the machine's load.
  * The scenario runs in its own node process (spawned below) so its RSS is its own.
  */
-import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { AnalysisRun, Metric } from '../src/api/analysis.js';
 import { ControllerManager } from '../src/controller/manager.js';
 import { MemoryCluster } from '../src/kube/memory-cluster.js';
 import { startEndpointProcess } from './analysis-endpoint.js';
+import { runScenarioChild } from './child.js';
 import { percentile, printFigures, type Figure } from './stats.js';
 
 export interface AnalysisScenario {
@@ -177,21 +177,7 @@ type ScenarioName = keyof typeof SCENARIOS;
 
 /** Runs one scenario in a fresh node process and returns what it printed. */
 function runChild(name: ScenarioName): Promise<AnalysisResult> {
-  const script = fileURLToPath(import.meta.url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', ...extraNodeFlags(), script, name], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{'))
-        reject(new Error(`analysis scenario ${name} exited ${code}: ${out}`));
-      else resolve(JSON.parse(line) as AnalysisResult);
-    });
-  });
+  return runScenarioChild<AnalysisResult>('analysis', fileURLToPath(import.meta.url), name, extraNodeFlags());
 }
 
 /** `TRUESPLIT_BENCH_NODE_FLAGS="--cpu-prof"` profiles the scenario process. */
