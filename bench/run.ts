@@ -1,5 +1,6 @@
 /** `npm run bench`: prints figures for every performance goal. Timing is reported, never asserted. */
 import { benchAnalyze } from './analyze.js';
+import { benchAnalysisRuns } from './analysis-runs.js';
 import { benchPlanner, benchSimulate } from './planner.js';
 import { benchReconcilePass } from './reconcile-pass.js';
 import { benchSandbox } from './sandbox.js';
@@ -18,6 +19,7 @@ const sections: [string, () => void | Promise<void>][] = [
   ['analyze', () => benchAnalyze(smoke)],
   ['sandbox', () => benchSandbox(smoke)],
   ['reconcile', () => benchReconcilePass(smoke ? 20 : 200)],
+  ['analysis', () => benchAnalysisRuns(smoke)],
 ];
 if (smoke) console.log('bench --smoke: small sizes; the figures show the code runs, the goals do not apply');
 

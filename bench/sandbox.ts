@@ -6,7 +6,6 @@
  * - `idle-10000`: 10,000 Rollouts loaded and brought to Healthy, then left idle; RSS after settling.
  * - `rollout-50`, `idle-500`: the smoke variants CI runs (`npm run bench:smoke`); their goals do not apply.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { stringify } from 'yaml';
 import type { Rollout } from '../src/api/rollout.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { appObjects, namespaceObjects } from './mesh-apps.js';
+import { runScenarioChild } from './child.js';
 import { printFigures, type Figure } from './stats.js';
 
 const NAMESPACES = 100;
@@ -162,21 +162,7 @@ async function runScenario(name: ScenarioName): Promise<ScenarioResult> {
 
 /** Runs one scenario in a fresh node process and returns what it printed. */
 function runChild(name: ScenarioName): Promise<ScenarioResult> {
-  const script = fileURLToPath(import.meta.url);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', script, name], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0 || !line.startsWith('{'))
-        reject(new Error(`sandbox scenario ${name} exited ${code}: ${out}`));
-      else resolve(JSON.parse(line) as ScenarioResult);
-    });
-  });
+  return runScenarioChild<ScenarioResult>('sandbox', fileURLToPath(import.meta.url), name);
 }
 
 const seconds = (ms: number | undefined) => `${((ms ?? Number.NaN) / 1000).toFixed(1)} s`;

@@ -53,7 +53,12 @@ function errorPlan(run: AnalysisRun, message: string, now: number): AnalysisRunP
 
 const noTasks = (): DueTasks => ({ measure: [], resume: [], terminateRunning: [] });
 
-export function planAnalysisRun(run: AnalysisRun, now: number): AnalysisRunPlan {
+/** `finishedAtMs`: the exact end of the metrics' last measurements where the caller knows it (run-schedule.ts). */
+export function planAnalysisRun(
+  run: AnalysisRun,
+  now: number,
+  finishedAtMs?: ReadonlyMap<string, number>,
+): AnalysisRunPlan {
   if (isCompleted(run.status?.phase) || run.metadata.deletionTimestamp) {
     return {
       ...noTasks(),
@@ -75,7 +80,11 @@ export function planAnalysisRun(run: AnalysisRun, now: number): AnalysisRunPlan 
   if (!retention.ok) return errorPlan(run, `Analysis spec invalid: ${retention.error}`, now);
   const tasks = dueTasks(metrics, run.status, isTerminating(run.spec, run.status), now);
   const status: AnalysisRunStatus = { ...run.status, metricResults: run.status?.metricResults ?? [] };
-  const conclusion = concludeAnalysisRun(run, status, now, { metrics, dryRun: dryRun.names });
+  const conclusion = concludeAnalysisRun(run, status, now, {
+    metrics,
+    dryRun: dryRun.names,
+    ...(finishedAtMs ? { finishedAtMs } : {}),
+  });
   return { ...tasks, ...conclusion, completed: false, metrics, dryRun: dryRun.names };
 }
 
@@ -113,12 +122,19 @@ export function recordMeasurement(
   return next;
 }
 
-/** Assesses the status after this pass's measurements, trims measurements, and computes the requeue. */
+/**
+ * Assesses the status after this pass's measurements, trims measurements, and computes the requeue (from the exact
+ * end of this pass's measurements when `resolved.finishedAtMs` has them: run-schedule.ts).
+ */
 export function concludeAnalysisRun(
   run: AnalysisRun,
   status: AnalysisRunStatus,
   now: number,
-  resolved: { metrics: readonly Metric[]; dryRun: ReadonlySet<string> },
+  resolved: {
+    metrics: readonly Metric[];
+    dryRun: ReadonlySet<string>;
+    finishedAtMs?: ReadonlyMap<string, number>;
+  },
 ): RunConclusion {
   const assessed = assessRun(run.spec, status, resolved.metrics, resolved.dryRun, formatTime(now));
   const limits = retentionLimits(run.spec.measurementRetention, resolved.metrics);
@@ -130,7 +146,7 @@ export function concludeAnalysisRun(
   }
   if (isCompleted(assessed.status.phase)) return assessed;
   if (isTerminating(run.spec, assessed.status)) return { ...assessed, requeueAfterMs: 0 };
-  const at = nextReconcileAt(resolved.metrics, assessed.status, now);
+  const at = nextReconcileAt(resolved.metrics, assessed.status, now, resolved.finishedAtMs);
   return at === undefined ? assessed : { ...assessed, requeueAfterMs: Math.max(0, at - now) };
 }
 

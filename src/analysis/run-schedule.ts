@@ -7,7 +7,7 @@
  * after), so a requeue at exactly the due time measures.
  */
 import type { AnalysisRunStatus, Measurement, Metric, MetricResult } from '../api/analysis.js';
-import { parseTime } from '../util/time.js';
+import { formatTime, parseTime } from '../util/time.js';
 import { effectiveCount } from './metric-limits.js';
 import { isCompleted } from './metric-rules.js';
 import { durationMilliseconds } from './duration.js';
@@ -32,11 +32,21 @@ function lastOf(result: MetricResult | undefined): Measurement | undefined {
   return measurements?.[measurements.length - 1];
 }
 
-/** When the next measurement of a metric whose last one finished is due, or undefined (none is due again). */
-function nextMeasurementAt(metric: Metric, result: MetricResult, last: Measurement): number | undefined {
+/**
+ * When the next measurement of a metric whose last one finished is due, or undefined (none is due again).
+ * `finishedAtMs`: when the last measurement really finished, if known to the millisecond (status keeps seconds).
+ */
+function nextMeasurementAt(
+  metric: Metric,
+  result: MetricResult,
+  last: Measurement,
+  finishedAtMs?: number,
+): number | undefined {
   const count = effectiveCount(metric);
   if (count !== undefined && (result.count ?? 0) >= count) return undefined;
-  const finished = parseTime(last.finishedAt);
+  // The exact time stands only for the measurement it was taken for: the one whole-second finishedAt shows.
+  const exact = finishedAtMs !== undefined && formatTime(finishedAtMs) === last.finishedAt;
+  const finished = exact ? finishedAtMs : parseTime(last.finishedAt);
   if (finished === undefined) return undefined;
   if (last.phase === 'Error') return finished + ERROR_RETRY_INTERVAL_MS;
   if (!metric.interval) return undefined;
@@ -83,11 +93,17 @@ export function dueTasks(
   return tasks;
 }
 
-/** The earliest time a metric needs the run reconciled again, or undefined when none does. */
+/**
+ * The earliest time a metric needs the run reconciled again, or undefined when none does. `finishedAtMs` holds the
+ * exact end of the measurements taken just now, by metric: the next one is due `interval` after that instant, as
+ * Argo computes it from the in-memory FinishedAt (status times are whole seconds; from them alone every 1 s metric
+ * of every run would fall due at the same whole second).
+ */
 export function nextReconcileAt(
   metrics: readonly Metric[],
   status: AnalysisRunStatus | undefined,
   now: number,
+  finishedAtMs?: ReadonlyMap<string, number>,
 ): number | undefined {
   let earliest: number | undefined;
   const consider = (at: number | undefined) => {
@@ -105,7 +121,7 @@ export function nextReconcileAt(
       consider(parseTime(last.resumeAt));
       continue;
     }
-    consider(nextMeasurementAt(metric, result, last));
+    consider(nextMeasurementAt(metric, result, last, finishedAtMs?.get(metric.name)));
   }
   return earliest;
 }

@@ -32,7 +32,7 @@ export type ExpressionOutcome = { ok: true; value: ConditionValue } | { ok: fals
  * nothing outside the allow-lists (helpers, built-ins, operators) can run. Never throws.
  */
 export const evaluateCondition: ConditionEvaluator = (expression, result): ConditionOutcome => {
-  const parsed = parseCondition(expression);
+  const parsed = parsedOnce(expression);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   return guarded(() => {
     const value = toConditionValue(result);
@@ -51,7 +51,7 @@ export function evaluateExpression(
   expression: string,
   variables: Readonly<Record<string, unknown>>,
 ): ExpressionOutcome {
-  const parsed = parseCondition(expression);
+  const parsed = parsedOnce(expression);
   if (!parsed.ok) return { ok: false, error: parsed.error };
   return guarded(() => {
     const values: Record<string, ConditionValue> = Object.create(null) as Record<string, ConditionValue>;
@@ -70,6 +70,19 @@ function guarded<T extends { ok: boolean }>(run: () => T | { ok: false; error: s
       return { ok: false as const, error: 'condition too complex to evaluate' };
     return { ok: false as const, error: `condition could not be evaluated: ${String(error)}` };
   }
+}
+
+/** Conditions parsed so far: a run measures the same few conditions every interval (the ASTs are only read). */
+const parsedConditions = new Map<string, ReturnType<typeof parseCondition>>();
+const MAX_PARSED_CONDITIONS = 1024;
+
+function parsedOnce(expression: string): ReturnType<typeof parseCondition> {
+  let parsed = parsedConditions.get(expression);
+  if (parsed) return parsed;
+  parsed = parseCondition(expression);
+  if (parsedConditions.size >= MAX_PARSED_CONDITIONS) parsedConditions.clear();
+  parsedConditions.set(expression, parsed);
+  return parsed;
 }
 
 function evaluate(node: ConditionNode, context: Context): ConditionValue {

@@ -50,6 +50,10 @@ export class AnalysisRunController {
   private readonly abort = new AbortController();
   /** The last object written per key, used while the cache still shows the version it replaced. */
   private readonly written = new Map<string, Written>();
+  /** Per key, the exact end of each metric's last measurement (the next is due `interval` after it). */
+  private readonly finishedAtMs = new Map<string, ReadonlyMap<string, number>>();
+  /** Per key being reconciled, the resourceVersions its informer delivered meanwhile (echo or not: see below). */
+  private readonly seenWhileReconciling = new Map<string, Set<string>>();
 
   constructor(private readonly options: AnalysisRunControllerOptions) {
     this.clock = options.clock ?? systemClock();
@@ -73,11 +77,23 @@ export class AnalysisRunController {
           fromVersion: before.metadata.resourceVersion,
           run: after,
         }),
+      finishedAtMs: (key) => this.finishedAtMs.get(key),
+      measured: (key, finished) => this.finishedAtMs.set(key, finished),
     };
     options.runs.onChange((key, type, run) => {
-      if (type === 'DELETED') this.written.delete(key);
+      const version = run.metadata.resourceVersion ?? '';
+      if (type === 'DELETED') {
+        this.written.delete(key);
+        this.finishedAtMs.delete(key);
+      } else if (this.queue.isProcessing(key)) {
+        // Perhaps the echo of the write this reconcile is making: decided once it has returned (afterReconcile).
+        const seen = this.seenWhileReconciling.get(key);
+        if (seen) seen.add(version);
+        else this.seenWhileReconciling.set(key, new Set([version]));
+        return;
+      }
       // The echo of this controller's own status write: its requeue is already scheduled.
-      else if (this.written.get(key)?.run.metadata.resourceVersion === run.metadata.resourceVersion) return;
+      else if (this.written.get(key)?.run.metadata.resourceVersion === version) return;
       this.queue.add(key);
     });
   }
@@ -124,6 +140,11 @@ export class AnalysisRunController {
   }
 
   private afterReconcile(key: string, outcome: ReconcileOutcome): void {
+    // A version other than the one this reconcile wrote was someone else's change: reconcile again.
+    const seen = this.seenWhileReconciling.get(key);
+    this.seenWhileReconciling.delete(key);
+    const wrote = this.written.get(key)?.run.metadata.resourceVersion;
+    if (seen && [...seen].some((version) => version !== wrote)) this.queue.add(key);
     const log = this.options.logger;
     if (outcome.writes.length > 0)
       log?.info({ analysisRun: key, writes: outcome.writes }, 'analysis run reconciled');

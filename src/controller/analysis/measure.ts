@@ -7,6 +7,7 @@
 import type { AnalysisRun, AnalysisRunStatus, Measurement, Metric } from '../../api/analysis.js';
 import type { ConditionEvaluator } from '../../analysis/condition-port.js';
 import { measurementFromProvider } from '../../analysis/measurement-phase.js';
+import { isCompleted } from '../../analysis/metric-rules.js';
 import type { ProviderMeasurement } from '../../analysis/provider.js';
 import { resolveMetricArgs } from '../../analysis/run-args.js';
 import { recordMeasurement, type AnalysisRunPlan } from '../../analysis/run-plan.js';
@@ -105,35 +106,46 @@ function redacted(m: Measurement, secrets: readonly string[]): Measurement {
   return out;
 }
 
-/** Measures everything the plan says is due and returns the status with the measurements recorded. */
+export interface TakenMeasurements {
+  /** The status with the measurements recorded. */
+  status: AnalysisRunStatus;
+  /** When each measurement that finished in this pass ended, to the millisecond (status keeps whole seconds). */
+  finishedAtMs: Map<string, number>;
+}
+
+/** Measures everything the plan says is due and records the measurements in the status. */
 export async function takeMeasurements(
   run: AnalysisRun,
   plan: AnalysisRunPlan,
   deps: MeasureDeps,
-): Promise<AnalysisRunStatus> {
+): Promise<TakenMeasurements> {
   const { values, secrets } = await argValues(run, deps.secrets);
   const taken = await Promise.all(
-    tasksOf(run, plan).map(async (task): Promise<[string, Measurement]> => {
+    tasksOf(run, plan).map(async (task): Promise<[string, Measurement, number]> => {
       const startedAt = task.inFlight?.startedAt ?? formatTime(deps.now());
       const resolved = resolveMetricArgs(task.metric, values);
       const answer: ProviderMeasurement = resolved.ok
         ? await ask(task, run, resolved.metric, deps)
         : { phase: 'Error', message: resolved.error };
       const metric = resolved.ok ? resolved.metric : task.metric;
+      const answeredAt = deps.now();
       const m = measurementFromProvider(metric, answer, deps.evaluate, {
         startedAt,
-        now: formatTime(deps.now()),
+        now: formatTime(answeredAt),
       });
-      return [task.metric.name, redacted(m, secrets)];
+      return [task.metric.name, redacted(m, secrets), answeredAt];
     }),
   );
   let status: AnalysisRunStatus = {
     ...run.status,
     metricResults: run.status?.metricResults ?? [],
   };
-  for (const [name, m] of taken)
-    status = recordMeasurement(status, name, m, deps.now(), { dryRun: plan.dryRun.has(name) });
-  return status;
+  const finishedAtMs = new Map<string, number>();
+  for (const [name, m, answeredAt] of taken) {
+    status = recordMeasurement(status, name, m, answeredAt, { dryRun: plan.dryRun.has(name) });
+    if (isCompleted(m.phase)) finishedAtMs.set(name, answeredAt);
+  }
+  return { status, finishedAtMs };
 }
 
 /**

@@ -27,6 +27,9 @@ export interface RunReconcileDeps extends MeasureDeps {
   read(namespace: string, name: string): AnalysisRun | undefined;
   /** Told the object returned by the status write. */
   written(before: AnalysisRun, after: AnalysisRun): void;
+  /** The exact end of each metric's last measurement, as this process took it (status keeps whole seconds). */
+  finishedAtMs(key: string): ReadonlyMap<string, number> | undefined;
+  measured(key: string, finishedAtMs: ReadonlyMap<string, number>): void;
 }
 
 /** The run ends in Error because an argument cannot be resolved (Argo: "Unable to resolve metric arguments"). */
@@ -49,12 +52,31 @@ async function measureAndConclude(
   if (plan.measure.length + plan.resume.length + plan.terminateRunning.length === 0)
     return { conclusion: plan };
   try {
-    const measured = await takeMeasurements(run, plan, deps);
-    return { conclusion: concludeAnalysisRun(run, measured, deps.now(), plan), measured };
+    const taken = await takeMeasurements(run, plan, deps);
+    const key = `${run.metadata.namespace ?? ''}/${run.metadata.name}`;
+    const finishedAtMs = new Map([...(deps.finishedAtMs(key) ?? []), ...taken.finishedAtMs]);
+    deps.measured(key, finishedAtMs);
+    const conclusion = concludeAnalysisRun(run, taken.status, deps.now(), { ...plan, finishedAtMs });
+    return { conclusion, measured: taken.status };
   } catch (err) {
     if (err instanceof SecretNotReadable) return { conclusion: unresolvable(run, err.message, deps.now()) };
     throw err;
   }
+}
+
+/** The requeue counted from the conclusion, less the time the status write and events took since. */
+function afterWrites(
+  requeueAfterMs: number | undefined,
+  concludedAt: number,
+  now: number,
+): number | undefined {
+  return requeueAfterMs === undefined ? undefined : Math.max(0, concludedAt + requeueAfterMs - now);
+}
+
+/** A run that completed now comes back when its ttlStrategy expires (undefined: it is kept). */
+function untilExpired(completed: AnalysisRun, now: number): number | undefined {
+  const deleteAt = ttlDeleteAt(completed);
+  return deleteAt === undefined ? undefined : Math.max(0, deleteAt - now);
 }
 
 /** A completed run past its ttlStrategy is deleted; before that, the reconcile comes back when it expires. */
@@ -78,9 +100,10 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
   const writes: string[] = [];
   if (!run) return { kind: 'done', writes };
   try {
-    const plan = planAnalysisRun(run, deps.now());
+    const plan = planAnalysisRun(run, deps.now(), deps.finishedAtMs(key));
     if (plan.completed) return await collectExpired(deps, run, writes);
     const { conclusion, measured } = await measureAndConclude(deps, run, plan);
+    const concludedAt = deps.now();
     const statusPatch = diffMergePatch(run.status ?? {}, conclusion.status);
     if (statusPatch !== undefined) {
       const after = await deps.cluster.patch('AnalysisRun', namespace, name, { status: statusPatch });
@@ -89,7 +112,9 @@ export async function reconcileAnalysisRun(deps: RunReconcileDeps, key: string):
     }
     if (measured) await collectTrimmed(deps, run, measured, conclusion.status);
     for (const event of conclusion.events) await deps.recorder.record(run, event);
-    const requeue = isCompleted(conclusion.status.phase) ? undefined : conclusion.requeueAfterMs;
+    const requeue = isCompleted(conclusion.status.phase)
+      ? untilExpired({ ...run, status: conclusion.status }, deps.now())
+      : afterWrites(conclusion.requeueAfterMs, concludedAt, deps.now());
     return { kind: 'done', ...(requeue !== undefined ? { requeueAfterMs: requeue } : {}), writes };
   } catch (err) {
     if (isNotFound(err)) return { kind: 'done', writes };

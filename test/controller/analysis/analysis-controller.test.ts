@@ -55,6 +55,23 @@ describe('AnalysisRun controller', () => {
     expect(reasons).toEqual(['AnalysisRunSuccessful', 'MetricSuccessful']);
   });
 
+  it.each([
+    { startMs: 0, times: [0, 1, 2] },
+    { startMs: 700, times: [0.7, 1.7, 2.7] },
+    { startMs: 999, times: [0.999, 1.999, 2.999] },
+  ])(
+    'a run started $startMs ms past the second measures `interval` after each measurement ended: $times',
+    async ({ startMs, times }) => {
+      // Status times are whole seconds; the schedule is not (Argo requeues from the in-memory FinishedAt).
+      const web = new FakeProvider('web', () => value(0.001));
+      const h = await harness(web);
+      await h.advance(startMs);
+      await h.create([errorRate({ interval: '1s', count: 3 })]);
+      await h.advance(4000);
+      expect(web.times()).toEqual(times);
+    },
+  );
+
   it('requeues exactly when the next measurement is due: nothing is read or written in between', async () => {
     const web = new FakeProvider('web', () => value(0.001));
     const h = await harness(web);
