@@ -96,9 +96,9 @@ describe.skipIf(!available)('path model vs Istio (differential)', () => {
   );
 
   /*
-   * A ratchet: the disagreements still open are recorded in the golden file (each class explained in ADR 0040). A new
+   * A ratchet: disagreements still open are recorded in the golden file (each class explained in ADR 0040). A new
    * disagreement fails the test, and so does a recorded one that went away (update the file with `-u`), so the list
-   * only shrinks on purpose. The goal, 0 lines, is not reached yet.
+   * only shrinks on purpose. It is empty: the model states no share Istio contradicts.
    */
   it.skipIf(ONLY !== undefined)(
     'states no share Istio contradicts beyond the recorded open disagreements',
