@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	listener "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	route "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
@@ -18,102 +16,102 @@ import (
 
 const tcpProxyFilter = "envoy.filters.network.tcp_proxy"
 
-// portProtocol is the Service port's protocol as Istio reads it (name prefix, appProtocol); gateways speak HTTP.
-func (o *oracle) portProtocol(c Caller, t Target) protocol.Instance {
-	if c.Kind == "gateway" {
-		return protocol.HTTP
-	}
-	svc := o.serviceFor(c.Namespace, t.Host)
-	if svc == nil {
-		return protocol.HTTP
-	}
+// portProtocol is the Service port's protocol as Istio reads it (name prefix, appProtocol).
+func portProtocol(svc *corev1.Service, port int) protocol.Instance {
 	for _, p := range svc.Spec.Ports {
-		if int(p.Port) == t.Port {
+		if int(p.Port) == port {
 			return kubeconv.ConvertProtocol(p.Port, p.Name, p.Protocol, p.AppProtocol)
 		}
 	}
 	return protocol.HTTP
 }
 
-func routeConfig(v *callerView, port int) *route.RouteConfiguration {
-	want := strconv.Itoa(port)
+func routeConfigNamed(v *callerView, name string) *route.RouteConfiguration {
 	for _, rc := range v.routes {
-		name := rc.GetName()
-		if name == want || strings.HasSuffix(name, "."+want) {
+		if rc.GetName() == name {
 			return rc
 		}
 	}
 	return nil
 }
 
-// httpRoute reads the route an HTTP request to the host gets; false when the port is not HTTP.
-func (o *oracle) httpRoute(v *callerView, res *Result) bool {
-	proto := o.portProtocol(res.Caller, res.Target)
-	if proto.IsTCP() || proto.IsTLS() {
-		return false
-	}
-	rc := routeConfig(v, res.Target.Port)
+// gatewayRoute reads the route an HTTP request to the host gets on the gateway's port (route `http.<port>`).
+func (o *oracle) gatewayRoute(v *callerView, res *Result) {
+	rc := routeConfigNamed(v, fmt.Sprintf("http.%d", res.Target.Port))
 	if rc == nil {
-		if res.Caller.Kind == "gateway" {
-			res.Note = fmt.Sprintf("the gateway has no HTTP route configuration for port %d", res.Target.Port)
-			res.Clusters = nil
-			return true
-		}
+		res.Note = fmt.Sprintf("the gateway has no HTTP route configuration for port %d", res.Target.Port)
+		return
+	}
+	routeIn(rc, res)
+}
+
+// sidecarRoute follows the connection the way the caller's Envoy does: the listener for the Service's ClusterIP
+// and port (or the port's wildcard listener), the filter chain that matches the connection, then its HTTP route
+// configuration or its TCP proxy. No listener: passthrough to the original destination.
+func (o *oracle) sidecarRoute(v *callerView, res *Result) {
+	svc := o.serviceFor(res.Caller.Namespace, res.Target.Host)
+	if svc == nil {
+		res.Outcome = "fail"
+		res.Note = "the dialled name resolves to no Service"
+		return
+	}
+	conn := clientConnection(svc.Spec.ClusterIP, res.Target, portProtocol(svc, res.Target.Port))
+	l := outboundListener(v, conn)
+	if l == nil {
 		res.Outcome = "route"
 		res.Clusters = []ClusterResult{{Name: util.PassthroughCluster, Weight: 1}}
-		return true
+		return
 	}
+	fc := pickFilterChain(l, conn)
+	if fc == nil {
+		res.Outcome = "fail"
+		res.Note = "no filter chain of listener " + l.GetName() + " matches the connection"
+		return
+	}
+	if rds, isHTTP := chainRDS(fc); isHTTP {
+		rc := routeConfigNamed(v, rds)
+		if rc == nil {
+			res.Outcome = "fail"
+			res.Note = "route configuration " + rds + " is missing"
+			return
+		}
+		routeIn(rc, res)
+		return
+	}
+	tcpProxyOf(fc, res)
+}
+
+// routeIn picks the virtual host by the Host header and the first route an ordinary request matches.
+func routeIn(rc *route.RouteConfiguration, res *Result) {
 	res.Outcome = "route"
 	res.RouteConfig = rc.GetName()
 	vh := pickVirtualHost(rc, res.Target.Host)
 	if vh == nil {
 		res.Note = "no virtual host for the host (404)"
-		return true
+		return
 	}
 	res.VirtualHost = vh.GetName()
 	r := pickRoute(vh, request{authority: res.Target.Host})
 	if r == nil {
 		res.Note = "no route matches an ordinary request (404)"
-		return true
+		return
 	}
 	res.Route = r.GetName()
 	clusters, other := routeClusters(r)
 	if other != "" {
 		res.Outcome = "direct"
 		res.Note = other
-		return true
+		return
 	}
 	for _, c := range clusters {
 		res.Clusters = append(res.Clusters, ClusterResult{Name: c.Name, Weight: c.Weight})
 	}
-	return true
 }
 
-// tcpRoute reads the TCP proxy of the Service's outbound listener (TLS: the filter chain for the SNI).
-func (o *oracle) tcpRoute(v *callerView, res *Result) {
-	svc := o.serviceFor(res.Caller.Namespace, res.Target.Host)
+// tcpProxyOf reads the TCP proxy of a filter chain (TCP and TLS routes, opaque ports).
+func tcpProxyOf(fc *listener.FilterChain, res *Result) {
 	res.Outcome = "tcp"
-	if svc == nil {
-		res.Note = "the dialled name resolves to no Service"
-		return
-	}
-	name := fmt.Sprintf("%s_%d", svc.Spec.ClusterIP, res.Target.Port)
-	var found *listener.Listener
-	for _, l := range v.listeners {
-		if l.GetName() == name {
-			found = l
-		}
-	}
-	if found == nil {
-		res.Clusters = []ClusterResult{{Name: util.PassthroughCluster, Weight: 1}}
-		return
-	}
-	chain := pickChain(found, res.Target.Host)
-	if chain == nil {
-		res.Note = "no filter chain for the SNI"
-		return
-	}
-	for _, f := range chain.GetFilters() {
+	for _, f := range fc.GetFilters() {
 		if f.GetName() != tcpProxyFilter {
 			continue
 		}
@@ -126,25 +124,6 @@ func (o *oracle) tcpRoute(v *callerView, res *Result) {
 		return
 	}
 	res.Note = "the filter chain has no TCP proxy"
-}
-
-func pickChain(l *listener.Listener, sni string) *listener.FilterChain {
-	var fallback *listener.FilterChain
-	for _, fc := range l.GetFilterChains() {
-		names := fc.GetFilterChainMatch().GetServerNames()
-		if len(names) == 0 {
-			if fallback == nil {
-				fallback = fc
-			}
-			continue
-		}
-		for _, n := range names {
-			if domainMatch(strings.ToLower(n), strings.ToLower(sni)) >= 0 {
-				return fc
-			}
-		}
-	}
-	return fallback
 }
 
 func tcpClusters(proxy *tcp.TcpProxy) []ClusterResult {

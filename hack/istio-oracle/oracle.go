@@ -160,8 +160,10 @@ func (o *oracle) resolve(v *callerView, t Target) Result {
 		o.plain(&res)
 		return res
 	}
-	if !o.httpRoute(v, &res) {
-		o.tcpRoute(v, &res)
+	if v.caller.Kind == "gateway" {
+		o.gatewayRoute(v, &res)
+	} else {
+		o.sidecarRoute(v, &res)
 	}
 	o.finish(v.proxy, v.clusters, &res)
 	return res

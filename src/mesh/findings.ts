@@ -24,7 +24,7 @@ const CAUSES: Record<FindingCode, (objects: string, detail: string, last: string
     `ambient callers reach ${o} through ztunnel (L4) without a waypoint: no L7 routing`,
   'strict-mtls-plain': (o) => `STRICT mTLS (${o}) rejects callers without a sidecar`,
   'no-ready-endpoints': (o, d) => d || `${o} selects no ready pod`,
-  'no-default-route': (o) => `${o} has no route for ordinary requests (every route has a match)`,
+  'no-default-route': (o, d) => d || `${o} has no route for ordinary requests (every route has a match)`,
   'crd-missing': (o) => `${o} is not installed; the path model assumed there are none`,
   'rbac-forbidden': (o) => `the controller may not list ${o}; the path model assumed there are none`,
   'prediction-uncertain': (o, d) =>

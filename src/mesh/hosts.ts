@@ -80,6 +80,35 @@ export function isMeshBound(vs: VirtualService): boolean {
   return vsGateways(vs).includes(MESH_GATEWAY);
 }
 
+/**
+ * Why Istio's validation rejects the whole VirtualService (for the mesh and its gateways alike), if it does: `*`
+ * bound to `mesh`, two hosts where one covers the other, or no `http`, `tcp` or `tls` route at all.
+ */
+export function istioRejection(vs: VirtualService): string | undefined {
+  if (isMeshBound(vs) && hasStarHost(vs)) return MESH_WILDCARD;
+  const hosts = vs.spec.hosts ?? [];
+  for (let i = 0; i < hosts.length; i++) {
+    for (const other of hosts.slice(i + 1)) {
+      const one = hosts[i] ?? '';
+      if (covers(one, other) || covers(other, one)) return `it has overlapping hosts ${one} and ${other}`;
+    }
+  }
+  const routes = [vs.spec.http, vs.spec.tcp, vs.spec.tls].reduce((n, list) => n + (list ?? []).length, 0);
+  return routes === 0 ? 'it has no http, tcp or tls route' : undefined;
+}
+
+export const MESH_WILDCARD = 'host "*" bound to the mesh';
+
+/** Istio's host matching within one VirtualService: equal, or a wildcard covering the other name. */
+function covers(pattern: string, name: string): boolean {
+  if (pattern === name || pattern === '*') return true;
+  return pattern.startsWith('*') && name.endsWith(pattern.slice(1));
+}
+
+export function istioRejects(vs: VirtualService): boolean {
+  return istioRejection(vs) !== undefined;
+}
+
 /** The caller namespace of a generic path ("any namespace"): matches only `*` entries. */
 export const ANY_NAMESPACE = '*';
 

@@ -3,10 +3,12 @@ import { objectRef } from '../api/index.js';
 import type { RolloutContext } from './context.js';
 import { makePath, pingPongDialledIssue, ratioPath } from './context.js';
 import {
-  hasStarHost,
   isExportedTo,
   isMeshBound,
+  istioRejection,
+  istioRejects,
   MESH_GATEWAY,
+  MESH_WILDCARD,
   resolveHost,
   sidecarImports,
   vsGateways,
@@ -15,6 +17,7 @@ import {
 import { callerSidecar, destinationRuleClass, effectiveMtls } from './index-snapshot.js';
 import { chooseRoutes, routeShare } from './routing.js';
 import {
+  aliasVirtualServices,
   delegated,
   markUncertain,
   meshShapeUncertainty,
@@ -114,11 +117,27 @@ function routeOutcomes(
   return computed;
 }
 
-/** One gateway path: the first referenced VirtualService bound to the gateway decides. */
+/**
+ * One gateway path: the first referenced VirtualService bound to the gateway that Istio accepts decides. One that
+ * Istio's validation rejects (`*` on a mesh-bound VirtualService) gives the gateway no route: requests get 404.
+ */
 export function gatewayPaths(ctx: RolloutContext, gateway: string): EvaluatedPath[] {
-  const vs = ctx.referenced.find((v) => vsGateways(v).includes(gateway));
-  if (!vs) return [];
-  return routedPaths(ctx, { kind: 'gateway', from: gateway }, vs, gateway, nsOf(vs), []);
+  const bound = ctx.referenced.filter((v) => vsGateways(v).includes(gateway));
+  const vs = bound.find((v) => !istioRejects(v));
+  const base = { kind: 'gateway' as const, from: gateway };
+  if (vs) return routedPaths(ctx, base, vs, gateway, nsOf(vs), []);
+  const rejected = bound[0];
+  if (!rejected) return [];
+  return [makePath(ctx, base, null, ctx.desired, [rejectionIssue(rejected)])];
+}
+
+/** The finding for a VirtualService Istio rejects: callers get no route from it. */
+function rejectionIssue(vs: VirtualService): PathIssue {
+  const objects = [objectRef(vs)];
+  const reason = istioRejection(vs);
+  if (reason === MESH_WILDCARD) return { code: 'mesh-wildcard', objects };
+  const detail = `${objects[0]}: ${reason ?? ''}, so Istio rejects it and its routes apply nowhere`;
+  return { code: 'no-default-route', objects, detail };
 }
 
 /** Mesh-bound VirtualServices a caller sees for the dialled host (rule 2.2–2.4): exact hosts beat wildcards. */
@@ -129,7 +148,7 @@ function meshCandidates(
 ): VirtualService[] {
   const fqdn = ctx.dialled.fqdn;
   const visible = (vs: VirtualService) =>
-    !hasStarHost(vs) &&
+    !istioRejects(vs) &&
     isExportedTo(vs.spec.exportTo, nsOf(vs), callerNs) &&
     (!sidecar || sidecarImports(sidecar, callerNs, nsOf(vs), fqdn));
   const exact = (ctx.index.meshVsByHost.get(fqdn) ?? []).filter(visible);
@@ -142,7 +161,7 @@ function unboundReasons(ctx: RolloutContext, callerNs: string, sidecar: Sidecar 
   const issues: PathIssue[] = [];
   for (const vs of ctx.referenced) {
     const objects = [objectRef(vs)];
-    if (isMeshBound(vs) && hasStarHost(vs)) issues.push({ code: 'mesh-wildcard', objects });
+    if (istioRejects(vs)) issues.push(rejectionIssue(vs));
     else if (!isMeshBound(vs)) issues.push({ code: 'mesh-binding', objects });
     else if (!vsHostMatch(vs, ctx.dialled.fqdn)) issues.push({ code: 'mesh-host', objects });
     else if (!isExportedTo(vs.spec.exportTo, nsOf(vs), callerNs)) issues.push({ code: 'export-to', objects });
@@ -166,7 +185,26 @@ export function meshPaths(ctx: RolloutContext, base: PathBase, useSidecar: boole
   const routed = paths.some((p) => p.pods === undefined);
   const doubt = routed ? meshShapeUncertainty(ctx, callerNs, useSidecar) : undefined;
   if (doubt) for (const p of paths) markUncertain(p, doubt.objects, doubt.reason);
+  markNameDependent(ctx, base, paths);
   return paths;
+}
+
+/**
+ * A VirtualService that claims another name of the Service (`web.app`) routes only callers who dial that name: when
+ * its share differs from the path's, the share depends on the name dialled, which the model cannot know.
+ */
+function markNameDependent(ctx: RolloutContext, base: PathBase, paths: EvaluatedPath[]): void {
+  const current = paths.find((p) => p.path.variant === undefined)?.path.canaryShare ?? null;
+  const differing = aliasVirtualServices(ctx, base.from).filter((vs) => {
+    const other = routedPaths(ctx, base, vs, MESH_GATEWAY, base.from, []).find(
+      (p) => p.path.variant === undefined,
+    );
+    return other === undefined || other.path.canaryShare === null || other.path.canaryShare !== current;
+  });
+  if (differing.length === 0) return;
+  const names = differing.flatMap((vs) => vs.spec.hosts ?? []).join(', ');
+  const reason = `callers dialling ${names} are routed by another VirtualService than callers dialling ${ctx.dialled.fqdn}`;
+  for (const p of paths) markUncertain(p, differing.map(objectRef), reason);
 }
 
 function meshRoutedPaths(

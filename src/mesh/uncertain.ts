@@ -1,7 +1,15 @@
 import type { HTTPRoute, Service, Sidecar, VirtualService } from '../api/index.js';
 import { objectRef } from '../api/index.js';
 import type { RolloutContext } from './context.js';
-import { ANY_NAMESPACE, vsHostMatch } from './hosts.js';
+import {
+  ANY_NAMESPACE,
+  isExportedTo,
+  istioRejects,
+  matchHost,
+  parseServiceFqdn,
+  resolveHost,
+  vsHostMatch,
+} from './hosts.js';
 import type { SnapshotIndex } from './index-snapshot.js';
 import type { EvaluatedPath } from './types.js';
 
@@ -148,4 +156,47 @@ function meshVirtualServices(ctx: RolloutContext): VirtualService[] {
   const exact = ctx.index.meshVsByHost.get(ctx.dialled.fqdn) ?? [];
   if (exact.length > 0) return exact;
   return ctx.index.meshVsWildcard.filter((vs) => vsHostMatch(vs, ctx.dialled.fqdn) !== undefined);
+}
+
+/**
+ * Mesh VirtualServices visible to the caller that claim another name of the dialled Service (`web.app`,
+ * `web.app.svc`) but not its FQDN: Istio gives that name its own virtual host, so callers who dial it are routed
+ * by them and callers who dial the FQDN are not.
+ */
+export function aliasVirtualServices(ctx: RolloutContext, callerNs: string): VirtualService[] {
+  const parsed = parseServiceFqdn(ctx.dialled.fqdn);
+  const own = parsed !== undefined && callerNs === parsed.namespace;
+  const candidates = aliasCandidates(ctx)[own ? 'own' : 'other'];
+  if (candidates.length === 0) return candidates;
+  return candidates.filter((vs) =>
+    isExportedTo(vs.spec.exportTo, vs.metadata.namespace ?? 'default', callerNs),
+  );
+}
+
+const aliasMemo = new WeakMap<RolloutContext, { own: VirtualService[]; other: VirtualService[] }>();
+
+/** Alias VirtualServices for callers in the Service's namespace (`own`, who may dial the short name) and others. */
+function aliasCandidates(ctx: RolloutContext): { own: VirtualService[]; other: VirtualService[] } {
+  const cached = aliasMemo.get(ctx);
+  if (cached) return cached;
+  const fqdn = ctx.dialled.fqdn;
+  const parsed = parseServiceFqdn(fqdn);
+  const pick = (names: string[]) => {
+    const found = new Set<VirtualService>();
+    for (const name of names) {
+      for (const vs of [...(ctx.index.meshVsByHost.get(name) ?? []), ...ctx.index.meshVsWildcard]) {
+        const ns = vs.metadata.namespace ?? 'default';
+        const hosts = (vs.spec.hosts ?? []).map((h) => resolveHost(h, ns));
+        if (istioRejects(vs) || hosts.some((h) => matchHost(h, fqdn) !== undefined)) continue;
+        if (hosts.some((h) => h !== '*' && matchHost(h, name) !== undefined)) found.add(vs);
+      }
+    }
+    return [...found];
+  };
+  const dotted = parsed
+    ? [`${parsed.name}.${parsed.namespace}`, `${parsed.name}.${parsed.namespace}.svc`]
+    : [];
+  const computed = { other: pick(dotted), own: pick(parsed ? [...dotted, parsed.name] : []) };
+  aliasMemo.set(ctx, computed);
+  return computed;
 }

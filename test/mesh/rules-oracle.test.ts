@@ -93,3 +93,49 @@ describe('rules checked against Istio', () => {
     expect(result.shares['mesh frontend']).toBe(0.1);
   });
 });
+
+describe('VirtualServices Istio rejects or routes by name (checked against Istio)', () => {
+  const GW = `${NS}/istio-rollout-gateway`;
+
+  it('a VirtualService without any route is rejected: mesh callers get the endpoint ratio, its gateway 404', () => {
+    const empty = vs('istio-rollout-vsvc', {
+      hosts: [FQDN],
+      gateways: ['istio-rollout-gateway', 'mesh'],
+      http: [],
+    });
+    empty.spec.http = [];
+    const result = shares({ virtualServices: [empty] });
+    expect(result.shares['mesh shop']).toBe(0.5);
+    expect(result.codes['mesh shop']).toEqual(['no-default-route']);
+    expect(result.shares[`gateway ${GW}`]).toBeNull();
+    const finding = result.findings.find((f) => f.code === 'no-default-route');
+    expect(finding?.message).toContain('it has no http, tcp or tls route, so Istio rejects it');
+  });
+
+  it('a gateway VirtualService whose hosts overlap (`*` and the FQDN) is rejected: its gateway 404', () => {
+    const overlapping = vs('istio-rollout-vsvc', { hosts: ['*', FQDN], gateways: ['istio-rollout-gateway'] });
+    const result = shares({ virtualServices: [overlapping] });
+    expect(result.shares[`gateway ${GW}`]).toBeNull();
+    expect(result.codes[`gateway ${GW}`]).toEqual(['no-default-route']);
+    expect(result.shares['mesh shop']).toBe(0.5);
+  });
+
+  it('a VirtualService for `name.ns` routes only callers who dial that name: uncertain when its share differs', () => {
+    const alias = vs('alias', { hosts: [`istio-rollout.${NS}`] });
+    const result = shares({ virtualServices: [vs('istio-rollout-vsvc', { hosts: [FQDN] }), alias] });
+    expect(result.shares['mesh shop']).toBeNull();
+    expect(result.codes['mesh shop']).toContain('prediction-uncertain');
+    const finding = result.findings.find((f) => f.code === 'prediction-uncertain');
+    expect(finding?.message).toContain(
+      `callers dialling istio-rollout.${NS} are routed by another VirtualService`,
+    );
+  });
+
+  it('a VirtualService for `name.ns` with the same share as the FQDN route: the share stands', () => {
+    const alias = vs('alias', { hosts: [`istio-rollout.${NS}`], http: [{ route: weighted(90) }] });
+    const result = shares({
+      virtualServices: [vs('istio-rollout-vsvc', { hosts: [FQDN], http: [{ route: weighted(90) }] }), alias],
+    });
+    expect(result.shares['mesh shop']).toBe(0.1);
+  });
+});

@@ -73,16 +73,17 @@ const rows: Row[] = [
     shares: { [`mesh ${NS}`]: 0.1 },
   },
   {
-    name: '2.2 dotted name.ns is taken literally',
+    // Istio gives `istio-rollout.ns` its own virtual host: callers dialling that name get the VS, FQDN callers not.
+    name: '2.2 dotted name.ns is taken literally: the share depends on the name dialled',
     over: { virtualServices: [meshVs({ hosts: [`istio-rollout.${NS}`] })] },
-    shares: { [`mesh ${NS}`]: 0.5 },
-    codes: { [`mesh ${NS}`]: ['mesh-host'] },
+    shares: { [`mesh ${NS}`]: null },
+    codes: { [`mesh ${NS}`]: ['mesh-host', 'prediction-uncertain'] },
   },
   {
-    name: '2.2 "*" on a mesh-bound VS is rejected',
+    name: '2.2 "*" on a mesh-bound VS is rejected, for its gateways too',
     over: { virtualServices: [meshVs({ hosts: ['*'], gateways: ['istio-rollout-gateway', 'mesh'] })] },
-    shares: { [`gateway ${GW}`]: 0.1, [`mesh ${NS}`]: 0.5 },
-    codes: { [`mesh ${NS}`]: ['mesh-wildcard'] },
+    shares: { [`gateway ${GW}`]: null, [`mesh ${NS}`]: 0.5 },
+    codes: { [`gateway ${GW}`]: ['mesh-wildcard'], [`mesh ${NS}`]: ['mesh-wildcard'] },
   },
   // 2.3 visibility
   {

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exampleScenarios, specScenarios } from './cases.js';
 import { OracleProcess, ORACLE_BIN, oracleAvailable } from './client.js';
 import { generateScenarios } from './families.js';
 import type { Judgement, OracleScenario } from './scenario.js';
-import { judge, modelPaths, oracleRequest } from './scenario.js';
+import { dumpScenario, judge, modelPaths, oracleRequest } from './scenario.js';
 import { agreementTable, allDisagreements, disagreementReport } from './table.js';
 
 /**
@@ -14,6 +16,10 @@ import { agreementTable, allDisagreements, disagreementReport } from './table.js
 const SEED = Number(process.env['TRUESPLIT_ORACLE_SEED'] ?? 20261201);
 const PER_FAMILY = Number(process.env['TRUESPLIT_ORACLE_PER_FAMILY'] ?? 200);
 const WORKERS = Number(process.env['TRUESPLIT_ORACLE_WORKERS'] ?? 2);
+/** Investigation: only scenarios whose name matches this pattern; the ratchet is then not checked. */
+const ONLY = process.env['TRUESPLIT_ORACLE_ONLY'];
+/** Investigation: print the oracle's answer and the model's paths for every disagreement. */
+const DUMP = process.env['TRUESPLIT_ORACLE_DUMP'] === '1';
 
 const available = oracleAvailable();
 if (!available && process.env['CI']) {
@@ -21,6 +27,12 @@ if (!available && process.env['CI']) {
 }
 if (!available) {
   console.warn(`test:oracle skipped: ${ORACLE_BIN} is absent (build it with hack/build-istio-oracle.sh)`);
+}
+
+/** The disagreements of the first full run, without their shares: what `fixed` in the table counts against. */
+function firstDisagreements(): Set<string> {
+  const file = resolve(import.meta.dirname, '../golden/oracle/first-disagreements.txt');
+  return new Set(readFileSync(file, 'utf8').split('\n').filter(Boolean));
 }
 
 async function judgeAll(scenarios: OracleScenario[]): Promise<Map<OracleScenario, Judgement[]>> {
@@ -33,11 +45,14 @@ async function judgeAll(scenarios: OracleScenario[]): Promise<Map<OracleScenario
       const id = `${next++}`;
       const answer = await oracle.ask(oracleRequest(scenario, id));
       if (answer.error) throw new Error(`${scenario.name}: the oracle failed: ${answer.error}`);
+      // Istio rejecting an invalid config is an answer; Istio unable to read what the test wrote is a harness bug.
+      const unreadable = (answer.rejected ?? []).filter((r) => r.includes('cannot parse'));
+      if (unreadable.length > 0)
+        throw new Error(`${scenario.name}: the oracle cannot read ${unreadable.join('; ')}`);
       const paths = modelPaths(scenario);
-      out.set(
-        scenario,
-        scenario.probes.map((p) => judge(paths, answer, p)),
-      );
+      const judgements = scenario.probes.map((p) => judge(paths, answer, p));
+      if (DUMP && judgements.some((j) => j.verdict === 'disagree')) dumpScenario(scenario, answer, paths);
+      out.set(scenario, judgements);
     }
   };
   try {
@@ -53,11 +68,12 @@ describe.skipIf(!available)('path model vs Istio (differential)', () => {
   const scenarios: OracleScenario[] = [];
 
   beforeAll(async () => {
-    scenarios.push(...(await exampleScenarios()), ...specScenarios(), ...generateScenarios(SEED, PER_FAMILY));
+    const all = [...(await exampleScenarios()), ...specScenarios(), ...generateScenarios(SEED, PER_FAMILY)];
+    scenarios.push(...(ONLY ? all.filter((s) => new RegExp(ONLY).test(s.name)) : all));
     const t0 = Date.now();
     judged = await judgeAll(scenarios);
     console.log(`${scenarios.length} scenarios judged in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-    console.log(agreementTable(judged));
+    console.log(agreementTable(judged, firstDisagreements()));
   }, 3_600_000);
 
   afterAll(() => {
@@ -65,19 +81,29 @@ describe.skipIf(!available)('path model vs Istio (differential)', () => {
     if (report) console.log(report);
   });
 
-  it('covers the examples, the spec cases and at least 2,000 generated scenarios', () => {
-    const generated = scenarios.filter((s) => !['examples', 'spec cases'].includes(s.family));
-    expect(scenarios.some((s) => s.family === 'examples')).toBe(true);
-    expect(scenarios.some((s) => s.family === 'spec cases')).toBe(true);
-    expect(generated.length).toBeGreaterThanOrEqual(Math.min(2000, PER_FAMILY * 11));
+  it.runIf(ONLY !== undefined)('judges the scenarios the pattern selects', () => {
+    expect(scenarios.length).toBeGreaterThan(0);
   });
 
+  it.skipIf(ONLY !== undefined)(
+    'covers the examples, the spec cases and at least 2,000 generated scenarios',
+    () => {
+      const generated = scenarios.filter((s) => !['examples', 'spec cases'].includes(s.family));
+      expect(scenarios.some((s) => s.family === 'examples')).toBe(true);
+      expect(scenarios.some((s) => s.family === 'spec cases')).toBe(true);
+      expect(generated.length).toBeGreaterThanOrEqual(Math.min(2000, PER_FAMILY * 11));
+    },
+  );
+
   /*
-   * A ratchet: the disagreements still open are recorded in the golden file (each class explained in ADR 0040). A new
+   * A ratchet: disagreements still open are recorded in the golden file (each class explained in ADR 0040). A new
    * disagreement fails the test, and so does a recorded one that went away (update the file with `-u`), so the list
-   * only shrinks on purpose. The goal, 0 lines, is not reached yet.
+   * only shrinks on purpose. It is empty: the model states no share Istio contradicts.
    */
-  it('states no share Istio contradicts beyond the recorded open disagreements', async () => {
-    await expect(allDisagreements(judged)).toMatchFileSnapshot('../golden/oracle/disagreements.txt');
-  });
+  it.skipIf(ONLY !== undefined)(
+    'states no share Istio contradicts beyond the recorded open disagreements',
+    async () => {
+      await expect(allDisagreements(judged)).toMatchFileSnapshot('../golden/oracle/disagreements.txt');
+    },
+  );
 });

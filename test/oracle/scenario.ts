@@ -36,6 +36,14 @@ export const UNCERTAIN_CODE = 'prediction-uncertain';
 
 const callerKey = (c: OracleCaller) => `${c.kind}|${c.namespace}|${JSON.stringify(c.labels ?? {})}`;
 
+/**
+ * The manifests as YAML Istio's parser (YAML 1.1) reads back as written: strings such as `yes`, `on` or `y` are
+ * quoted, where YAML 1.2 output leaves them bare and Istio would read booleans.
+ */
+export function manifestsYaml(objects: readonly KubeObject[]): string {
+  return objects.map((o) => stringify(o, { version: '1.1' })).join('---\n');
+}
+
 export function oracleRequest(scenario: OracleScenario, id: string): OracleRequest {
   const callers = new Map<string, OracleCaller>();
   const hosts = new Map<string, { host: string; port: number }>();
@@ -43,10 +51,12 @@ export function oracleRequest(scenario: OracleScenario, id: string): OracleReque
     callers.set(callerKey(p.caller), p.caller);
     hosts.set(`${p.host}:${p.port}`, { host: p.host, port: p.port });
   }
-  const canary = scenario.state.canaryHash === '' ? 'none' : scenario.state.canaryHash;
+  // After full promotion the canary ReplicaSet is the stable one: no pod is canary any more (as the model counts).
+  const { canaryHash, stableHash } = scenario.state;
+  const canary = canaryHash === '' || canaryHash === stableHash ? 'none' : canaryHash;
   return {
     id,
-    manifests: scenario.objects.map((o) => stringify(o)).join('---\n'),
+    manifests: manifestsYaml(scenario.objects),
     callers: [...callers.values()],
     hosts: [...hosts.values()],
     canary: `${POD_TEMPLATE_HASH_LABEL}=${canary}`,
@@ -93,4 +103,21 @@ export function judge(paths: readonly TrafficPath[], answer: OracleAnswer, probe
   if (path.findings.includes(UNCERTAIN_CODE)) return { ...base, verdict: 'uncertain', detail: why };
   const verdict = same(path.canaryShare, result.canaryShare) ? 'agree' : 'disagree';
   return { ...base, verdict, detail: `${why}; model findings ${path.findings.join(',') || '-'}` };
+}
+
+/** Everything about one scenario, for investigating a disagreement: manifests, the oracle's answer, the model. */
+export function dumpScenario(
+  scenario: OracleScenario,
+  answer: OracleAnswer,
+  paths: readonly TrafficPath[],
+): void {
+  const text = [
+    `=== ${scenario.name}`,
+    manifestsYaml(scenario.objects),
+    `--- oracle`,
+    JSON.stringify(answer, null, 1),
+    `--- model`,
+    JSON.stringify(paths, null, 1),
+  ];
+  console.log(text.join('\n'));
 }

@@ -1,31 +1,78 @@
-import type { Judgement, OracleScenario, Verdict } from './scenario.js';
+import type { Judgement, OracleScenario } from './scenario.js';
 import { formatShare } from '../../src/mesh/index.js';
 
-/** Scenario family × agree / model-uncertain / DISAGREE, counted per probe (caller × dialled name). */
-export function agreementTable(judged: Map<OracleScenario, Judgement[]>): string {
-  const rows = new Map<string, Record<Verdict, number> & { scenarios: number }>();
+/** Where a judgement lands in the agreement table. */
+type Column = 'agree' | 'fixed' | 'uncertain' | 'disagree';
+type Row = Record<Column, number> & { scenarios: number };
+
+/** One probe of one scenario, as the disagreement lines name it (without the shares). */
+export function judgementKey(scenario: OracleScenario, j: Judgement): string {
+  const c = j.probe.caller;
+  return `${scenario.name}: ${c.kind} ${c.namespace} ${JSON.stringify(c.labels ?? {})} -> ${j.probe.host}:${j.probe.port}`;
+}
+
+function columnOf(scenario: OracleScenario, j: Judgement, firstDisagreements: ReadonlySet<string>): Column {
+  if (j.verdict !== 'agree') return j.verdict;
+  return firstDisagreements.has(judgementKey(scenario, j)) ? 'fixed' : 'agree';
+}
+
+const HEADER: [string, number][] = [
+  ['family', 16],
+  ['scenarios', 10],
+  ['probes', 8],
+  ['agree', 8],
+  ['fixed', 8],
+  ['marked uncertain', 18],
+  ['DISAGREE', 10],
+];
+
+function formatRow(cells: (string | number)[]): string {
+  return cells
+    .map((cell, i) => {
+      const width = HEADER[i]?.[1] ?? 8;
+      return i === 0 ? String(cell).padEnd(width) : String(cell).padStart(width);
+    })
+    .join('');
+}
+
+/**
+ * Scenario family × agree / fixed / marked uncertain / DISAGREE, counted per probe (caller × dialled name). `fixed`
+ * counts the agreements among the disagreements of the first full run (test/golden/oracle/first-disagreements.txt):
+ * shares that once disagreed with Istio and now agree, by a fix of the harness or of the model (ADR 0040).
+ */
+export function agreementTable(
+  judged: Map<OracleScenario, Judgement[]>,
+  firstDisagreements: ReadonlySet<string> = new Set(),
+): string {
+  const empty = (): Row => ({ scenarios: 0, agree: 0, fixed: 0, uncertain: 0, disagree: 0 });
+  const rows = new Map<string, Row>();
+  const total = empty();
   for (const [scenario, judgements] of judged) {
-    const row = rows.get(scenario.family) ?? { scenarios: 0, agree: 0, uncertain: 0, disagree: 0 };
+    const row = rows.get(scenario.family) ?? empty();
     row.scenarios += 1;
-    for (const j of judgements) row[j.verdict] += 1;
+    total.scenarios += 1;
+    for (const j of judgements) {
+      const column = columnOf(scenario, j, firstDisagreements);
+      row[column] += 1;
+      total[column] += 1;
+    }
     rows.set(scenario.family, row);
   }
-  const total = { scenarios: 0, agree: 0, uncertain: 0, disagree: 0 };
-  const lines = [
-    `${'family'.padEnd(16)}${'scenarios'.padStart(10)}${'probes'.padStart(8)}${'agree'.padStart(8)}${'uncertain'.padStart(11)}${'DISAGREE'.padStart(10)}`,
-  ];
-  const line = (name: string, r: typeof total) => {
-    const probes = r.agree + r.uncertain + r.disagree;
-    lines.push(
-      `${name.padEnd(16)}${String(r.scenarios).padStart(10)}${String(probes).padStart(8)}${String(r.agree).padStart(8)}${String(r.uncertain).padStart(11)}${String(r.disagree).padStart(10)}`,
-    );
-  };
-  for (const [name, r] of rows) {
-    line(name, r);
-    for (const k of ['scenarios', 'agree', 'uncertain', 'disagree'] as const) total[k] += r[k];
-  }
-  line('total', total);
-  return lines.join('\n');
+  const line = (name: string, r: Row) =>
+    formatRow([
+      name,
+      r.scenarios,
+      r.agree + r.fixed + r.uncertain + r.disagree,
+      r.agree,
+      r.fixed,
+      r.uncertain,
+      r.disagree,
+    ]);
+  return [
+    formatRow(HEADER.map(([h]) => h)),
+    ...[...rows].map(([n, r]) => line(n, r)),
+    line('total', total),
+  ].join('\n');
 }
 
 const share = (v: number | null | undefined) => (v === undefined ? '-' : formatShare(v));
@@ -36,10 +83,8 @@ export function disagreementReport(judged: Map<OracleScenario, Judgement[]>, lim
   for (const [scenario, judgements] of judged) {
     for (const j of judgements) {
       if (j.verdict !== 'disagree' || lines.length >= limit) continue;
-      const c = j.probe.caller;
       lines.push(
-        `DISAGREE ${scenario.name}: ${c.kind} ${c.namespace} ${JSON.stringify(c.labels ?? {})} -> ${j.probe.host}:${j.probe.port}: ` +
-          `model ${share(j.model)}, Istio ${share(j.oracle)}; ${j.detail}`,
+        `DISAGREE ${judgementKey(scenario, j)}: model ${share(j.model)}, Istio ${share(j.oracle)}; ${j.detail}`,
       );
     }
   }

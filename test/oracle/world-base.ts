@@ -149,6 +149,14 @@ const GATEWAY_CALLER: OracleCaller = {
   labels: { istio: 'ingressgateway' },
 };
 
+/** A name the VirtualService's hosts cover, as a client of the gateway sends it. */
+function gatewayHost(w: BaseWorld): string {
+  const named = w.vsHosts.find((h) => !h.startsWith('*'));
+  if (named !== undefined) return named.includes('.') ? named : fqdn(named, w.vsNamespace);
+  const wildcard = w.vsHosts.find((h) => h.startsWith('*.') && fqdn('web').endsWith(h.slice(1)));
+  return wildcard === undefined ? 'shop.example.com' : fqdn('web');
+}
+
 /** Who asks: sidecars in `app` and `front` by several names, a plain caller, and the gateway when bound. */
 export function worldProbes(w: BaseWorld): Probe[] {
   const svc = w.hostLevel ? 'web-stable' : 'web';
@@ -175,14 +183,13 @@ export function worldProbes(w: BaseWorld): Probe[] {
     port,
     path: { kind: 'plain', from: 'legacy' },
   });
-  const gateways = w.vsGateways ?? [];
-  if (gateways.some((g) => g === 'web-gw' || g === `${APP_NS}/web-gw`)) {
-    const named = w.vsHosts.find((h) => h !== '*' && !h.startsWith('*'));
-    const host =
-      named === undefined ? 'shop.example.com' : named.includes('.') ? named : fqdn(named, w.vsNamespace);
+  // The gateway path is probed only when the VirtualService binds the Gateway that exists (app/web-gw): a
+  // `web-gw` named from another namespace is a Gateway there, which no proxy serves.
+  const gateways = (w.vsGateways ?? []).map((g) => (g.includes('/') ? g : `${w.vsNamespace}/${g}`));
+  if (gateways.includes(`${APP_NS}/web-gw`)) {
     probes.push({
       caller: GATEWAY_CALLER,
-      host,
+      host: gatewayHost(w),
       port: 80,
       path: { kind: 'gateway', from: `${APP_NS}/web-gw` },
     });
