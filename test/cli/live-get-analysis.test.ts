@@ -55,7 +55,7 @@ describe('truesplit get rollout with AnalysisRuns', () => {
         name: 'istio-rollout-79c84d6b84-2-1',
         revision: 2,
         phase: 'Failed',
-        failed: 1,
+        counts: expect.objectContaining({ failed: 1 }) as unknown,
       }),
     ]);
   });
