@@ -1,5 +1,6 @@
 /** Benchmark scenarios that run in a node process of their own, so that their RSS and CPU are their own. */
 import { spawn } from 'node:child_process';
+import { CONTROLLER_ENV } from '../e2e/support/controller-process.ts';
 
 /**
  * Runs `script scenario` in a fresh node process (with `--expose-gc` and `nodeFlags`) and returns the JSON object it
@@ -14,6 +15,7 @@ export function runScenarioChild<T>(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, script, scenario], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...CONTROLLER_ENV },
     });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

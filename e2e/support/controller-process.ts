@@ -11,6 +11,13 @@ import type { Managed } from '../cluster/processes.ts';
 import { freePort, isAlive, killGroup, killGroupNow, logTail, startProcess } from '../cluster/processes.ts';
 import { sleep, waitFor } from './wait-for.ts';
 
+/**
+ * The environment deploy/ and the Helm chart give the controller container, so processes started here measure what
+ * ships: glibc's malloc limited to 2 arenas (without it, the HTTP and TLS work of the metric providers spread over
+ * per-thread arenas that hold on to freed memory; ADR 0215).
+ */
+export const CONTROLLER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
 export const CLI_ENTRY = join(REPO_ROOT, 'dist/cli/main.js');
 
 export interface ControllerOptions {
@@ -122,6 +129,7 @@ export class ControllerProcess {
     const nodeOptions = process.env['TRUESPLIT_CONTROLLER_NODE_OPTIONS']; // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
     const env = {
       ...process.env,
+      ...CONTROLLER_ENV,
       POD_NAME: options.name,
       ...(options.podNamespace ? { POD_NAMESPACE: options.podNamespace } : {}),
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
