@@ -52,14 +52,19 @@ export function workloadScaleDown(
   const hash = rollout.status?.currentPodHash;
   const current = replicaSets.find((rs) => rs.metadata.labels?.['rollouts-pod-template-hash'] === hash);
   if (!current || current.metadata.annotations?.[REVISION_ANNOTATION] !== '1') return undefined;
-  let target: number;
-  if (mode === 'onsuccess') {
-    if (rollout.status?.phase !== 'Healthy') return undefined;
-    target = 0;
-  } else {
-    // Only ever down: the Deployment gives way as the Rollout's pods become available.
-    const left = Math.max(0, (rollout.spec.replicas ?? 1) - (current.status?.availableReplicas ?? 0));
-    target = Math.min(workload.spec.replicas ?? 1, left);
-  }
+  const target = scaleDownTarget(rollout, mode, current.status?.availableReplicas ?? 0);
+  if (target === undefined) return undefined;
   return (workload.spec.replicas ?? 1) === target ? undefined : target;
+}
+
+/**
+ * Argo's rule (rollout/replicaset.go, revision 1 only): once the Rollout is Healthy the Deployment goes to 0; before
+ * that, `progressively` keeps it at `spec.replicas - the Rollout's available pods` — down as they become available,
+ * back up if they stop being available — and leaves it while the Rollout has none. Argo counts ready pods; truesplit
+ * counts available ones, so `minReadySeconds` is waited for (ADR 0172).
+ */
+function scaleDownTarget(rollout: Rollout, mode: string, available: number): number | undefined {
+  if (rollout.status?.phase === 'Healthy') return 0;
+  if (mode !== 'progressively' || available === 0) return undefined;
+  return Math.max(0, (rollout.spec.replicas ?? 1) - available);
 }
