@@ -312,6 +312,10 @@ describe('argument errors: exit 2, the cluster never opened', () => {
     { argv: ['abort'], stderr: 'missing rollout name: truesplit abort NAME...' },
     { argv: ['retry', 'checkout'], stderr: 'unknown resource "checkout": retry takes rollout' },
     { argv: ['retry', 'experiment', 'x'], stderr: 'does not run experiments' },
+    {
+      argv: ['get', 'analysisrun', 'x'],
+      stderr: 'AnalysisRuns are listed under their revision by get rollout NAME',
+    },
     { argv: ['restart', 'checkout', '--in', 'soon'], stderr: 'flag --in must be a duration' },
     {
       argv: ['set', 'image', 'checkout'],

@@ -58,8 +58,13 @@ export function parseTimeout(value: string | undefined, watch: boolean | undefin
 export function expectRolloutResource(word: string | undefined, verb: string): void {
   if (word === undefined) throw new UsageError(`missing resource: ${verb} rollout NAME`);
   if (['rollout', 'rollouts', 'ro'].includes(word)) return;
-  if (['experiment', 'experiments', 'exp', 'analysisrun', 'analysisruns', 'ar'].includes(word)) {
-    throw new UsageError(`${verb} ${word}: truesplit does not run experiments or analysis runs yet`);
+  if (['experiment', 'experiments', 'exp'].includes(word)) {
+    throw new UsageError(`${verb} ${word}: truesplit does not run experiments`);
+  }
+  if (['analysisrun', 'analysisruns', 'ar'].includes(word)) {
+    throw new UsageError(
+      `${verb} ${word}: ${verb} takes rollout; a Rollout's AnalysisRuns are listed under their revision by get rollout NAME`,
+    );
   }
   throw new UsageError(`unknown resource "${word}": ${verb} takes rollout`);
 }
