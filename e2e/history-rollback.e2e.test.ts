@@ -13,6 +13,7 @@ import type { E2eEnvironment } from './support/environment.ts';
 import { startEnvironment } from './support/environment.ts';
 import { subsetCanary } from './support/fixtures.ts';
 import { ObjectHistory, paths } from './support/history.ts';
+import { sleep } from './support/wait-for.ts';
 
 const ns = 'history';
 const STEPS = [{ setWeight: 50 }, { pause: {} }];
@@ -112,6 +113,15 @@ function versionsFor(name: string, since: number, hash: string | undefined): Rol
     .map((v) => v.object);
 }
 
+/**
+ * ReplicaSet creation times are whole seconds, and a rollback is told from a forward update by them (Argo's
+ * isRollbackWithinWindow: created strictly before the stable one): revision 2 must be created in a later second than
+ * revision 1, which a fast machine can otherwise promote within one second.
+ */
+async function untilNextSecond(): Promise<void> {
+  await sleep(1000 - (Date.now() % 1000) + 50);
+}
+
 async function eventsOf(name: string, reason: string): Promise<string[]> {
   const list = await env.admin.core.listNamespacedEvent({ namespace: ns });
   return list.items
@@ -128,6 +138,7 @@ describe('rollbackWindow on a real control plane', () => {
     { timeout: 400_000 },
     async ({ name, rollbackWindow, skips }) => {
       const v1 = (await deploy(name, rollbackWindow ? { rollbackWindow } : {})).currentHash;
+      await untilNextSecond();
       const v2 = (await update(name, 2)).currentHash;
       expect(v2).not.toBe(v1);
       const since = Date.now();

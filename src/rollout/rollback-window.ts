@@ -2,7 +2,8 @@
  * `spec.rollbackWindow` (Argo's isRollbackWithinWindow, rollout/sync.go): going back to a ReplicaSet created before
  * the stable one, with fewer than `revisions` ReplicaSets created between the two, is a rollback within the window:
  * the steps are skipped and the Rollout goes straight to full promotion, as a rollback to the stable template does.
- * Pure.
+ * Creation times are whole seconds, so ReplicaSets created in the same second are neither before nor after each
+ * other — as in Argo, whose comparison is over the same serialised times. Pure.
  */
 import type { PlanContext, RsView } from './context.js';
 

@@ -51,6 +51,15 @@ describe('rollbackWindow (Argo isRollbackWithinWindow)', () => {
     }
   });
 
+  it('ReplicaSets created in the same second: not a rollback (creation times are whole seconds, as in Argo)', () => {
+    const d = threeRevisions(5);
+    for (const rs of d.cluster.replicaSets) rs.metadata.creationTimestamp = new Date(T0).toISOString();
+    d.setImage('web:2');
+    d.settle();
+    expect(d.status.currentStepIndex).toBe(1);
+    expect(d.eventsWith('SkipSteps')).toEqual([]);
+  });
+
   it('a forward update (a new ReplicaSet) is never a rollback', () => {
     const d = threeRevisions(5);
     d.setImage('web:4');
