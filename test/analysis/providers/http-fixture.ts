@@ -6,6 +6,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 
 export interface RecordedRequest {
   method: string;
@@ -58,6 +59,19 @@ export async function startServer(handler: Handler, tls?: Certificate): Promise<
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** A `serve` for one test file: each server it starts is closed after the test that started it. */
+export function serverPerTest(): (handler: Handler, tls?: Certificate) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handler, tls) => {
+    const server = await startServer(handler, tls);
+    servers.push(server);
+    return server;
   };
 }
 

@@ -1,25 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PrometheusMetric } from '../../../src/api/analysis.js';
 import { createPrometheusProvider } from '../../../src/analysis/providers/prometheus.js';
-import {
-  type Handler,
-  selfSignedCertificate,
-  sendJson,
-  startServer,
-  type TestServer,
-} from './http-fixture.js';
+import { selfSignedCertificate, sendJson, serverPerTest } from './http-fixture.js';
 import { measureRequest, NOW } from './run-fixture.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(handler: Handler, tls?: Parameters<typeof startServer>[1]): Promise<TestServer> {
-  const server = await startServer(handler, tls);
-  servers.push(server);
-  return server;
-}
+const serve = serverPerTest();
 
 const success = (data: unknown) => ({ status: 'success', data });
 const vector = (...values: string[]) =>

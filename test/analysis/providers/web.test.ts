@@ -1,25 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WebMetric } from '../../../src/api/analysis.js';
 import { createWebProvider } from '../../../src/analysis/providers/web.js';
-import {
-  type Handler,
-  selfSignedCertificate,
-  sendJson,
-  startServer,
-  type TestServer,
-} from './http-fixture.js';
+import { selfSignedCertificate, sendJson, serverPerTest } from './http-fixture.js';
 import { measureRequest } from './run-fixture.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function serve(handler: Handler, tls?: Parameters<typeof startServer>[1]): Promise<TestServer> {
-  const server = await startServer(handler, tls);
-  servers.push(server);
-  return server;
-}
+const serve = serverPerTest();
 
 function measure(config: Partial<WebMetric> & { url: string }, extra = {}) {
   return createWebProvider().run(measureRequest({ web: config }, extra));
