@@ -59,10 +59,13 @@ export const DEFAULT_MIN_SAMPLES = 20;
 const GROUPING = 'source_workload_namespace, source_workload, destination_canonical_revision, response_code';
 const PATHS: readonly ObservedPath[] = ['gateway', 'mesh', 'plain'];
 
+/** A window that is not a PromQL duration: bad input, not a query failure. */
+export class SplitWindowError extends Error {}
+
 /** The two queries whose results `readPathSplits` interprets. */
 export function buildSplitQueries(target: SplitQueryTarget): SplitQueries {
   if (!/^\d+(ms|s|m|h|d|w|y)$/.test(target.window)) {
-    throw new Error(`window ${JSON.stringify(target.window)} is not a PromQL duration such as 1m`);
+    throw new SplitWindowError(`window ${JSON.stringify(target.window)} is not a PromQL duration such as 1m`);
   }
   const destination =
     `destination_service_name="${escapeLabel(target.service)}",` +
@@ -80,37 +83,63 @@ export function readPathSplits(
   results: { source: readonly LabelledSample[]; destination: readonly LabelledSample[] },
   reading: SplitReading,
 ): PathSplit[] {
+  const callers = readCallerSplits(results, reading);
+  return PATHS.map((path) => ({
+    path,
+    ...combinePaths(
+      callers.filter((c) => c.path === path),
+      reading.minSamples,
+    ),
+  }));
+}
+
+/** The requests one caller sent in the window, and how many reached the canary. */
+export interface CallerSplit {
+  path: ObservedPath;
+  /** `namespace/workload` for a gateway, the namespace for a sidecar caller, `*` for callers without a sidecar. */
+  from: string;
+  canaryRequests: number;
+  totalRequests: number;
+  canaryErrors: number;
+}
+
+/** Both query results read per caller; destination reports of callers with a proxy are left out (counted at source). */
+export function readCallerSplits(
+  results: { source: readonly LabelledSample[]; destination: readonly LabelledSample[] },
+  reading: Pick<SplitReading, 'canaryRevision' | 'gatewayWorkloads'>,
+): CallerSplit[] {
   const gateway = new RegExp(`^(?:${reading.gatewayWorkloads ?? DEFAULT_GATEWAY_WORKLOADS})$`);
-  const tallies = new Map(PATHS.map((path) => [path, { canary: 0, total: 0, canaryErrors: 0 }]));
-  const add = (path: ObservedPath, sample: LabelledSample) => {
-    const tally = tallies.get(path)!;
+  const callers = new Map<string, CallerSplit>();
+  const add = (path: ObservedPath, from: string, sample: LabelledSample) => {
+    const key = `${path}\u0000${from}`;
+    let caller = callers.get(key);
+    if (!caller) {
+      caller = { path, from, canaryRequests: 0, totalRequests: 0, canaryErrors: 0 };
+      callers.set(key, caller);
+    }
     const value = Number.isFinite(sample.value) ? sample.value : 0;
-    tally.total += value;
+    caller.totalRequests += value;
     if (sample.labels.destination_canonical_revision !== reading.canaryRevision) return;
-    tally.canary += value;
-    if (/^5\d\d$/.test(sample.labels.response_code ?? '')) tally.canaryErrors += value;
+    caller.canaryRequests += value;
+    if (/^5\d\d$/.test(sample.labels.response_code ?? '')) caller.canaryErrors += value;
   };
   for (const sample of results.source) {
-    add(gateway.test(sample.labels.source_workload ?? '') ? 'gateway' : 'mesh', sample);
+    const workload = sample.labels.source_workload ?? '';
+    const namespace = sample.labels.source_workload_namespace ?? '';
+    if (gateway.test(workload)) add('gateway', `${namespace}/${workload}`, sample);
+    else add('mesh', namespace, sample);
   }
   for (const sample of results.destination) {
-    if ((sample.labels.source_workload ?? 'unknown') === 'unknown') add('plain', sample);
+    if ((sample.labels.source_workload ?? 'unknown') === 'unknown') add('plain', '*', sample);
   }
-  return PATHS.map((path) => {
-    const { canary, total, canaryErrors } = tallies.get(path)!;
-    return {
-      path,
-      canaryRequests: canary,
-      totalRequests: total,
-      share: total >= reading.minSamples && total > 0 ? canary / total : undefined,
-      canaryErrors,
-      canaryErrorRate: canary >= reading.minSamples && canary > 0 ? canaryErrors / canary : undefined,
-    };
-  });
+  return [...callers.values()].sort((a, b) => a.path.localeCompare(b.path) || a.from.localeCompare(b.from));
 }
 
 /** The paths added together (`any`), with the same sample rule. */
-export function combinePaths(splits: readonly PathSplit[], minSamples: number): Omit<PathSplit, 'path'> {
+export function combinePaths(
+  splits: readonly Pick<PathSplit, 'canaryRequests' | 'totalRequests' | 'canaryErrors'>[],
+  minSamples: number,
+): Omit<PathSplit, 'path'> {
   const canary = sum(splits.map((s) => s.canaryRequests));
   const total = sum(splits.map((s) => s.totalRequests));
   const errors = sum(splits.map((s) => s.canaryErrors));

@@ -7,16 +7,16 @@
  */
 import type { TrueSplitMetric } from '../../api/analysis.js';
 import {
-  buildSplitQueries,
   combinePaths,
   DEFAULT_MIN_SAMPLES,
   readPathSplits,
-  type LabelledSample,
+  SplitWindowError,
   type PathSplit,
 } from '../../mesh/observed-split.js';
-import { formatSampleValue, readPrometheusVector } from '../prometheus-result.js';
+import { querySplitVectors } from './split-vectors.js';
+import { formatSampleValue } from '../prometheus-result.js';
 import type { MeasureRequest, MetricProviderPort, ProviderMeasurement } from '../provider.js';
-import { MeasurementError, queryErrorMeasurement, queryPrometheus } from './prometheus.js';
+import { MeasurementError, queryErrorMeasurement } from './prometheus.js';
 
 export interface TrueSplitProviderOptions {
   /** Used when a metric has no `address`. */
@@ -50,23 +50,26 @@ async function measure(
   const namespace = config.namespace || request.run.metadata.namespace || 'default';
   const window = config.window ?? '1m';
   const minSamples = minSamplesOf(config.minSamples);
-  let queries;
+  let vectors;
   try {
-    queries = buildSplitQueries({ service: config.service, namespace, window });
+    vectors = await querySplitVectors({
+      address,
+      service: config.service,
+      namespace,
+      window,
+      now: request.now,
+      timeoutMs: TIMEOUT_MS,
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
   } catch (err) {
-    throw new MeasurementError(`truesplit ${(err as Error).message}`);
+    if (err instanceof SplitWindowError) throw new MeasurementError(`truesplit ${err.message}`);
+    throw err;
   }
-  const [source, destination] = await Promise.all(
-    [queries.source, queries.destination].map((query) => instantQuery(address, query, request)),
-  );
-  const splits = readPathSplits(
-    { source: source ?? [], destination: destination ?? [] },
-    {
-      canaryRevision: config.canaryRevision,
-      minSamples,
-      ...(config.gatewayWorkloads ? { gatewayWorkloads: config.gatewayWorkloads } : {}),
-    },
-  );
+  const splits = readPathSplits(vectors, {
+    canaryRevision: config.canaryRevision,
+    minSamples,
+    ...(config.gatewayWorkloads ? { gatewayWorkloads: config.gatewayWorkloads } : {}),
+  });
   const split: Omit<PathSplit, 'path'> =
     config.path === 'any' ? combinePaths(splits, minSamples) : splits.find((s) => s.path === config.path)!;
   return measurementOf(split, config, `${config.service}.${namespace}`, window, minSamples);
@@ -130,21 +133,4 @@ function minSamplesOf(raw: number | string | undefined): number {
     throw new MeasurementError(`truesplit.minSamples ${JSON.stringify(raw)} is not a positive integer`);
   }
   return value;
-}
-
-async function instantQuery(
-  address: string,
-  query: string,
-  request: MeasureRequest,
-): Promise<LabelledSample[]> {
-  const reply = await queryPrometheus({
-    address,
-    range: false,
-    params: new URLSearchParams({ query, time: String(request.now.getTime() / 1000) }),
-    headers: {},
-    timeoutMs: TIMEOUT_MS,
-    insecure: false,
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
-  return readPrometheusVector(reply.status, reply.body);
 }
