@@ -3,7 +3,7 @@
  * writes applied, the gate's verdict and the `TrafficPathsConsistent` condition. ADRs 0090–0092, 0110.
  */
 import type { Condition } from '../api/meta.js';
-import { analyzeRollout } from '../mesh/analyze.js';
+import { analyzeRollout, type RolloutAnalysis } from '../mesh/analyze.js';
 import { replicaSetEndpoints } from '../mesh/replicaset-endpoints.js';
 import { namespaceInfo, type MeshSnapshot, type RolloutTrafficState } from '../mesh/snapshot.js';
 import type { Finding, TrafficPath } from '../mesh/types.js';
@@ -48,6 +48,21 @@ export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
   };
 }
 
+export interface PathModelOptions {
+  tolerance: number;
+  fixes: boolean;
+}
+
+/** The traffic-path model over a mesh observation (`PathModelMemo` evaluates it only when an input changed). */
+export interface PathModel {
+  analyze(mesh: MeshObservation, state: RolloutTrafficState, options: PathModelOptions): RolloutAnalysis;
+}
+
+/** The model evaluated on every call. */
+export const directPathModel: PathModel = {
+  analyze: (mesh, state, options) => analyzeRollout(meshSnapshotOf(mesh), state, options),
+};
+
 /** The part of the planner's intent the model judges (also what a Rollout's status records as routed). */
 export type RoutedWeights = Pick<TrafficIntent, 'canaryWeight' | 'canaryHash' | 'stableHash'>;
 
@@ -72,6 +87,7 @@ export function evaluatePaths(
   intent: RoutedWeights | undefined,
   /** `fixes`: render each finding's fix (views); `withoutReadyPods`: evaluate even before any pod is ready (views). */
   options: { fixes?: boolean; withoutReadyPods?: boolean } = {},
+  model: PathModel = directPathModel,
 ): PathTruth | undefined {
   const { rollout } = after;
   if (!intent || !rollout.spec.strategy.canary?.trafficRouting?.istio || !after.mesh) return undefined;
@@ -85,7 +101,7 @@ export function evaluatePaths(
     const state = trafficStateOf(after, intent);
     const tolerance = settings.tolerance;
     const fixes = options.fixes ?? false;
-    const analysis = analyzeRollout(meshSnapshotOf(after.mesh), state, { tolerance, fixes });
+    const analysis = model.analyze(after.mesh, state, { tolerance, fixes });
     const { paths } = analysis;
     const findings = [...analysis.findings, ...(after.mesh.unavailable ?? [])];
     const gate = settings.mode === 'enforce' ? decidePathGate(paths, tolerance) : OPEN_GATE;
