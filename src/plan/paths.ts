@@ -5,7 +5,14 @@
 import type { Condition } from '../api/meta.js';
 import { analyzeRollout, type RolloutAnalysis } from '../mesh/analyze.js';
 import { replicaSetEndpoints } from '../mesh/replicaset-endpoints.js';
-import { namespaceInfo, type MeshSnapshot, type RolloutTrafficState } from '../mesh/snapshot.js';
+import {
+  namespaceInfo,
+  podHasSidecar,
+  type EndpointGroup,
+  type MeshSnapshot,
+  type NamespaceInfo,
+  type RolloutTrafficState,
+} from '../mesh/snapshot.js';
 import type { Finding, TrafficPath } from '../mesh/types.js';
 import type { PathGateInput } from '../rollout/plan-types.js';
 import type { TrafficIntent } from '../rollout/intent.js';
@@ -17,6 +24,7 @@ import {
   unknownPathCondition,
   type PathGateSettings,
 } from './gate.js';
+import type { ReplicaSet } from '../api/workloads.js';
 import type { MeshObservation, Observation } from './observation.js';
 
 export interface PathTruth {
@@ -32,6 +40,30 @@ export interface PathTruth {
 
 const OPEN_GATE: PathGateInput = { blocked: false, message: '' };
 
+/**
+ * A ReplicaSet's endpoint groups, kept per ReplicaSet object (cached objects are frozen: a new version is a new
+ * object) with whether its namespace injects sidecars, the one other input of `replicaSetEndpoints`.
+ */
+const endpointsByReplicaSet = new WeakMap<ReplicaSet, { injected: boolean; groups: EndpointGroup[] }>();
+
+function endpointsOf(
+  replicaSets: readonly ReplicaSet[],
+  namespaces: readonly NamespaceInfo[],
+): EndpointGroup[] {
+  const injected = new Map(namespaces.map((n) => [n.name, podHasSidecar(n.name, undefined, undefined, [n])]));
+  const groups: EndpointGroup[] = [];
+  for (const rs of replicaSets) {
+    const inNamespace = injected.get(rs.metadata.namespace ?? 'default') ?? false;
+    let known = endpointsByReplicaSet.get(rs);
+    if (known?.injected !== inNamespace) {
+      known = { injected: inNamespace, groups: replicaSetEndpoints([rs], namespaces) };
+      endpointsByReplicaSet.set(rs, known);
+    }
+    groups.push(...known.groups);
+  }
+  return groups;
+}
+
 /** The model's input from a mesh observation: its objects, and endpoints counted from ReplicaSets. */
 export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
   const namespaces = mesh.namespaces.map((ns) => namespaceInfo(ns));
@@ -43,7 +75,7 @@ export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
     gateways: [...mesh.gateways],
     sidecars: [...mesh.sidecars],
     peerAuthentications: [...mesh.peerAuthentications],
-    endpoints: replicaSetEndpoints(mesh.replicaSets, namespaces),
+    endpoints: endpointsOf(mesh.replicaSets, namespaces),
     rootNamespace: mesh.rootNamespace,
   };
 }
