@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY hack/bundle-client-node.ts ./hack/
 RUN npm run build
 
 FROM node:24.11.1-bookworm AS prod-deps

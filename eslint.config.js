@@ -35,6 +35,26 @@ export default tseslint.config(
     },
   },
   {
+    // dist/kube/client-node.js is replaced by a tree-shaken bundle of what src/kube/client-node.ts re-exports
+    // (ADR 0245): a value imported from the package anywhere else would load all of its generated code again.
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/kube/client-node.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@kubernetes/client-node',
+              allowTypeImports: true,
+              message: 'Import client-node values from src/kube/client-node.ts (what the build bundles).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: PURE_MODULES,
     // Metric providers do the measuring I/O; the analysis rules around them stay pure.
     // Notification delivery (config reads, the ledger, HTTP) is I/O; the parsing, rendering and planning stay pure.

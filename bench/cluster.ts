@@ -63,6 +63,9 @@ async function main(): Promise<void> {
       workers: WORKERS,
     });
     await controller.waitReady(60_000);
+    await sleep(2_000);
+    const idleRss = controller.rssKib();
+    console.log(`controller RSS with caches synced, 0 Rollouts: ${mib(idleRss)}`);
     const t0 = Date.now();
     await createWorkload(admin, w);
     await live.waitFirstRevision(600_000);
@@ -165,13 +168,17 @@ function report(r: ReportInput): void {
   console.log('requests during the rollouts, by verb and kind:');
   for (const [key, n] of delta)
     console.log(`  ${key.padEnd(28)} ${String(n).padStart(6)}  (${(n / completedSteps).toFixed(2)}/step)`);
-  console.log(`controller peak RSS (VmHWM): ${rss === undefined ? 'n/a' : `${(rss / 1024).toFixed(1)} MiB`}`);
+  console.log(`controller peak RSS (VmHWM): ${mib(rss)}`);
   console.log(
     `controller CPU during the rollouts: ${r.cpu.toFixed(1)} s of ${(r.wallMs / 1000).toFixed(1)} s wall`,
   );
   console.log(
     `reconciles: ${reconciles} (${(reconciles / completedSteps).toFixed(1)}/step), mean ${((reconcileSeconds / Math.max(1, reconciles)) * 1000).toFixed(1)} ms, workqueue depth max ${r.maxQueueDepth}`,
   );
+}
+
+function mib(kib: number | undefined): string {
+  return kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`;
 }
 
 main().catch((err: unknown) => {

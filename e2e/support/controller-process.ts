@@ -14,9 +14,13 @@ import { sleep, waitFor } from './wait-for.ts';
 /**
  * The environment deploy/ and the Helm chart give the controller container, so processes started here measure what
  * ships: glibc's malloc limited to 2 arenas (without it, the HTTP and TLS work of the metric providers spread over
- * per-thread arenas that hold on to freed memory; ADR 0215).
+ * per-thread arenas that hold on to freed memory; ADR 0215) and V8's young generation capped at 2 MiB per
+ * semi-space (ADR 0245). A test checks these values against deploy/controller/deployment.yaml.
  */
-export const CONTROLLER_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const CONTROLLER_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  NODE_OPTIONS: '--max-semi-space-size=2',
+};
 
 export const CLI_ENTRY = join(REPO_ROOT, 'dist/cli/main.js');
 
@@ -52,16 +56,23 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Compiles src/ to dist/ (tsc only, no dashboard bundle) when dist/cli/main.js is missing or older than src/. */
-export function ensureControllerBuilt(): void {
-  const src = join(REPO_ROOT, 'src');
-  if (existsSync(CLI_ENTRY) && statSync(CLI_ENTRY).mtimeMs >= newestMtime(src)) return;
-  const tsc = join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
-  const res = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+function runBuildStep(script: string, args: string[]): void {
+  const res = spawnSync(process.execPath, [join(REPO_ROOT, script), ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
   });
   if (res.status !== 0) throw new Error(`building the controller failed:\n${res.stdout}${res.stderr}`);
+}
+
+/**
+ * Compiles src/ to dist/ (tsc, no dashboard bundle) when dist/cli/main.js is missing or older than src/, then makes
+ * sure dist/kube/client-node.js is the tree-shaken client-node bundle `npm run build` ships (a no-op when it is).
+ */
+export function ensureControllerBuilt(): void {
+  const src = join(REPO_ROOT, 'src');
+  if (!existsSync(CLI_ENTRY) || statSync(CLI_ENTRY).mtimeMs < newestMtime(src))
+    runBuildStep('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.build.json']);
+  runBuildStep('hack/bundle-client-node.ts', []);
 }
 
 /** `controller_clientset_k8s_request_total` samples from a Prometheus text exposition. */
@@ -84,14 +95,19 @@ export function parseRequestCounts(metricsText: string): RequestCount[] {
 
 export const WRITE_VERBS = new Set(['create', 'update', 'updateStatus', 'patch', 'delete']);
 
-/** Peak resident set size of process `pid` in KiB (VmHWM), while it lives. */
-export function peakRssKib(pid: number): number | undefined {
+/** One `/proc/<pid>/status` size in KiB (VmHWM: peak resident set, VmRSS: resident now), while the process lives. */
+function statusKib(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Peak resident set size of process `pid` in KiB (VmHWM), while it lives. */
+export function peakRssKib(pid: number): number | undefined {
+  return statusKib(pid, 'VmHWM');
 }
 
 /** CPU seconds (user + system) process `pid` has used so far, from /proc/<pid>/stat. */
@@ -126,13 +142,14 @@ export class ControllerProcess {
     if (options.leaderElect) args.push('--leader-elect');
     if (options.leaseNamespace) args.push('--lease-namespace', options.leaseNamespace);
     if (options.namespace) args.push('--namespace', options.namespace);
-    const nodeOptions = process.env['TRUESPLIT_CONTROLLER_NODE_OPTIONS']; // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    // Added to the shipped NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--heapsnapshot-signal=SIGUSR2".
+    const extraNodeOptions = process.env['TRUESPLIT_CONTROLLER_NODE_OPTIONS'];
     const env = {
       ...process.env,
       ...CONTROLLER_ENV,
       POD_NAME: options.name,
       ...(options.podNamespace ? { POD_NAMESPACE: options.podNamespace } : {}),
-      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...(extraNodeOptions ? { NODE_OPTIONS: `${CONTROLLER_ENV['NODE_OPTIONS']} ${extraNodeOptions}` } : {}),
     };
     const proc = startProcess(options.name, process.execPath, args, options.logDir, env);
     return new ControllerProcess(options.name, proc, metricsPort, healthzPort);
@@ -199,6 +216,11 @@ export class ControllerProcess {
   /** Peak resident set size in KiB (VmHWM), while the process lives. */
   peakRssKib(): number | undefined {
     return peakRssKib(this.pid);
+  }
+
+  /** Resident set size now in KiB (VmRSS), while the process lives. */
+  rssKib(): number | undefined {
+    return statusKib(this.pid, 'VmRSS');
   }
 
   /** CPU seconds (user + system) the process has used so far. */

@@ -15,7 +15,7 @@ import {
   setHeaderOptions,
   Watch,
   type KubeConfig,
-} from '@kubernetes/client-node';
+} from './client-node.js';
 import type { KubeObject } from '../api/meta.js';
 import type {
   Cluster,

@@ -1,5 +1,5 @@
 /** Kubeconfig loading that refuses client-node's silent fallback to http://localhost:8080. */
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from './client-node.js';
 
 export interface KubeConfigOptions {
   /** Path from --kubeconfig; otherwise KUBECONFIG, ~/.kube/config, then the in-cluster service account. */

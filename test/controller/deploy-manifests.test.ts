@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { RESOURCE_KINDS, type KindName } from '../../src/kube/cluster.js';
+import { CONTROLLER_ENV } from '../../e2e/support/controller-process.js';
 
 const DEPLOY = join(import.meta.dirname, '../../deploy');
 
@@ -165,6 +166,14 @@ describe('deploy/', () => {
       '/healthz',
       '/readyz',
     ]);
+  });
+
+  it('controller processes started by the e2e suite and benchmarks get the Deployment’s literal env (CONTROLLER_ENV)', () => {
+    const deployment = load(join(DEPLOY, 'controller/deployment.yaml'))[0] as {
+      spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+    };
+    const literal = deployment.spec.template.spec.containers[0]!.env.filter((e) => e.value !== undefined);
+    expect(Object.fromEntries(literal.map((e) => [e.name, e.value]))).toEqual(CONTROLLER_ENV);
   });
 
   it('the image is pinned to the package version, with a pull policy that suits an immutable tag', () => {
