@@ -34,6 +34,8 @@ export interface TrafficTarget {
   canaryRevision: string;
   stableRevision: string;
   tickMs?: number;
+  /** Who a gateway or sidecar caller is (default: istio-system/istio-ingressgateway, frontend/frontend). */
+  callers?: Partial<Record<'gateway' | 'mesh', { workload: string; namespace: string }>>;
 }
 
 export interface IstioTraffic {
@@ -54,6 +56,11 @@ const CALLERS: Record<CallerPath, { workload: string; namespace: string; reporte
   plain: { workload: 'unknown', namespace: 'unknown', reporters: ['destination'] },
 };
 
+function callerOf(target: TrafficTarget, path: CallerPath): (typeof CALLERS)[CallerPath] {
+  const named = path === 'plain' ? undefined : target.callers?.[path];
+  return named ? { ...CALLERS[path], ...named } : CALLERS[path];
+}
+
 export function startIstioTraffic(endpoint: MetricsEndpoint, target: TrafficTarget): IstioTraffic {
   endpoint.declare(ISTIO_REQUESTS, 'counter', 'Total requests (Istio standard metric).');
   let plan: TrafficPlan = {};
@@ -67,7 +74,7 @@ export function startIstioTraffic(endpoint: MetricsEndpoint, target: TrafficTarg
     const whole = Math.floor(due) - (sent.get(key) ?? 0);
     if (whole <= 0) return;
     sent.set(key, (sent.get(key) ?? 0) + whole);
-    for (const reporter of CALLERS[path].reporters) {
+    for (const reporter of callerOf(target, path).reporters) {
       endpoint.inc(ISTIO_REQUESTS, seriesLabels(target, path, reporter, revision, code), whole);
     }
   };
@@ -101,7 +108,7 @@ function seriesLabels(
   revision: string,
   code: string,
 ): Labels {
-  const caller = CALLERS[path];
+  const caller = callerOf(target, path);
   return {
     reporter,
     source_workload: caller.workload,

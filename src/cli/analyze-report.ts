@@ -13,12 +13,19 @@ export interface LiveMoment {
   /** `current/total`, null without steps. */
   step: string | null;
   canaryWeight: number;
-  paths: TrafficPath[];
+  paths: LivePath[];
+  /** The Prometheus the observed shares were read from (`--prometheus` and the like), when one is configured. */
+  observedFrom?: string;
   /** Codes of the findings raised now (listed in full under `findings`). */
   findings: string[];
   /** The controller's path verdict (TrafficPathsConsistent and the gate), when it has written one. */
   pathVerdict?: PathVerdictView;
 }
+
+/** A path now, with what it was observed to get when Prometheus was asked (share null below the sample size). */
+export type LivePath = TrafficPath & {
+  observed?: { share: number | null; canaryRequests: number; totalRequests: number; callers: string[] };
+};
 
 /** The JSON shape of `truesplit analyze -o json`. */
 export interface AnalyzeReport {

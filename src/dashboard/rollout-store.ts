@@ -7,7 +7,8 @@ import type { Rollout } from '../api/rollout.js';
 import type { Cluster, KindName } from '../kube/cluster.js';
 import type { Clock } from '../kube/clock.js';
 import { Informer } from '../kube/informer.js';
-import type { FindingSeverity, PathAnalysis } from '../view/path-analysis.js';
+import type { ReplicaSet } from '../api/workloads.js';
+import type { AnalyzedPath, FindingSeverity, PathAnalysis } from '../view/path-analysis.js';
 import { buildRolloutView, pathId, type ObservedShare, type RolloutView } from '../view/rollout-view.js';
 import { AnalysisCache } from './analysis-cache.js';
 
@@ -57,9 +58,20 @@ export interface RolloutStoreOptions {
   clock: Clock;
   /** Only this namespace ('' or omitted: all). Namespaces themselves are always listed cluster-wide. */
   namespace?: string;
-  /** Observed share of a path (`ns/rollout|pathId`), e.g. from the sandbox's request simulator. */
-  observed?: (key: string) => ObservedShare | undefined;
+  /**
+   * Observed share of a path (`ns/rollout|pathId`), e.g. from the sandbox's request simulator, or Prometheus (the
+   * context tells a reader what to ask about).
+   */
+  observed?: (key: string, context: ObservedContext) => ObservedShare | undefined;
   onError?: (error: Error) => void;
+}
+
+/** What an observed-share reader may need: the Rollout, its ReplicaSets and paths, its namespace's DestinationRules. */
+export interface ObservedContext {
+  rollout: Rollout;
+  replicaSets: readonly ReplicaSet[];
+  paths: readonly AnalyzedPath[];
+  destinationRules: readonly KubeObject[];
 }
 
 /** `ns/rollout|pathId`: one synthetic client in the request simulator. */
@@ -176,8 +188,10 @@ export class RolloutStore {
     const observed = new Map<string, ObservedShare>();
     const lookup = this.options.observed;
     if (lookup) {
+      const destinationRules = this.informers.DestinationRule.listShared(namespace);
+      const context = { rollout, replicaSets, paths: analysis.paths, destinationRules };
       for (const path of analysis.paths) {
-        const seen = lookup(observedKey(namespace, rollout.metadata.name, pathId(path)));
+        const seen = lookup(observedKey(namespace, rollout.metadata.name, pathId(path)), context);
         if (seen) observed.set(pathId(path), seen);
       }
     }

@@ -4,7 +4,7 @@
  */
 import { pathLabel as modelPathLabel } from '../mesh/types.js';
 import type { AnalysisRunView } from './analysis-run-view.js';
-import type { PathView, RevisionView, RolloutView, StepView } from './rollout-view.js';
+import type { ObservedShare, PathView, RevisionView, RolloutView, StepView } from './rollout-view.js';
 
 export interface RenderOptions {
   color: boolean;
@@ -122,6 +122,13 @@ function formatShare(share: number | null | undefined): string {
   return share === null ? 'fails' : `${share}%`;
 }
 
+/** `12.5% (n=400)`; `- (n=7)` below the minimum sample size; `-` when nothing was observed. */
+export function formatObserved(observed: ObservedShare | undefined): string {
+  if (!observed) return '-';
+  const share = observed.share === null ? '-' : `${observed.share}%`;
+  return `${share} (n=${observed.requests})`;
+}
+
 function renderPaths(paths: PathView[], paint: Paint): string {
   if (paths.length === 0) return '';
   const header = ['PATH', 'DESIRED', 'PREDICTED', 'OBSERVED', 'FINDINGS'];
@@ -129,7 +136,7 @@ function renderPaths(paths: PathView[], paint: Paint): string {
     `${HEALTH_MARK[p.health]} ${modelPathLabel({ kind: p.kind, from: p.from, ...(p.variant ? { variant: p.variant } : {}) })}`,
     formatShare(p.desired),
     formatShare(p.predicted),
-    p.observed ? `${p.observed.share}% (n=${p.observed.requests})` : '-',
+    formatObserved(p.observed),
     p.findingCodes.join(', '),
   ]);
   const table = alignColumns([header, ...rows]);

@@ -50,8 +50,9 @@ export interface RevisionView {
 }
 
 export interface ObservedShare {
-  /** Percentage of the window's requests that reached the canary. */
-  share: number;
+  /** Percentage of the window's requests that reached the canary; null below the minimum sample size. */
+  share: number | null;
+  /** Requests counted on the path in the window. */
   requests: number;
 }
 

@@ -7,16 +7,25 @@ import { FILENAME_HELP, FILENAME_OPTION, inputPaths, readValidatedInput } from '
 import type { Style } from '../output.js';
 import { plural, renderTable, serialize, styleFor } from '../output.js';
 import { analyzeLive } from '../live/analyze-live.js';
-import { ALL_NAMESPACES_HELP, ALL_NAMESPACES_OPTION, KUBE_OPTIONS } from '../live/flags.js';
+import {
+  ALL_NAMESPACES_HELP,
+  ALL_NAMESPACES_OPTION,
+  KUBE_OPTIONS,
+  PROMETHEUS_HELP,
+  PROMETHEUS_OPTION,
+} from '../live/flags.js';
+import { formatObserved } from '../../view/render-tree.js';
+import { observedShareView } from '../../view/observed.js';
 import type { LiveFlags } from '../live/session.js';
 import { openSession, runLive } from '../live/session.js';
-import { buildAnalyzeReport, type AnalyzeReport, type LiveMoment } from '../analyze-report.js';
+import { buildAnalyzeReport, type AnalyzeReport, type LiveMoment, type LivePath } from '../analyze-report.js';
 
 const OPTIONS = {
   ...FILENAME_OPTION,
   ...KUBE_OPTIONS,
   ...ALL_NAMESPACES_OPTION,
   live: { type: 'boolean' },
+  ...PROMETHEUS_OPTION,
   'fail-on': { type: 'string' },
   tolerance: { type: 'string' },
 } as const;
@@ -54,6 +63,23 @@ function renderPaths(paths: readonly TrafficPath[], style: Style): string {
   return renderTable(['PATH', 'CANARY', 'DESIRED', 'FOLLOWS', 'FINDINGS'], rows, { styleHeader: style.dim });
 }
 
+/** The Now block's paths; with a Prometheus configured, what each was observed to get (OBSERVED). */
+function renderLivePaths(live: LiveMoment, style: Style): string {
+  if (live.observedFrom === undefined) return renderPaths(live.paths, style);
+  const observed = (p: LivePath) =>
+    formatObserved(p.observed && observedShareView({ ...p.observed, share: p.observed.share ?? undefined }));
+  const rows = live.paths.map((p) => [
+    pathLabel(p),
+    formatPathShare(p),
+    formatShare(p.desiredShare),
+    observed(p),
+    p.followsWeight ? 'yes' : 'NO',
+    p.findings.join(','),
+  ]);
+  const header = ['PATH', 'CANARY', 'DESIRED', 'OBSERVED', 'FOLLOWS', 'FINDINGS'];
+  return renderTable(header, rows, { styleHeader: style.dim });
+}
+
 function renderFinding(f: Finding, style: Style): string {
   const head = severityStyle(style, f.severity)(`${f.severity.toUpperCase()} ${f.code}`);
   const fix = f.fix
@@ -79,7 +105,7 @@ export function renderAnalyzeTable(report: AnalyzeReport, style: Style): string 
   for (const r of report.rollouts) {
     const diverging = r.steps.filter((s) => s.paths.some((p) => !p.followsWeight));
     const lines = [style.bold(`Rollout ${r.rollout}`)];
-    if (r.live) lines.push(liveHeading(r.live), renderPaths(r.live.paths, style));
+    if (r.live) lines.push(liveHeading(r.live), renderLivePaths(r.live, style));
     if (diverging.length === 0)
       lines.push(`  every path follows the weight at all ${r.steps.length} steps\n`);
     for (const s of diverging) {
@@ -132,11 +158,15 @@ function printReport(io: CliIo, report: AnalyzeReport, settings: ReportSettings)
   return exitCode(report.findings, settings.failOn);
 }
 
-const LIVE_ONLY_FLAGS = ['kubeconfig', 'context', 'namespace', 'all-namespaces'] as const;
+const LIVE_ONLY_FLAGS = ['kubeconfig', 'context', 'namespace', 'all-namespaces', 'prometheus'] as const;
 
 /** `--live`: the Rollouts of `-n` (default: the context's namespace) or of every namespace (`-A`). */
 async function analyzeCluster(
-  values: LiveFlags & { filename?: string[] | undefined; 'all-namespaces'?: boolean | undefined },
+  values: LiveFlags & {
+    filename?: string[] | undefined;
+    'all-namespaces'?: boolean | undefined;
+    prometheus?: string | undefined;
+  },
   positionals: readonly string[],
   io: CliIo,
   settings: ReportSettings,
@@ -150,7 +180,8 @@ async function analyzeCluster(
   return runLive(io, 'analyze', async () => {
     const session = openSession(io, { ...values, output: undefined });
     const namespace = values['all-namespaces'] ? undefined : session.namespace;
-    const live = await analyzeLive(session.cluster, namespace, settings.tolerance, io);
+    const observed = { flag: values.prometheus, env: io.env };
+    const live = await analyzeLive(session.cluster, namespace, settings.tolerance, io, observed);
     if (!live) return EXIT.usage;
     const code = printReport(io, live.report, settings);
     return live.invalid > 0 ? Math.max(code, EXIT.problems) : code;
@@ -173,6 +204,11 @@ kubeconfig context's namespace) or of every namespace (-A), with the live Servic
 DestinationRules, Gateways, Namespaces, Sidecars and PeerAuthentications. Each Rollout also gets a 'Now' block
 (JSON: "live"): the canary share of every path at its current weight, computed on the ready pods it runs now.
 A live Rollout whose spec is invalid is reported on stderr and left out (exit code at least 1).
+With a Prometheus address (--prometheus, else TRUESPLIT_PROMETHEUS_ADDRESS, else the Rollout's annotation
+truesplit.io/prometheus-address) the Now block also shows OBSERVED (JSON: "observed" on each live path): the share
+of each path's requests in the last truesplit.io/observed-window (default 1m) that reached the canary, from
+Istio's istio_requests_total; '-' with the count below truesplit.io/path-min-samples requests (default 20). A
+failed query is one warning on stderr; the rest of the report is unchanged.
 
 Flags:
 ${FILENAME_HELP}
@@ -181,6 +217,7 @@ ${FILENAME_HELP}
       --tolerance PCT   a path follows the weight when within PCT percentage points (default 0)
       --live            analyse the Rollouts of a cluster instead of files
 ${ALL_NAMESPACES_HELP}
+${PROMETHEUS_HELP}
   -n, --namespace NS    with --live: namespace (default: the kubeconfig context's namespace, else default)
       --context NAME    with --live: kubeconfig context to use (default: the current context)
       --kubeconfig PATH with --live: kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)

@@ -9,6 +9,8 @@ import {
   KUBE_HELP,
   KUBE_OPTIONS,
   parseTimeout,
+  PROMETHEUS_HELP,
+  PROMETHEUS_OPTION,
   WATCH_HELP,
   WATCH_OPTIONS,
 } from '../live/flags.js';
@@ -19,6 +21,9 @@ import type { WatchTarget } from '../live/watch.js';
 import { showOnceOrWatch } from '../live/watch.js';
 
 const SYNOPSIS = 'truesplit get rollout NAME';
+
+/** How often `-w` asks Prometheus again while an address is configured (nothing in the cluster changes then). */
+export const OBSERVED_REFRESH_MS = 10_000;
 
 /** What changes the tree: the Rollout itself, its ReplicaSets, pods and AnalysisRuns, the traffic objects next to it. */
 function rolloutWatchTargets(namespace: string, name: string): WatchTarget[] {
@@ -48,8 +53,16 @@ summary, the canary share every caller path really gets (gateway, mesh, plain, a
 diverging ones marked, and the findings that explain them, each with its fix. 'rollouts' and 'ro' are accepted
 for 'rollout'.
 
+OBSERVED is the share of the requests each path really sent in the last minute that reached the canary, read
+from Istio's istio_requests_total in Prometheus when an address is given: --prometheus, else
+TRUESPLIT_PROMETHEUS_ADDRESS, else the Rollout's annotation truesplit.io/prometheus-address (window:
+truesplit.io/observed-window, default 1m; below truesplit.io/path-min-samples requests, default 20, the share is
+'-' with the count). A failed query is one warning on stderr; the rest is shown as usual. With -w Prometheus is
+asked again every 10 s.
+
 Flags:
 ${WATCH_HELP}
+${PROMETHEUS_HELP}
 ${KUBE_HELP}
 
 With -o json or yaml the view model is printed (the same data the dashboard shows); with -w one document per
@@ -64,7 +77,11 @@ Examples:
   truesplit get rollout checkout -o json | jq '.paths[] | select(.diverges)'
 `,
   async run(argv, io) {
-    const { values, positionals } = parseCommandArgs(argv, { ...KUBE_OPTIONS, ...WATCH_OPTIONS }, true);
+    const { values, positionals } = parseCommandArgs(
+      argv,
+      { ...KUBE_OPTIONS, ...WATCH_OPTIONS, ...PROMETHEUS_OPTION },
+      true,
+    );
     expectRolloutResource(positionals[0], 'get');
     const name = exactlyOneName(positionals.slice(1), SYNOPSIS);
     const timeoutMs = parseTimeout(values.timeout, values.watch);
@@ -72,12 +89,17 @@ Examples:
       const session = openSession(io, liveFlags(values));
       const printer = new ViewPrinter(io, session.format, values.watch === true);
       const reported = new Set<string>();
+      const observedSource = { flag: values.prometheus, env: io.env };
+      let observing = false;
       const show = async (): Promise<void> => {
-        const { view, problems } = await readRolloutView(session.cluster, session.namespace, name);
-        for (const line of problems.map(formatShapeProblem).filter((l) => !reported.has(l))) {
+        const live = await readRolloutView(session.cluster, session.namespace, name, observedSource);
+        observing = live.observedAddress !== undefined;
+        const lines = [...live.problems.map(formatShapeProblem), ...live.observedWarnings];
+        for (const line of lines.filter((l) => !reported.has(l))) {
           reported.add(line);
           io.stderr.write(`truesplit get: ${line}\n`);
         }
+        const { view } = live;
         printer.print({ text: (color) => renderRolloutTree(view, { color }), data: view });
       };
       await showOnceOrWatch({
@@ -87,6 +109,7 @@ Examples:
         show,
         timeoutMs,
         signal: signalFor(io),
+        refresh: { everyMs: OBSERVED_REFRESH_MS, refreshing: () => observing },
       });
       return EXIT.ok;
     });

@@ -3,6 +3,7 @@
  * simulated on the live Services, VirtualServices, DestinationRules, Gateways, Namespaces, Sidecars and
  * PeerAuthentications (what file mode reads from manifests), and the current moment is analysed on the live pods.
  */
+import { ownedBy } from '../../api/meta.js';
 import type { Rollout } from '../../api/rollout.js';
 import { formatValidationError, validateRollout } from '../../api/validate.js';
 import type { Cluster } from '../../kube/cluster.js';
@@ -12,9 +13,12 @@ import { analyzeManifests } from '../../mesh/simulate-paths.js';
 import { recordedTrafficState } from '../../mesh/snapshot.js';
 import { controllerPathAnalysis, pathVerdictOf } from '../../view/path-verdict.js';
 import type { CliIo } from '../command.js';
-import { buildAnalyzeReport, type AnalyzeReport, type LiveMoment } from '../analyze-report.js';
+import { buildAnalyzeReport, type AnalyzeReport, type LiveMoment, type LivePath } from '../analyze-report.js';
+import { readObservedShares, type ObservedSource } from './observed.js';
 import { formatShapeProblem, readMeshObjects, readReplicaSets } from './observe.js';
 import { livePhase } from './phase.js';
+import type { ObservedPathShare } from '../../mesh/observed-callers.js';
+import { pathId } from '../../view/rollout-view.js';
 
 export interface LiveAnalysis {
   report: AnalyzeReport;
@@ -39,7 +43,7 @@ async function readRollouts(cluster: Cluster, namespace: string | undefined, io:
   return { valid, invalid: sorted.length - valid.length };
 }
 
-function liveMoment(rollout: Rollout, findings: Finding[], paths: LiveMoment['paths']): LiveMoment {
+function liveMoment(rollout: Rollout, findings: Finding[], paths: LivePath[]): LiveMoment {
   const phase = livePhase(rollout);
   const verdict = pathVerdictOf(rollout);
   const steps = rollout.spec.strategy.canary?.steps ?? [];
@@ -71,6 +75,7 @@ export async function analyzeLive(
   namespace: string | undefined,
   tolerance: number,
   io: CliIo,
+  observedSource?: ObservedSource,
 ): Promise<LiveAnalysis | undefined> {
   const { valid, invalid } = await readRollouts(cluster, namespace, io);
   if (valid.length === 0) {
@@ -84,14 +89,41 @@ export async function analyzeLive(
   for (const e of result.routerErrors) io.stderr.write(`${e.object}: ${e.field ?? 'spec'}: ${e.message}\n`);
   if (result.routerErrors.length > 0) return undefined;
   const report = buildAnalyzeReport(result);
-  const objects = [...mesh.objects, ...(await readReplicaSets(cluster, scope))];
-  report.rollouts.forEach((entry, i) => {
+  const replicaSets = await readReplicaSets(cluster, scope);
+  const objects = [...mesh.objects, ...replicaSets];
+  const warned = new Set<string>();
+  for (const [i, entry] of report.rollouts.entries()) {
     const rollout = valid[i];
-    if (!rollout?.spec.strategy.canary?.trafficRouting?.istio) return;
+    if (!rollout?.spec.strategy.canary?.trafficRouting?.istio) continue;
     const now = controllerPathAnalysis(rollout, objects);
     entry.live = liveMoment(rollout, now.findings, now.paths);
+    if (observedSource) {
+      const owned = replicaSets.filter((rs) => ownedBy(rs, rollout));
+      const input = { rollout, replicaSets: owned, objects: mesh.objects, paths: now.paths };
+      const observed = await readObservedShares(input, observedSource);
+      for (const w of observed.warnings.filter((line) => !warned.has(line))) {
+        warned.add(w);
+        io.stderr.write(`truesplit analyze: ${w}\n`);
+      }
+      if (observed.address) entry.live = withObserved(entry.live, observed.shares, observed.address);
+    }
     addNew(report.findings, now.findings);
-  });
+  }
   sortFindings(report.findings);
   return { report, invalid };
+}
+
+/** The live paths with their observed share (a fraction, as the report's shares), from `address`. */
+function withObserved(
+  live: LiveMoment,
+  shares: ReadonlyMap<string, ObservedPathShare>,
+  address: string,
+): LiveMoment {
+  const paths = live.paths.map((path): LivePath => {
+    const seen = shares.get(pathId(path));
+    if (!seen) return path;
+    const { share, canaryRequests, totalRequests, callers } = seen;
+    return { ...path, observed: { share: share ?? null, canaryRequests, totalRequests, callers } };
+  });
+  return { ...live, paths, observedFrom: address };
 }

@@ -15,6 +15,12 @@ export const WATCH_OPTIONS = {
   timeout: { type: 'string', short: 't' },
 } as const;
 
+/** `--prometheus URL`: where Istio's telemetry is, for the OBSERVED shares (ADR 0270). */
+export const PROMETHEUS_OPTION = { prometheus: { type: 'string' } } as const;
+
+export const PROMETHEUS_HELP = `      --prometheus URL  Prometheus with Istio's telemetry, for observed shares (default:
+                        TRUESPLIT_PROMETHEUS_ADDRESS, else the Rollout's truesplit.io/prometheus-address)`;
+
 export const KUBE_HELP = `  -n, --namespace NS    namespace (default: the kubeconfig context's namespace, else default)
       --context NAME    kubeconfig context to use (default: the current context)
       --kubeconfig PATH kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster service account)

@@ -13,8 +13,11 @@ import type { MeshShapeProblem } from '../../mesh/shape.js';
 import { meshShapeProblems } from '../../mesh/shape.js';
 import { DEFAULT_ROOT_NAMESPACE } from '../../mesh/snapshot.js';
 import { controllerPathAnalysis } from '../../view/path-verdict.js';
-import type { RolloutView } from '../../view/rollout-view.js';
+import type { ObservedShare, RolloutView } from '../../view/rollout-view.js';
 import { buildRolloutView } from '../../view/rollout-view.js';
+import type { ObservedPathShare } from '../../mesh/observed-callers.js';
+import { observedShareView } from '../../view/observed.js';
+import { readObservedShares, type ObservedSource } from './observed.js';
 import { livePhase } from './phase.js';
 
 export interface RolloutObjects {
@@ -114,21 +117,40 @@ export async function readReplicaSets(cluster: Cluster, namespaces: readonly str
 export interface LiveRolloutView {
   view: RolloutView;
   problems: MeshShapeProblem[];
+  /** Why the OBSERVED column is empty or partial (a failed Prometheus query, an ignored annotation). */
+  observedWarnings: string[];
+  /** The Prometheus asked for observed shares, when one is configured. */
+  observedAddress?: string;
 }
 
-/** The shared view model of one live Rollout, paths included. */
+/** The shared view model of one live Rollout, paths included; observed shares when a Prometheus is configured. */
 export async function readRolloutView(
   cluster: Cluster,
   namespace: string,
   name: string,
+  observedSource?: ObservedSource,
 ): Promise<LiveRolloutView> {
   const objects = await readRolloutObjects(cluster, namespace, name);
   const mesh = await readMeshObjects(cluster, [namespace]);
   const replicaSets = await readReplicaSets(cluster, [namespace]);
+  const analysis = controllerPathAnalysis(objects.rollout, [...mesh.objects, ...replicaSets]);
+  const observed = observedSource
+    ? await readObservedShares({ ...objects, objects: mesh.objects, paths: analysis.paths }, observedSource)
+    : undefined;
   const view = buildRolloutView({
     ...objects,
     phase: livePhase(objects.rollout),
-    analysis: controllerPathAnalysis(objects.rollout, [...mesh.objects, ...replicaSets]),
+    analysis,
+    ...(observed ? { observed: observedViews(observed.shares) } : {}),
   });
-  return { view, problems: mesh.problems };
+  return {
+    view,
+    problems: mesh.problems,
+    observedWarnings: observed?.warnings ?? [],
+    ...(observed?.address ? { observedAddress: observed.address } : {}),
+  };
+}
+
+function observedViews(shares: ReadonlyMap<string, ObservedPathShare>): Map<string, ObservedShare> {
+  return new Map([...shares].map(([id, share]) => [id, observedShareView(share)]));
 }

@@ -26,6 +26,13 @@ export interface WatchLoopOptions {
   debounceMs?: number;
   /** Delay before reopening a closed watch; default 1 s. */
   reopenMs?: number;
+  /** Also re-render this often when `refreshing()` says so (what no watch reports: observed shares). */
+  refresh?: Refresh | undefined;
+}
+
+export interface Refresh {
+  everyMs: number;
+  refreshing: () => boolean;
 }
 
 export type WatchEnd = 'done' | 'timeout' | 'aborted';
@@ -53,6 +60,7 @@ class WatchLoop {
     if (signal?.aborted) return this.finish('aborted');
     signal?.addEventListener('abort', () => this.finish('aborted'), { once: true });
     if (timeoutMs !== undefined) this.later(timeoutMs, () => this.finish('timeout'));
+    if (this.options.refresh) this.tick(this.options.refresh);
     void this.render().then(() => {
       if (!this.finished) for (const target of this.options.targets) this.open(target);
     });
@@ -64,6 +72,14 @@ class WatchLoop {
       run();
     }, ms);
     this.timers.add(timer);
+  }
+
+  private tick(refresh: Refresh): void {
+    this.later(refresh.everyMs, () => {
+      if (this.finished) return;
+      if (refresh.refreshing()) this.schedule();
+      this.tick(refresh);
+    });
   }
 
   private open(target: WatchTarget): void {
@@ -152,6 +168,7 @@ export interface ShowOptions {
   show: () => Promise<void>;
   timeoutMs?: number | undefined;
   signal?: AbortSignal | undefined;
+  refresh?: Refresh | undefined;
 }
 
 /** `get` and `list`: show once, or with `-w` again after every change until interrupted or the timeout passes. */

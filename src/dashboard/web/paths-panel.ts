@@ -48,7 +48,7 @@ function pathRow(path: PathView, color: string): ReactNode {
     h(
       'td',
       { className: 'num observed', 'data-observed': path.observed?.share ?? '' },
-      path.observed ? `${path.observed.share}%` : '–',
+      path.observed && path.observed.share !== null ? `${path.observed.share}%` : '–',
       path.observed ? h('span', { className: 'muted small' }, ` n=${path.observed.requests}`) : null,
     ),
     h('td', null, ...path.findingCodes.map((c) => h('code', { key: c, className: 'code-chip' }, c))),
