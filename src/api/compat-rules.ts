@@ -97,7 +97,10 @@ const supported = (field: string, note: string, adr?: string): CompatRule =>
 export const COMPAT_RULES: readonly CompatRule[] = [
   supported('spec.replicas', 'as Argo'),
   supported('spec.selector', 'as Argo (required unless `workloadRef` is set)'),
-  supported('spec.template', 'as Argo; ReplicaSet names and `rollouts-pod-template-hash` match Argo'),
+  supported(
+    'spec.template',
+    'as Argo; ReplicaSet names and `rollouts-pod-template-hash` match Argo; pods also get `service.istio.io/canonical-revision` (the hash) unless set',
+  ),
   supported(
     'spec.workloadRef',
     'Deployment, ReplicaSet and PodTemplate: the pod template (and selector) read from it, its changes are new revisions; `scaleDown` as Argo for a Deployment',

@@ -10,11 +10,16 @@ export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-
 /** truesplit's own annotations. */
 export const PATH_GATE_ANNOTATION = 'truesplit.io/path-gate';
 export const PATH_TOLERANCE_ANNOTATION = 'truesplit.io/path-tolerance';
-/** Where Istio's telemetry is (a Prometheus base URL), the window read and the requests a share needs (ADR 0180). */
+/** What the path gate judges: the model's `predicted` shares, the `observed` ones (Istio telemetry), or `both`. */
+export const PATH_GATE_SOURCE_ANNOTATION = 'truesplit.io/path-gate-source';
+/** The Prometheus that holds Istio's telemetry, overriding the controller's `--prometheus-address`. */
 export const PROMETHEUS_ADDRESS_ANNOTATION = 'truesplit.io/prometheus-address';
+/** The window (a PromQL duration) of the observed split. */
 export const OBSERVED_WINDOW_ANNOTATION = 'truesplit.io/observed-window';
+/** Requests a path needs in the window before its observed share is judged. */
 export const PATH_MIN_SAMPLES_ANNOTATION = 'truesplit.io/path-min-samples';
-/** Istio's per-revision label (`destination_canonical_revision` in its metrics; ADR 0181). */
+
+/** Istio's per-revision pod label (`destination_canonical_revision`); truesplit sets it to the pod-template hash. */
 export const CANONICAL_REVISION_LABEL = 'service.istio.io/canonical-revision';
 
 export const ROLLOUT_API_VERSION = 'argoproj.io/v1alpha1';

@@ -45,6 +45,8 @@ export interface RolloutControllerOptions {
   analysisRuns?: Informer<'AnalysisRun'>;
   /** Told each pass's recorded events (the notifier: it queues and returns). */
   onEventsRecorded?: ReconcileDeps['onEventsRecorded'];
+  /** The latest telemetry reading per Rollout key (the telemetry poller), put into each pass's observation. */
+  telemetryOf?: ReconcileDeps['telemetryOf'];
 }
 
 /** What every reconcile reads: these gate start-up and readiness. */
@@ -208,6 +210,7 @@ export class RolloutController {
         planning: this.planning,
         ...(metrics ? { onPathTruth: (r, truth) => metrics.observePathTruth(r, truth) } : {}),
         ...(this.options.onEventsRecorded ? { onEventsRecorded: this.options.onEventsRecorded } : {}),
+        ...(this.options.telemetryOf ? { telemetryOf: this.options.telemetryOf } : {}),
       },
       key,
     );

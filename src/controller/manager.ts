@@ -21,6 +21,8 @@ import { RolloutController, type ControllerLogger } from './controller.js';
 import { createControllerMetrics, type ControllerMetrics } from './metrics.js';
 import { defaultPlanning, type Planning } from './planning.js';
 import { createNotifier, type HttpSender, type Notifier } from './notifications.js';
+import { querySplitVectors } from '../analysis/providers/split-vectors.js';
+import { TelemetryPoller, telemetryServices, type TelemetryPollerOptions } from './observe-telemetry.js';
 
 export interface ManagerOptions {
   cluster: Cluster;
@@ -45,6 +47,15 @@ export interface ManagerOptions {
   planning?: Planning;
   /** Notifications (Argo's format): the ConfigMap's namespace, and whether Rollout namespaces may add their own. */
   notifications?: { namespace: string; selfService: boolean; send?: HttpSender };
+  /**
+   * `--prometheus-address`: Istio's telemetry for the observed split (a Rollout's `truesplit.io/prometheus-address`
+   * overrides it) and the address of `prometheus` and `truesplit` metrics without one. None: no telemetry is read.
+   */
+  prometheusAddress?: string;
+  /** How often each Rollout's observed split is read at most (`--telemetry-interval`, default 15 s). */
+  telemetryIntervalMs?: number;
+  /** The observed split's queries (default `querySplitVectors`). */
+  querySplit?: TelemetryPollerOptions['query'];
   /** Called after the manager stopped because it lost the lease (the CLI exits non-zero). */
   onLeadershipLost?: () => void;
 }
@@ -66,6 +77,7 @@ export class ControllerManager {
   readonly analysisRuns: Informer<'AnalysisRun'>;
   readonly analysis: AnalysisRunController;
   readonly notifier: Notifier | undefined;
+  readonly telemetry: TelemetryPoller;
   private readonly clock: Clock;
   private readonly elector: LeaderElector | undefined;
   private readonly servers: Server[] = [];
@@ -109,11 +121,18 @@ export class ControllerManager {
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.resyncMs !== undefined ? { resyncMs: options.resyncMs } : {}),
       ...(notifier ? { onEventsRecorded: (rollout, pass) => notifier.notify(rollout, pass) } : {}),
+      telemetryOf: (key) => this.telemetry.reading(key),
     });
+    this.telemetry = this.createTelemetryPoller();
     this.analysis = new AnalysisRunController({
       cluster: controllerCluster,
       runs: this.analysisRuns,
-      providers: options.providers ?? defaultProviders({ cluster: controllerCluster }),
+      providers:
+        options.providers ??
+        defaultProviders({
+          cluster: controllerCluster,
+          ...(options.prometheusAddress ? { defaultPrometheusAddress: options.prometheusAddress } : {}),
+        }),
       evaluate: options.conditionEvaluator ?? defaultConditionEvaluator,
       clock: this.clock,
       logger: options.logger,
@@ -151,6 +170,7 @@ export class ControllerManager {
     this.stopped = true;
     await this.elector?.stop();
     this.controller.stop();
+    this.telemetry.stop();
     this.notifier?.stop();
     this.analysis.stop();
     this.analysisRuns.stop();
@@ -176,11 +196,27 @@ export class ControllerManager {
     };
   }
 
+  /** Reads Istio's telemetry for Rollouts in a canary; a changed reading enqueues the Rollout. */
+  private createTelemetryPoller(): TelemetryPoller {
+    const { informers } = this.controller;
+    return new TelemetryPoller({
+      ...(this.options.prometheusAddress ? { defaultAddress: this.options.prometheusAddress } : {}),
+      ...(this.options.telemetryIntervalMs ? { intervalMs: this.options.telemetryIntervalMs } : {}),
+      clock: this.clock,
+      rollouts: () => informers.rollouts.list(),
+      servicesOf: (rollout) =>
+        telemetryServices(rollout, (ns, name) => informers.destinationRules.get(ns, name)?.spec.host),
+      query: this.options.querySplit ?? querySplitVectors,
+      onChange: (key) => this.controller.queue.add(key),
+    });
+  }
+
   private startWorkers(): void {
     if (this.workers || this.stopped) return;
     const workers = this.options.workers ?? 10;
     this.workers = this.waitForSync(() => this.controller.hasSynced()).then(() => {
       this.options.logger.info({ workers }, 'caches synced, reconciling');
+      if (!this.stopped) this.telemetry.start();
       return this.controller.run(workers);
     });
     // AnalysisRuns do not gate the Rollout controller: without the CRD its informer retries and only analysis waits.

@@ -6,17 +6,22 @@
 import { Gauge, Histogram, type Registry } from 'prom-client';
 import type { Rollout } from '../api/rollout.js';
 import type { TrafficPath } from '../mesh/types.js';
+import type { ObservedSplit } from '../plan/observed-paths.js';
 
 export interface PathObservation {
   paths: readonly TrafficPath[];
   desiredShare: number;
   seconds: number;
+  /** The observed split (ADR 0265), when a telemetry reading exists. */
+  observed?: ObservedSplit;
 }
 
 interface Stored {
   desired: number;
   /** One entry per (kind, from); a failing path (null share) is exported as NaN. */
   shares: { kind: string; from: string; share: number }[];
+  /** Per path label, the observed requests and share (NaN below the minimum sample). */
+  observed: { path: string; share: number; requests: number }[];
 }
 
 export interface PathMetrics {
@@ -33,13 +38,27 @@ function storedOf(observation: PathObservation): Stored {
     if (p.variant !== undefined) continue;
     shares.set(`${p.kind}|${p.from}`, { kind: p.kind, from: p.from, share: p.canaryShare ?? Number.NaN });
   }
-  return { desired: observation.desiredShare, shares: [...shares.values()] };
+  return {
+    desired: observation.desiredShare,
+    shares: [...shares.values()],
+    observed: observedOf(observation),
+  };
+}
+
+function observedOf(observation: PathObservation): Stored['observed'] {
+  const split = observation.observed;
+  if (split?.state !== 'read') return [];
+  return split.figures.map((f) => ({
+    path: f.label,
+    share: f.observed?.share ?? Number.NaN,
+    requests: f.observed?.totalRequests ?? 0,
+  }));
 }
 
 /** Registers the gauges; `rollouts` lists the Rollouts that still exist (the informer cache). */
 export function registerPathMetrics(registry: Registry, rollouts: () => Rollout[]): PathMetrics {
   const store = new Map<string, Stored>();
-  const live = (): [{ namespace: string; rollout: string }, Stored][] => {
+  const live: LiveSeries = () => {
     const present = new Set(rollouts().map((r) => rolloutKey(r.metadata.namespace ?? '', r.metadata.name)));
     for (const key of store.keys()) if (!present.has(key)) store.delete(key);
     return [...store.entries()].map(([key, stored]) => {
@@ -68,6 +87,7 @@ export function registerPathMetrics(registry: Registry, rollouts: () => Rollout[
       for (const [labels, stored] of live()) this.set(labels, stored.desired);
     },
   });
+  registerObservedGauges(registry, live);
   const evaluation = new Histogram({
     name: 'truesplit_path_evaluation_seconds',
     help: 'Time of the pure pass (planner, router, traffic-path model, gate) of a reconcile that evaluated the paths.',
@@ -85,4 +105,35 @@ export function registerPathMetrics(registry: Registry, rollouts: () => Rollout[
       evaluation.observe(observation.seconds);
     },
   };
+}
+
+type LiveSeries = () => [{ namespace: string; rollout: string }, Stored][];
+
+/** `truesplit_path_observed_share` and `truesplit_path_observed_requests`, per model path (ADR 0265). */
+function registerObservedGauges(registry: Registry, live: LiveSeries): void {
+  const gauges: [string, string, (o: Stored['observed'][number]) => number][] = [
+    [
+      'truesplit_path_observed_share',
+      'Share of requests (0..1) that reached the canary per traffic path, from Istio telemetry over the observed ' +
+        'window; NaN below the minimum sample.',
+      (o) => o.share,
+    ],
+    [
+      'truesplit_path_observed_requests',
+      'Requests per traffic path in the observed window, from Istio telemetry.',
+      (o) => o.requests,
+    ],
+  ];
+  for (const [name, help, pick] of gauges)
+    new Gauge({
+      name,
+      help,
+      labelNames: ['namespace', 'rollout', 'path'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [labels, stored] of live())
+          for (const o of stored.observed) this.set({ ...labels, path: o.path }, pick(o));
+      },
+    });
 }

@@ -10,6 +10,7 @@ import type { Clock } from '../kube/clock.js';
 import { isConflict, isNotFound } from '../kube/errors.js';
 import { planPass, type PassResult } from '../plan/pass.js';
 import type { PathTruth } from '../plan/paths.js';
+import type { ObservedTelemetry } from '../plan/observation.js';
 import type { RolloutEvent } from '../rollout/plan-types.js';
 import type { EventRecorder } from './events.js';
 import {
@@ -39,6 +40,8 @@ export interface ReconcileDeps {
   planning: Planning;
   /** Told each pass's events once they are recorded (notifications; must not block). */
   onEventsRecorded?: (rollout: Rollout, pass: PassResult) => void;
+  /** The latest telemetry reading of a Rollout (`namespace/name`), taken by the telemetry poller. */
+  telemetryOf?: (key: string) => ObservedTelemetry | undefined;
   /** Told the path evaluation of every valid pass (undefined: the Rollout has no Istio routing). */
   onPathTruth?: (rollout: Rollout, truth: TimedPathTruth | undefined) => void;
 }
@@ -52,7 +55,7 @@ export type ReconcileOutcome = (
 
 export async function reconcileRollout(deps: ReconcileDeps, key: string): Promise<ReconcileOutcome> {
   const [namespace, name] = splitKey(key);
-  const cached = observeRollout(deps.caches, namespace, name);
+  const cached = withTelemetry(observeRollout(deps.caches, namespace, name), deps.telemetryOf?.(key));
   const report: ExecutionReport = { writes: [], written: [] };
   if (!cached || cached.rollout.metadata.deletionTimestamp) return { kind: 'done', writes: [] };
   try {
@@ -68,6 +71,13 @@ export async function reconcileRollout(deps: ReconcileDeps, key: string): Promis
   } catch (err) {
     return classify(err, report);
   }
+}
+
+function withTelemetry(
+  observation: Observation | undefined,
+  telemetry: ObservedTelemetry | undefined,
+): Observation | undefined {
+  return observation && telemetry ? { ...observation, telemetry } : observation;
 }
 
 function classify(err: unknown, report: ExecutionReport): ReconcileOutcome {

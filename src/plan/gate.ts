@@ -3,7 +3,7 @@
  * the evaluated paths, and the `TrafficPathsConsistent` condition. No I/O, no clock: the caller passes `now`.
  */
 import { DEFAULT_PATH_TOLERANCE, readPathGateAnnotations } from '../api/path-gate-annotations.js';
-import type { PathGateMode } from '../api/path-gate-annotations.js';
+import type { PathGateAnnotations, PathGateMode } from '../api/path-gate-annotations.js';
 import type { Condition } from '../api/meta.js';
 import type { Rollout, RolloutStatus } from '../api/rollout.js';
 import { formatPathShare, formatShare } from '../mesh/findings.js';
@@ -20,18 +20,15 @@ export const PATHS_INCONSISTENT_EVENT = 'TrafficPathsInconsistent';
 export { DEFAULT_PATH_TOLERANCE };
 export type { PathGateMode };
 
-export interface PathGateSettings {
-  mode: PathGateMode;
-  /** Largest |effective − desired| canary share (fraction 0..1) a gated path may show. */
-  tolerance: number;
+export interface PathGateSettings extends Omit<PathGateAnnotations, 'problems'> {
   /** Unreadable annotations, each naming its field; the defaults apply instead. */
   problems: string[];
 }
 
-/** `truesplit.io/path-gate` (`warn` by default) and `truesplit.io/path-tolerance` (0.02 by default). */
+/** The gate's annotations (ADR 0090, 0265): mode, tolerance, source, observed window, minimum samples, address. */
 export function pathGateSettings(rollout: Rollout): PathGateSettings {
-  const { mode, tolerance, problems } = readPathGateAnnotations(rollout.metadata.annotations);
-  return { mode, tolerance, problems: problems.map((p) => `${p.field}: ${p.message}`) };
+  const { problems, ...settings } = readPathGateAnnotations(rollout.metadata.annotations);
+  return { ...settings, problems: problems.map((p) => `${p.field}: ${p.message}`) };
 }
 
 /** Paths the gate watches: gateways, and mesh callers from a namespace that exists (not the generic `*`). */

@@ -8,6 +8,7 @@ import type { Namespace, Pod, ReplicaSet, Service } from '../api/workloads.js';
 import type { Workload } from '../rollout/workload-ref.js';
 import type { Finding } from '../mesh/types.js';
 import type { AnalysisObservation } from '../rollout/plan-types.js';
+import type { CallerSplit } from '../mesh/observed-split.js';
 
 export interface Observation {
   rollout: Rollout;
@@ -26,6 +27,25 @@ export interface Observation {
   mesh?: MeshObservation;
   /** The Rollout's AnalysisRuns and referenced templates; absent when the controller does not watch them. */
   analysis?: ObservedAnalysis;
+  /**
+   * The latest reading of Istio's telemetry for this Rollout's canary (ADR 0265), taken outside the pass by the
+   * controller's telemetry poller; absent without a Prometheus address or before the first reading.
+   */
+  telemetry?: ObservedTelemetry;
+}
+
+/** One reading of `istio_requests_total` for a Rollout: per caller, the requests and those that reached the canary. */
+export interface ObservedTelemetry {
+  /** When both instant queries were evaluated (ms since the epoch). */
+  time: number;
+  /** The `destination_canonical_revision` counted as canary (the canary's pod-template hash). */
+  canaryRevision: string;
+  /** The PromQL window the requests were counted over (`1m`). */
+  window: string;
+  /** Per caller (`readCallerSplits`); absent when the queries failed. */
+  callers?: CallerSplit[];
+  /** Why there are no figures: Prometheus' error, a timeout, an unreachable address. */
+  error?: string;
 }
 
 /** The analysis part of the observation, with the analysis kinds that could not be listed (ADR 0145). */

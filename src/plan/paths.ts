@@ -26,6 +26,7 @@ import {
 } from './gate.js';
 import type { ReplicaSet } from '../api/workloads.js';
 import type { MeshObservation, Observation } from './observation.js';
+import { observedGate, observeSplit, observedNote, type ObservedSplit } from './observed-paths.js';
 
 export interface PathTruth {
   paths: TrafficPath[];
@@ -36,6 +37,8 @@ export interface PathTruth {
   /** Blocked only with `truesplit.io/path-gate: enforce`. */
   gate: PathGateInput;
   settings: PathGateSettings;
+  /** The observed split (Istio telemetry) per path; absent without a telemetry reading. */
+  observed?: ObservedSplit;
 }
 
 const OPEN_GATE: PathGateInput = { blocked: false, message: '' };
@@ -136,9 +139,13 @@ export function evaluatePaths(
     const analysis = model.analyze(after.mesh, state, { tolerance, fixes });
     const { paths } = analysis;
     const findings = [...analysis.findings, ...(after.mesh.unavailable ?? [])];
-    const gate = settings.mode === 'enforce' ? decidePathGate(paths, tolerance) : OPEN_GATE;
+    const observed = observeSplit(after.telemetry, paths, state.canaryHash, settings.minSamples);
+    const predicted = () => decidePathGate(paths, tolerance);
+    const gate =
+      settings.mode === 'enforce' ? observedGate(settings, predicted, observed, desiredShare) : OPEN_GATE;
     const condition = pathCondition({ findings, paths, desiredShare, problems: settings.problems });
-    return { ...base, paths, findings, condition, gate };
+    condition.message = `${condition.message ?? ''}${observedNote(observed)}`;
+    return { ...base, paths, findings, condition, gate, ...(observed ? { observed } : {}) };
   } catch (err) {
     const message = `the traffic-path model failed: ${err instanceof Error ? err.message : String(err)}`;
     return { ...base, condition: unknownPathCondition(message), gate: OPEN_GATE };

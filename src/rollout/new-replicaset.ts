@@ -10,6 +10,7 @@ import type { OwnerReference } from '../api/meta.js';
 import type { PodMetadata } from '../api/rollout.js';
 import type { PodTemplateSpec, ReplicaSet } from '../api/workloads.js';
 import { templateWithAntiAffinity } from './anti-affinity.js';
+import { withCanonicalRevision } from './canonical-revision.js';
 import { maxRevision, toRsView, type PlanContext, type RsView } from './context.js';
 
 function ownerReference(ctx: PlanContext): OwnerReference {
@@ -31,14 +32,14 @@ function ephemeralMetadata(ctx: PlanContext): PodMetadata | undefined {
   return metadata;
 }
 
-/** The pod template with the hash label and any ephemeral metadata. */
+/** The pod template with the hash label, the canonical revision (ADR 0181) and any ephemeral metadata. */
 function podTemplate(ctx: PlanContext, hash: string, ephemeral: PodMetadata | undefined): PodTemplateSpec {
   const template = ctx.rollout.spec?.template ?? {};
-  const labels = {
-    ...(template.metadata?.labels ?? {}),
-    ...(ephemeral?.labels ?? {}),
-    [POD_TEMPLATE_HASH_LABEL]: hash,
-  };
+  const labels = withCanonicalRevision(
+    { ...(template.metadata?.labels ?? {}), ...(ephemeral?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash },
+    template.metadata?.labels,
+    hash,
+  );
   const annotations = { ...(template.metadata?.annotations ?? {}), ...(ephemeral?.annotations ?? {}) };
   const metadata = { ...(template.metadata ?? {}), labels };
   return {

@@ -4,7 +4,7 @@
  * Kubernetes' pod defaults are applied before comparing, because the API server defaults a ReplicaSet's template but
  * not a Rollout's (a CRD). Empty values (null, {}, [], "") are treated as absent, as Go's omitempty does.
  */
-import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
+import { deleteControllerPodLabels } from './canonical-revision.js';
 import { cloneJson, deepEqual, type Json } from '../util/json.js';
 
 type JsonObject = { [key: string]: Json };
@@ -105,7 +105,7 @@ function normalizeTemplate(template: unknown): Json | undefined {
   const copy = cloneJson((template ?? {}) as Json);
   if (!isObject(copy)) return pruneEmpty(copy);
   const metadata = copy.metadata;
-  if (isObject(metadata) && isObject(metadata.labels)) delete metadata.labels[POD_TEMPLATE_HASH_LABEL];
+  if (isObject(metadata) && isObject(metadata.labels)) deleteControllerPodLabels(metadata.labels);
   if (isObject(metadata)) delete metadata.creationTimestamp;
   if (isObject(copy.spec)) defaultPodSpec(copy.spec);
   return pruneEmpty(copy);

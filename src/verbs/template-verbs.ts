@@ -2,14 +2,11 @@
  * `set image` and `undo`: edits of the Rollout's pod template, as merge patches guarded by the resourceVersion the
  * edit was computed from (a concurrent write makes the patch fail with 409 and the edit is recomputed). Pure.
  */
-import {
-  EPHEMERAL_METADATA_ANNOTATION,
-  POD_TEMPLATE_HASH_LABEL,
-  REVISION_ANNOTATION,
-} from '../api/labels.js';
+import { EPHEMERAL_METADATA_ANNOTATION, REVISION_ANNOTATION } from '../api/labels.js';
 import type { PodTemplateSpec, Rollout } from '../api/index.js';
 import type { ReplicaSet } from '../api/workloads.js';
 import { cloneJson, deepEqual, diffMergePatch, type MergePatch } from '../util/json.js';
+import { deleteControllerPodLabels } from '../rollout/canonical-revision.js';
 import { templatesMatch } from '../rollout/template-match.js';
 import { rolloutRef, VerbError } from './errors.js';
 
@@ -123,7 +120,8 @@ export function revisionTemplate(rs: ReplicaSet): PodTemplateSpec {
   const injected = injectedMetadata(rs);
   const metadata = copy.metadata;
   if (!metadata) return copy;
-  for (const key of [POD_TEMPLATE_HASH_LABEL, ...injected.labels]) delete metadata.labels?.[key];
+  if (metadata.labels) deleteControllerPodLabels(metadata.labels);
+  for (const key of injected.labels) delete metadata.labels?.[key];
   for (const key of injected.annotations) delete metadata.annotations?.[key];
   if (metadata.labels && Object.keys(metadata.labels).length === 0) delete metadata.labels;
   if (metadata.annotations && Object.keys(metadata.annotations).length === 0) delete metadata.annotations;

@@ -23,6 +23,7 @@ describe('truesplit controller flags', () => {
         metricsPort: 8090,
         healthzPort: 8080,
         logLevel: 'info',
+        telemetryIntervalSeconds: 15,
       },
     },
     {
@@ -50,8 +51,12 @@ describe('truesplit controller flags', () => {
         '--log-level',
         'debug',
         '--self-service-notification-enabled',
+        '--prometheus-address',
+        'http://prometheus.istio-system:9090',
+        '--telemetry-interval',
+        '5',
       ],
-      env: {},
+      env: { TRUESPLIT_PROMETHEUS_ADDRESS: 'http://ignored:9090' },
       expected: {
         kubeconfig: 'k',
         context: 'c',
@@ -67,6 +72,8 @@ describe('truesplit controller flags', () => {
         metricsPort: 9,
         healthzPort: 0,
         logLevel: 'debug',
+        prometheusAddress: 'http://prometheus.istio-system:9090',
+        telemetryIntervalSeconds: 5,
       },
     },
     {
@@ -85,10 +92,16 @@ describe('truesplit controller flags', () => {
         metricsPort: 8090,
         healthzPort: 8080,
         logLevel: 'info',
+        telemetryIntervalSeconds: 15,
       },
     },
   ])('$name', ({ argv, env, expected }) => {
     expect(parseControllerFlags(argv, env)).toEqual(expected);
+  });
+
+  it('takes the Prometheus address from TRUESPLIT_PROMETHEUS_ADDRESS without the flag', () => {
+    const flags = parseControllerFlags([], { TRUESPLIT_PROMETHEUS_ADDRESS: 'http://p:9090' });
+    expect(flags.prometheusAddress).toBe('http://p:9090');
   });
 
   it.each([
@@ -113,6 +126,11 @@ describe('truesplit controller flags', () => {
       message: 'flag --analysis-workers must be a positive integer (got "0")',
     },
     { name: 'unknown flag', argv: ['--threads', '2'], message: 'unknown flag --threads' },
+    {
+      name: 'a Prometheus address that is not a URL',
+      argv: ['--prometheus-address', 'prometheus:9090'],
+      message: 'flag --prometheus-address must be an http:// or https:// URL (got "prometheus:9090")',
+    },
   ])('rejects $name', ({ argv, message }) => {
     expect(() => parseControllerFlags(argv, {})).toThrow(new UsageError(message));
   });

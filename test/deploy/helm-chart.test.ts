@@ -131,6 +131,7 @@ describe.skipIf(!haveHelm)('helm (built from helm.sh/helm/v3)', () => {
       'controller.extraEnv[0].value=on-purpose',
       'controller.nodeSelector.pool=system',
       'controller.selfServiceNotification=true',
+      'controller.prometheusAddress=http://prometheus.istio-system:9090',
       'serviceAccount.name=ts',
       'controller.metrics.serviceMonitor.enabled=true',
       'createNamespace=false',
@@ -146,7 +147,7 @@ describe.skipIf(!haveHelm)('helm (built from helm.sh/helm/v3)', () => {
     expect([
       dig(deployment, 'spec', 'replicas'),
       dig(container, 'image'),
-      args.slice(-2),
+      args.slice(-3),
       dig(container, 'env', -1),
       dig(pod, 'nodeSelector'),
       dig(pod, 'serviceAccountName'),
@@ -158,7 +159,11 @@ describe.skipIf(!haveHelm)('helm (built from helm.sh/helm/v3)', () => {
     ]).toEqual([
       3,
       'ghcr.io/truesplit/truesplit:9.9.9',
-      ['--self-service-notification-enabled', '--resync=60'],
+      [
+        '--self-service-notification-enabled',
+        '--prometheus-address=http://prometheus.istio-system:9090',
+        '--resync=60',
+      ],
       { name: 'EXTRA', value: 'on-purpose' },
       { pool: 'system' },
       'ts',

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { parseCommandArgs } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
+import { isHttpUrl } from '../../api/path-gate-annotations.js';
 import { ControllerManager } from '../../controller/manager.js';
 import { ClientCluster } from '../../kube/client-cluster.js';
 import { loadKubeConfig } from '../../kube/kubeconfig.js';
@@ -26,6 +27,12 @@ Flags:
   --resync SECONDS        full relist period of every informer (default 900)
   --request-timeout SECONDS
                           hard deadline of every API request except watches (default 30)
+  --prometheus-address URL
+                          the Prometheus holding Istio's istio_requests_total: the observed split per traffic path
+                          (a Rollout's truesplit.io/prometheus-address overrides it) and the address of prometheus
+                          and truesplit metrics without one (default: TRUESPLIT_PROMETHEUS_ADDRESS, else none)
+  --telemetry-interval SECONDS
+                          read each canary's observed split at most this often (default 15)
   --metrics-port PORT     Prometheus /metrics port (default 8090)
   --healthz-port PORT     /healthz and /readyz port (default 8080)
   --log-level LEVEL       trace, debug, info (default), warn, error
@@ -55,6 +62,8 @@ export interface ControllerFlags {
   metricsPort: number;
   healthzPort: number;
   logLevel: string;
+  prometheusAddress?: string;
+  telemetryIntervalSeconds: number;
 }
 
 export function parseControllerFlags(argv: string[], env: CliIo['env']): ControllerFlags {
@@ -72,12 +81,17 @@ export function parseControllerFlags(argv: string[], env: CliIo['env']): Control
     'metrics-port': { type: 'string' },
     'healthz-port': { type: 'string' },
     'log-level': { type: 'string' },
+    'prometheus-address': { type: 'string' },
+    'telemetry-interval': { type: 'string' },
   });
   const logLevel = values['log-level'] ?? 'info';
   if (!['trace', 'debug', 'info', 'warn', 'error'].includes(logLevel))
     throw new UsageError(`flag --log-level: unknown level "${logLevel}"`);
   const leaseNamespace = values['lease-namespace'] ?? env.POD_NAMESPACE ?? values.namespace;
+  const prometheusAddress = prometheusAddressFlag(values['prometheus-address'], env);
   return {
+    ...(prometheusAddress ? { prometheusAddress } : {}),
+    telemetryIntervalSeconds: positiveInt(values['telemetry-interval'], 'telemetry-interval', 15),
     ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     ...(values.context ? { context: values.context } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),
@@ -93,6 +107,18 @@ export function parseControllerFlags(argv: string[], env: CliIo['env']): Control
     healthzPort: positiveInt(values['healthz-port'], 'healthz-port', 8080, true),
     logLevel,
   };
+}
+
+/** `--prometheus-address`, else TRUESPLIT_PROMETHEUS_ADDRESS; empty: none. */
+function prometheusAddressFlag(flag: string | undefined, env: CliIo['env']): string | undefined {
+  const fromFlag = flag !== undefined;
+  const value = (fromFlag ? flag : env.TRUESPLIT_PROMETHEUS_ADDRESS)?.trim();
+  if (!value) return undefined;
+  if (!isHttpUrl(value)) {
+    const source = fromFlag ? 'flag --prometheus-address' : 'TRUESPLIT_PROMETHEUS_ADDRESS';
+    throw new UsageError(`${source} must be an http:// or https:// URL (got "${value}")`);
+  }
+  return value;
 }
 
 export const controller: Command = {
@@ -129,6 +155,8 @@ export const controller: Command = {
       resyncMs: flags.resyncSeconds * 1000,
       metricsPort: flags.metricsPort,
       healthzPort: flags.healthzPort,
+      ...(flags.prometheusAddress ? { prometheusAddress: flags.prometheusAddress } : {}),
+      telemetryIntervalMs: flags.telemetryIntervalSeconds * 1000,
       ...(flags.namespace ? { namespace: flags.namespace } : {}),
       ...(flags.leaseNamespace ? { leaseNamespace: flags.leaseNamespace } : {}),
       notifications: { namespace: flags.notificationNamespace, selfService: flags.selfServiceNotifications },

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { CANONICAL_REVISION_LABEL, PATH_GATE_SOURCE_ANNOTATION } from '../../src/api/labels.ts';
+import type { Rollout } from '../../src/api/rollout.ts';
+import type { SplitVectors, SplitVectorsRequest } from '../../src/analysis/providers/split-vectors.ts';
+import {
+  TelemetryPoller,
+  telemetryServices,
+  telemetryTarget,
+} from '../../src/controller/observe-telemetry.ts';
+import { ManualClock } from '../../src/kube/clock.ts';
+
+function rollout(
+  name: string,
+  extra: { stable?: string; canary?: string; annotations?: Record<string, string> } = {},
+): Rollout {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    metadata: { name, namespace: 'shop', ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [] } },
+      strategy: {
+        canary: {
+          trafficRouting: {
+            istio: {
+              virtualService: { name: 'vs' },
+              destinationRule: { name: 'dr', canarySubsetName: 'canary', stableSubsetName: 'stable' },
+            },
+          },
+        },
+      },
+    },
+    status: { stableRS: extra.stable ?? 'stable1', currentPodHash: extra.canary ?? 'canary1' },
+  };
+}
+
+function vectors(canary: number, stable: number): SplitVectors {
+  const sample = (revision: string, value: number) => ({
+    labels: {
+      source_workload: 'frontend',
+      source_workload_namespace: 'frontend',
+      destination_canonical_revision: revision,
+      response_code: '200',
+    },
+    value,
+  });
+  return { source: [sample('canary1', canary), sample('stable1', stable)], destination: [] };
+}
+
+function harness(
+  rollouts: Rollout[],
+  answer: (r: SplitVectorsRequest) => Promise<SplitVectors>,
+  concurrency = 2,
+) {
+  const clock = new ManualClock(1_000_000);
+  const changed: string[] = [];
+  const requests: SplitVectorsRequest[] = [];
+  let inFlight = 0;
+  let peak = 0;
+  const poller = new TelemetryPoller({
+    defaultAddress: 'http://prometheus:9090',
+    intervalMs: 15_000,
+    concurrency,
+    clock,
+    rollouts: () => rollouts,
+    servicesOf: (r) => telemetryServices(r, () => 'shop-svc.shop.svc.cluster.local'),
+    query: async (r) => {
+      requests.push(r);
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      try {
+        return await answer(r);
+      } finally {
+        inFlight--;
+      }
+    },
+    onChange: (key) => changed.push(key),
+  });
+  return { clock, poller, changed, requests, peak: () => peak };
+}
+
+describe('telemetry poller', () => {
+  it('reads a canary in progress, at most once per interval, and enqueues only when the shares change', async () => {
+    let canary = 50;
+    const h = harness([rollout('a')], () => Promise.resolve(vectors(canary, 100 - canary)));
+    await h.poller.pollDue();
+    expect(h.poller.reading('shop/a')?.callers).toEqual([
+      { path: 'mesh', from: 'frontend', canaryRequests: 50, totalRequests: 100, canaryErrors: 0 },
+    ]);
+    expect(h.requests.map((r) => [r.service, r.namespace, r.window])).toEqual([['shop-svc', 'shop', '1m']]);
+    expect(h.changed).toEqual(['shop/a']);
+    await h.poller.pollDue();
+    expect(h.requests).toHaveLength(1);
+    h.clock.advance(15_000);
+    await h.poller.pollDue();
+    expect(h.requests).toHaveLength(2);
+    expect(h.changed).toEqual(['shop/a']);
+    canary = 10;
+    h.clock.advance(15_000);
+    await h.poller.pollDue();
+    expect(h.changed).toEqual(['shop/a', 'shop/a']);
+  });
+
+  it('records a failed query as the reading error, naming the address', async () => {
+    const h = harness([rollout('a')], () => Promise.reject(new Error('connect ECONNREFUSED')));
+    await h.poller.pollDue();
+    expect(h.poller.reading('shop/a')?.error).toBe(
+      'Prometheus at http://prometheus:9090: connect ECONNREFUSED',
+    );
+  });
+
+  it('drops the reading when the Rollout is promoted or deleted', async () => {
+    const rollouts = [rollout('a'), rollout('b')];
+    const h = harness(rollouts, () => Promise.resolve(vectors(1, 1)));
+    await h.poller.pollDue();
+    expect(h.poller.size()).toBe(2);
+    rollouts[0] = rollout('a', { canary: 'stable1' });
+    rollouts.pop();
+    h.clock.advance(15_000);
+    await h.poller.pollDue();
+    expect(h.poller.size()).toBe(0);
+  });
+
+  it('keeps to the concurrency bound', async () => {
+    const many = Array.from({ length: 9 }, (_, i) => rollout(`r${i}`));
+    const h = harness(many, () => new Promise((resolve) => setTimeout(() => resolve(vectors(1, 1)), 5)), 3);
+    await h.poller.pollDue();
+    expect(h.poller.size()).toBe(9);
+    expect(h.peak()).toBe(3);
+  });
+
+  it('does not query when the user set the canonical revision label', async () => {
+    const r = rollout('a');
+    r.spec.template!.metadata!.labels![CANONICAL_REVISION_LABEL] = 'v2';
+    const h = harness([r], () => Promise.resolve(vectors(1, 1)));
+    await h.poller.pollDue();
+    expect(h.requests).toHaveLength(0);
+    expect(h.poller.reading('shop/a')?.error).toMatch(/^revision label set by the user/);
+  });
+});
+
+describe('telemetryTarget', () => {
+  it.each([
+    { name: 'canary in progress with an address', r: rollout('a'), address: 'http://p', want: true },
+    { name: 'no address, predicted gate: nothing to read', r: rollout('a'), address: undefined, want: false },
+    {
+      name: 'no address, observed gate: a reading saying so',
+      r: rollout('a', { annotations: { [PATH_GATE_SOURCE_ANNOTATION]: 'observed' } }),
+      address: undefined,
+      want: true,
+    },
+    { name: 'fully promoted', r: rollout('a', { canary: 'stable1' }), address: 'http://p', want: false },
+  ])('$name', ({ r, address, want }) => {
+    expect(telemetryTarget(r, address) !== undefined).toBe(want);
+  });
+});
