@@ -164,6 +164,14 @@ export function mergeFindings(
   return sortFindings(result);
 }
 
+/** A copy of one step's finding, for another step with the same state: its fix is still built when merged. */
+export function copyStepFinding(finding: Finding): Finding {
+  const copy: Finding = { ...finding, objects: [...finding.objects], paths: [...finding.paths] };
+  if (finding.steps) copy.steps = [...finding.steps];
+  inheritFix(copy, finding);
+  return copy;
+}
+
 function inheritFix(target: Finding, source: Finding): void {
   const input = pendingFixes.get(source);
   if (input) pendingFixes.set(target, input);
