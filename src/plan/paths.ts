@@ -45,6 +45,7 @@ export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
     peerAuthentications: [...mesh.peerAuthentications],
     endpoints: replicaSetEndpoints(mesh.replicaSets, namespaces),
     rootNamespace: mesh.rootNamespace,
+    ...(mesh.unlistedKinds ? { unlistedKinds: mesh.unlistedKinds } : {}),
   };
 }
 
