@@ -47,5 +47,10 @@ export function observeMesh(caches: MeshCaches, rollout: Rollout): MeshObservati
     rollout,
   );
   const unavailable = caches.unavailableKinds?.() ?? [];
-  return unavailable.length > 0 ? { ...mesh, unavailable: unavailable.map(unavailableKindFinding) } : mesh;
+  if (unavailable.length === 0) return mesh;
+  return {
+    ...mesh,
+    unavailable: unavailable.map(unavailableKindFinding),
+    unlistedKinds: unavailable.map((u) => u.kind),
+  };
 }

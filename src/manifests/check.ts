@@ -2,7 +2,7 @@ import { objectRef } from '../api/meta.js';
 import type { ValidationError } from '../api/validate.js';
 import type { AnalyzeOptions } from '../mesh/analyze.js';
 import type { ManifestAnalysis } from '../mesh/simulate-paths.js';
-import { analyzeManifests } from '../mesh/simulate-paths.js';
+import { manifestAnalyzer } from '../mesh/simulate-paths.js';
 import { SimulationLimitError } from '../rollout/simulate.js';
 import type { LoadedObject } from './parse.js';
 import { locate, validateManifests } from './validate.js';
@@ -36,14 +36,17 @@ export function checkManifests(loaded: readonly LoadedObject[], options: Analyze
   if (errors.length > 0) return { rollouts, errors, warnings };
   const tooLong = rollouts.flatMap(stepCountError);
   if (tooLong.length > 0) return { rollouts, errors: tooLong, warnings };
-  const objects = loaded.map((entry) => entry.object);
+  const analyze = manifestAnalyzer(
+    loaded.map((entry) => entry.object),
+    options,
+  );
   const analysis: ManifestAnalysis = { rollouts: [], routerErrors: [] };
   const problems: ValidationError[] = [];
   for (const rollout of rollouts) {
     try {
-      const one = analyzeManifests(objects, [rollout.object], options);
-      for (const analysed of one.rollouts) analysis.rollouts.push(analysed);
-      for (const error of one.routerErrors) analysis.routerErrors.push(error);
+      const routerErrors: ManifestAnalysis['routerErrors'] = [];
+      analysis.rollouts.push(analyze(rollout.object, routerErrors));
+      for (const error of routerErrors) analysis.routerErrors.push(error);
     } catch (error) {
       if (!(error instanceof SimulationLimitError)) throw error;
       problems.push(locate(rollout, simulationLimitProblem(rollout, error)));

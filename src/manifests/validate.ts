@@ -12,6 +12,7 @@ import { validateRollout } from '../api/validate.js';
 import type { ValidationError } from '../api/validate.js';
 import { validateRolloutContext } from '../api/validate-context.js';
 import { analysisObjectProblems, analysisReferenceProblems, isAnalysisObject } from './analysis-objects.js';
+import { referenceScope } from './reference-scope.js';
 
 /** A Rollout that passed its type guard, with where it came from. */
 export interface LoadedRollout extends LoadedObject {
@@ -27,10 +28,11 @@ export interface ManifestValidation {
 
 /**
  * Validate everything a command read: shape problems of every kind truesplit reads, then each Rollout's own rules and
- * its references to the other objects. Errors point at the field's line when the loader knows it.
+ * its references to the other objects (those it names: `referenceScope`). Errors point at the field's line when the
+ * loader knows it.
  */
 export function validateManifests(loaded: readonly LoadedObject[]): ManifestValidation {
-  const objects = loaded.map((entry) => entry.object);
+  const referencedBy = referenceScope(loaded.map((entry) => entry.object));
   const result: ManifestValidation = { rollouts: [], errors: duplicateObjectErrors(loaded), warnings: [] };
   for (const entry of loaded) {
     const own = objectProblems(entry.object);
@@ -40,6 +42,7 @@ export function validateManifests(loaded: readonly LoadedObject[]): ManifestVali
     if (own.length > 0) continue;
     const rollout = asRollout(entry.object);
     if (!rollout) continue;
+    const objects = referencedBy(rollout);
     const analysis = analysisReferenceProblems(rollout, objects);
     const errors = [...validateRolloutWithReferences(rollout, objects), ...analysis.errors];
     for (const error of errors) result.errors.push(locate(entry, error));

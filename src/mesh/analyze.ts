@@ -1,7 +1,7 @@
 import type { CanaryStep, DestinationRule, Rollout, Service, VirtualService } from '../api/index.js';
 import { withStablePingPong, type PingPongRole } from '../api/ping-pong.js';
 import { buildContext } from './context.js';
-import { collectFindings, mergeFindings } from './findings.js';
+import { collectFindings, copyStepFinding, mergeFindings } from './findings.js';
 import { indexSnapshot } from './index-snapshot.js';
 import type { PathOptions } from './paths.js';
 import { evaluateInContext } from './paths.js';
@@ -87,8 +87,9 @@ type Named = { metadata: { name: string; namespace?: string } };
 function replaceByName<T extends Named>(base: readonly T[], overrides: readonly T[] | undefined): T[] {
   if (!overrides || overrides.length === 0) return [...base];
   const key = (o: Named) => `${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
-  const replaced = new Map(overrides.map((o) => [key(o), o]));
-  const kept = base.filter((o) => !replaced.has(key(o)));
+  const replaced = new Set(overrides.map(key));
+  const names = new Set(overrides.map((o) => o.metadata.name));
+  const kept = base.filter((o) => !names.has(o.metadata.name) || !replaced.has(key(o)));
   return [...kept, ...overrides];
 }
 
@@ -102,21 +103,44 @@ export function snapshotAtStep(base: MeshSnapshot, step: StepState): MeshSnapsho
   };
 }
 
-/** Analyse a Rollout at every step of a simulation. */
+/** What a step's analysis depends on besides the Rollout and the base: all of its state but its place in the list. */
+function stepInputKey(step: StepState): string {
+  const { index: _index, step: _step, ...inputs } = step;
+  return JSON.stringify(inputs);
+}
+
+/** A step's result for another step with the same inputs: equal values, no object shared between the two. */
+function copyResult(result: RolloutAnalysis): RolloutAnalysis {
+  return {
+    paths: result.paths.map((p) => ({ ...p, findings: [...p.findings] })),
+    findings: result.findings.map(copyStepFinding),
+  };
+}
+
+/**
+ * Analyse a Rollout at every step of a simulation. Steps whose state is the same (a pause after a `setWeight`, the
+ * steps of an analysis at one weight) are evaluated once (ADR 0255).
+ */
 export function analyzeSteps(
   base: MeshSnapshot,
   rollout: Rollout,
   steps: readonly StepState[],
   options: AnalyzeOptions = {},
 ): StepsAnalysis {
+  const evaluated = new Map<string, RolloutAnalysis>();
   const results: StepAnalysis[] = steps.map((step) => {
+    const key = stepInputKey(step);
+    const seen = evaluated.get(key);
     const state = {
       rollout: withStablePingPong(rollout, step.stablePingPong),
       canaryWeight: step.canaryWeight,
       canaryHash: step.canaryHash,
       stableHash: step.stableHash,
     };
-    const { paths, findings } = analyzeAt(snapshotAtStep(base, step), state, options, false);
+    const { paths, findings } = seen
+      ? copyResult(seen)
+      : analyzeAt(snapshotAtStep(base, step), state, options, false);
+    if (!seen) evaluated.set(key, { paths, findings });
     const result: StepAnalysis = { index: step.index, canaryWeight: step.canaryWeight, paths, findings };
     if (step.step) result.step = step.step;
     return result;

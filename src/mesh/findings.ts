@@ -31,6 +31,8 @@ const CAUSES: Record<FindingCode, (objects: string, detail: string, last: string
     `${o}: ${d || 'this shape'}; truesplit's path model cannot predict the split Istio gives here, so it states none`,
   'ping-pong-dialled': (_o, _d, last) =>
     `callers dial ${last}, one of the ping-pong pair: its role swaps at every promotion, so after the next one it is the canary Service at weight 0, left on the old revision until that is scaled down, and callers without L7 routing lose every endpoint`,
+  'gateway-missing': (_o, _d, last) =>
+    `the VirtualService binds ${last}, which does not exist: no gateway proxy has a listener for its hosts, so no request reaches its routes there (istioctl analyze: IST0101)`,
   'ambient-waypoint-alpha': (o, d) =>
     `ambient callers are routed by the waypoint ${d ? `"${d}" ` : ''}of ${o}; VirtualService on waypoints is alpha in Istio`,
 };
@@ -162,6 +164,14 @@ export function mergeFindings(
   const result = [...merged.values()];
   for (const f of result) completeFix(f);
   return sortFindings(result);
+}
+
+/** A copy of one step's finding, for another step with the same state: its fix is still built when merged. */
+export function copyStepFinding(finding: Finding): Finding {
+  const copy: Finding = { ...finding, objects: [...finding.objects], paths: [...finding.paths] };
+  if (finding.steps) copy.steps = [...finding.steps];
+  inheritFix(copy, finding);
+  return copy;
 }
 
 function inheritFix(target: Finding, source: Finding): void {

@@ -209,6 +209,27 @@ function pingPongDialledFix(input: FixInput): string {
   ].join('\n');
 }
 
+/** The Gateway the VirtualService names, serving its hosts; or the `gateways` entry corrected. */
+function missingGatewayFix(input: FixInput): string {
+  const [vsRef = '', gwRef = ''] = input.objects;
+  const [, namespace = '', name = ''] = gwRef.split('/');
+  const vs = input.ctx.referenced.find((v) => objectRef(v) === vsRef);
+  const gateway = {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'Gateway',
+    metadata: { name, namespace },
+    spec: {
+      selector: { istio: 'ingressgateway' },
+      servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: vs?.spec.hosts ?? ['*'] }],
+    },
+  };
+  return [
+    `# Create the Gateway ${vsRef} names (selector: your ingress gateway's pod labels):`,
+    yamlDoc(gateway),
+    `# or correct its entry in spec.gateways of ${vsRef} (a short name is in the VirtualService's namespace; another namespace is written ns/name).`,
+  ].join('\n');
+}
+
 const STATIC_FIXES: Partial<Record<FindingCode, (input: FixInput) => string>> = {
   'mesh-conflict': (i) =>
     `# Keep exactly one mesh-bound VirtualService for ${i.ctx.dialled.fqdn}: merge the routes into the one the Rollout manages and delete the others\n` +
@@ -240,6 +261,7 @@ const STATIC_FIXES: Partial<Record<FindingCode, (input: FixInput) => string>> = 
   'prediction-uncertain': () =>
     '# Nothing to change for truesplit: read the split Istio really gives this caller (istioctl proxy-config routes <pod> -o json), or simplify the routing to a shape the model covers (docs/adr/0040-traffic-path-model.md).',
   'ping-pong-dialled': (i) => pingPongDialledFix(i),
+  'gateway-missing': (i) => missingGatewayFix(i),
   'ambient-waypoint-alpha': () =>
     '# No change required: VirtualService on a waypoint is alpha in Istio. Consider a Gateway API HTTPRoute whose parentRefs name the Service.',
 };

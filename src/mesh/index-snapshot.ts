@@ -25,6 +25,8 @@ export interface SnapshotIndex {
   peerAuthByNs: Map<string, PeerAuthentication[]>;
   /** Namespace-wide Sidecars (no workloadSelector) by namespace. */
   sidecarByNs: Map<string, Sidecar>;
+  /** `ns/name` of every Gateway. */
+  gateways: Set<string>;
 }
 
 const indexes = new WeakMap<MeshSnapshot, SnapshotIndex>();
@@ -53,6 +55,7 @@ export function indexSnapshot(snapshot: MeshSnapshot): SnapshotIndex {
     destinationRulesByHost: new Map(),
     peerAuthByNs: new Map(),
     sidecarByNs: new Map(),
+    gateways: new Set(snapshot.gateways.map((g) => `${nsOf(g)}/${g.metadata.name}`)),
   };
   for (const group of snapshot.endpoints) push(index.groupsByNs, group.namespace, group);
   for (const vs of snapshot.virtualServices) indexMeshVs(index, vs);

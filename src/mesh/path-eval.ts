@@ -14,6 +14,7 @@ import {
   vsGateways,
   vsHostMatch,
 } from './hosts.js';
+import { gatewayStanding, markGatewayUnknown, missingGatewayPath } from './gateway-binding.js';
 import { callerSidecar, destinationRuleClass, effectiveMtls } from './index-snapshot.js';
 import { chooseRoutes, routeShare } from './routing.js';
 import {
@@ -119,13 +120,19 @@ function routeOutcomes(
 
 /**
  * One gateway path: the first referenced VirtualService bound to the gateway that Istio accepts decides. One that
- * Istio's validation rejects (`*` on a mesh-bound VirtualService) gives the gateway no route: requests get 404.
+ * Istio's validation rejects (`*` on a mesh-bound VirtualService) gives the gateway no route: requests get 404. A
+ * Gateway that does not exist serves no route at all (`gateway-binding.ts`).
  */
 export function gatewayPaths(ctx: RolloutContext, gateway: string): EvaluatedPath[] {
   const bound = ctx.referenced.filter((v) => vsGateways(v).includes(gateway));
   const vs = bound.find((v) => !istioRejects(v));
   const base = { kind: 'gateway' as const, from: gateway };
-  if (vs) return routedPaths(ctx, base, vs, gateway, nsOf(vs), []);
+  if (vs) {
+    const standing = gatewayStanding(ctx.index, gateway);
+    if (standing === 'missing') return [missingGatewayPath(ctx, base, vs, gateway)];
+    const paths = routedPaths(ctx, base, vs, gateway, nsOf(vs), []);
+    return standing === 'unknown' ? markGatewayUnknown(paths, vs, gateway) : paths;
+  }
   const rejected = bound[0];
   if (!rejected) return [];
   return [makePath(ctx, base, null, ctx.desired, [rejectionIssue(rejected)])];

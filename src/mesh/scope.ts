@@ -20,6 +20,17 @@ export interface MeshSource {
   sidecars(): readonly Sidecar[];
   peerAuthentications(namespace: string): readonly PeerAuthentication[];
   replicaSets(namespace: string): readonly ReplicaSet[];
+  /**
+   * Optional index: the VirtualServices and DestinationRules that may concern Services of these names (a host whose
+   * first DNS label is one of them, or a wildcard host) or that are named (`namespace/name`), in source order — a
+   * superset of what `rolloutScope` keeps, so it filters a few objects instead of all.
+   */
+  routingCandidates?(serviceNames: ReadonlySet<string>, named: ReadonlySet<string>): RoutingCandidates;
+}
+
+export interface RoutingCandidates {
+  virtualServices: readonly VirtualService[];
+  destinationRules: readonly DestinationRule[];
 }
 
 /** The objects of a mesh that concern one Rollout's hosts. */
@@ -30,10 +41,17 @@ export interface RolloutScope {
   peerAuthentications: PeerAuthentication[];
 }
 
-/** Whether a VirtualService or DestinationRule host may name one of `services` (same first DNS label, or a wildcard). */
-function hostFilter(services: readonly Service[]): (host: string) => boolean {
-  const names = new Set(services.map((svc) => svc.metadata.name));
-  return (host) => host === '*' || host.startsWith('*') || names.has(host.split('.')[0] ?? '');
+/** `*` for a wildcard host (`*`, `*.example.com`), else its first DNS label: what `hostFilter` compares. */
+function hostLabel(host: string): string {
+  return host.startsWith('*') ? '*' : (host.split('.')[0] ?? '');
+}
+
+/** Whether a VirtualService or DestinationRule host may name one of `names` (same first DNS label, or a wildcard). */
+function hostFilter(names: ReadonlySet<string>): (host: string) => boolean {
+  return (host) => {
+    const label = hostLabel(host);
+    return label === '*' || names.has(label);
+  };
 }
 
 /** Services and PeerAuthentications of the Rollout's and the root namespace; the routing of their hosts. */
@@ -44,19 +62,22 @@ export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace
     ...(rootNamespace !== namespace ? read(rootNamespace) : []),
   ];
   const services = inScope((ns) => source.services(ns));
-  const concerns = hostFilter(services);
+  const names = new Set(services.map((svc) => svc.metadata.name));
+  const concerns = hostFilter(names);
   const referenced = new Set(
     (routingOf(rollout)?.virtualServices ?? []).map((t) => `${t.namespace}/${t.name}`),
   );
+  const candidates = source.routingCandidates?.(names, referenced) ?? {
+    virtualServices: source.virtualServices(),
+    destinationRules: source.destinationRules(),
+  };
   return {
     services,
-    virtualServices: source
-      .virtualServices()
-      .filter(
-        (vs) =>
-          referenced.has(`${namespaceOf(vs)}/${vs.metadata.name}`) || (vs.spec.hosts ?? []).some(concerns),
-      ),
-    destinationRules: source.destinationRules().filter((dr) => concerns(dr.spec.host)),
+    virtualServices: candidates.virtualServices.filter(
+      (vs) =>
+        referenced.has(`${namespaceOf(vs)}/${vs.metadata.name}`) || (vs.spec.hosts ?? []).some(concerns),
+    ),
+    destinationRules: candidates.destinationRules.filter((dr) => concerns(dr.spec.host)),
     peerAuthentications: inScope((ns) => source.peerAuthentications(ns)),
   };
 }
@@ -82,7 +103,12 @@ export function meshSourceOf(objects: readonly KubeObject[]): MeshSource {
     <T extends KubeObject>(kind: string) =>
     (namespace: string) =>
       (byNamespace.get(`${kind}/${namespace}`) ?? []) as unknown as T[];
+  const routing = routingIndex(
+    all<VirtualService>('VirtualService'),
+    all<DestinationRule>('DestinationRule'),
+  );
   return {
+    routingCandidates: (names, named) => routing(names, named),
     namespaces: () => all<Namespace>('Namespace'),
     services: inNamespace<Service>('Service'),
     virtualServices: () => all<VirtualService>('VirtualService'),
@@ -92,4 +118,44 @@ export function meshSourceOf(objects: readonly KubeObject[]): MeshSource {
     peerAuthentications: inNamespace<PeerAuthentication>('PeerAuthentication'),
     replicaSets: inNamespace<ReplicaSet>('ReplicaSet'),
   };
+}
+
+/** Positions of objects by string keys. */
+function positionsBy<T>(items: readonly T[], keys: (item: T) => readonly string[]): Map<string, number[]> {
+  const map = new Map<string, number[]>();
+  items.forEach((item, position) => {
+    for (const key of new Set(keys(item))) {
+      const list = map.get(key);
+      if (list) list.push(position);
+      else map.set(key, [position]);
+    }
+  });
+  return map;
+}
+
+/** Items at the positions listed under any of `keys`, in their original order. */
+function pick<T>(items: readonly T[], index: Map<string, number[]>, keys: Iterable<string>): T[] {
+  const positions = new Set<number>();
+  for (const key of keys) for (const position of index.get(key) ?? []) positions.add(position);
+  return [...positions].sort((a, b) => a - b).map((position) => items[position] as T);
+}
+
+/** `routingCandidates` over lists indexed once by host label and by `namespace/name`. */
+function routingIndex(
+  virtualServices: readonly VirtualService[],
+  destinationRules: readonly DestinationRule[],
+): NonNullable<MeshSource['routingCandidates']> {
+  const vsByLabel = positionsBy(virtualServices, (vs) => (vs.spec.hosts ?? []).map(hostLabel));
+  const vsByName = positionsBy(virtualServices, (vs) => [`${namespaceOf(vs)}/${vs.metadata.name}`]);
+  const drByLabel = positionsBy(destinationRules, (dr) => [hostLabel(dr.spec.host)]);
+  const combined = new Map([...vsByLabel].map(([key, list]) => [`host:${key}`, list]));
+  for (const [key, list] of vsByName) combined.set(`name:${key}`, list);
+  return (names, named) => ({
+    virtualServices: pick(virtualServices, combined, [
+      'host:*',
+      ...[...names].map((n) => `host:${n}`),
+      ...[...named].map((n) => `name:${n}`),
+    ]),
+    destinationRules: pick(destinationRules, drByLabel, ['*', ...names]),
+  });
 }

@@ -31,17 +31,36 @@ export interface RolloutStepsAnalysis {
   states: StepState[];
 }
 
+type Routing = { metadata: { name: string; namespace?: string } };
+
+/** Objects by `namespace/name`, with their position in the input. */
+function byName<T extends Routing>(objects: readonly T[]): Map<string, { position: number; object: T }[]> {
+  const map = new Map<string, { position: number; object: T }[]>();
+  objects.forEach((object, position) => {
+    const key = `${namespaceOf(object)}/${object.metadata.name}`;
+    map.set(key, [...(map.get(key) ?? []), { position, object }]);
+  });
+  return map;
+}
+
+/** The VirtualServices and DestinationRules of the whole input, indexed once. */
+function routingByName(source: MeshSource) {
+  return {
+    virtualServices: byName(source.virtualServices()),
+    destinationRules: byName(source.destinationRules()),
+  };
+}
+
 /** The VirtualServices and DestinationRule the Rollout names, looked up in the whole input (not the scoped base). */
-function referencedObjects(source: MeshSource, rollout: Rollout) {
+function referencedObjects(input: ReturnType<typeof routingByName>, rollout: Rollout) {
   const routing = routingOf(rollout);
-  const key = (o: { metadata: { name: string; namespace?: string } }) =>
-    `${namespaceOf(o)}/${o.metadata.name}`;
   const refs = new Set((routing?.virtualServices ?? []).map((r) => `${r.namespace}/${r.name}`));
-  const virtualServices = source.virtualServices().filter((vs) => refs.has(key(vs)));
+  const virtualServices = [...refs]
+    .flatMap((ref) => input.virtualServices.get(ref) ?? [])
+    .sort((a, b) => a.position - b.position)
+    .map((entry) => entry.object);
   const dr = routing?.destinationRule;
-  const destinationRule = source
-    .destinationRules()
-    .find((o) => dr !== undefined && key(o) === `${dr.namespace}/${dr.name}`);
+  const destinationRule = dr && input.destinationRules.get(`${dr.namespace}/${dr.name}`)?.[0]?.object;
   return destinationRule ? { virtualServices, destinationRule } : { virtualServices };
 }
 
@@ -92,26 +111,40 @@ function stepState(
   return state;
 }
 
+/** Analyses one Rollout of a prepared input; router errors are appended to `routerErrors`. */
+export type RolloutManifestAnalyzer = (rollout: Rollout, routerErrors: RouterError[]) => RolloutStepsAnalysis;
+
 /**
- * The input is classified and indexed once; each Rollout is then simulated and analysed against its scoped snapshot,
- * so the cost per Rollout does not grow with the number of other applications in the input (ADR 0190).
+ * The input classified and indexed once; each Rollout given to the result is then simulated and analysed against its
+ * scoped snapshot, so the cost per Rollout does not grow with the number of other applications in the input
+ * (ADR 0190). `checkManifests` prepares once and analyses Rollout by Rollout (ADR 0255).
  */
+export function manifestAnalyzer(
+  objects: readonly KubeObject[],
+  options: AnalyzeOptions = {},
+): RolloutManifestAnalyzer {
+  const meshObjects = objects.filter((o) => o.kind !== 'ReplicaSet' && o.kind !== 'Pod');
+  const full = snapshotFromObjects(meshObjects);
+  const source = meshSourceOf(meshObjects);
+  const routing = routingByName(source);
+  return (rollout, routerErrors) => {
+    const base = scopedSnapshot(full, source, rollout);
+    const referenced = referencedObjects(routing, rollout);
+    const entries = simulateRollout(rollout);
+    const states = entries.map((entry) => stepState(base, referenced, rollout, entry, routerErrors));
+    return { rollout, analysis: analyzeSteps(base, rollout, states, options), simulation: entries, states };
+  };
+}
+
+/** Every Rollout of `rollouts` analysed against `objects` (`manifestAnalyzer`). */
 export function analyzeManifests(
   objects: readonly KubeObject[],
   rollouts: readonly Rollout[],
   options: AnalyzeOptions = {},
 ): ManifestAnalysis {
-  const meshObjects = objects.filter((o) => o.kind !== 'ReplicaSet' && o.kind !== 'Pod');
-  const full = snapshotFromObjects(meshObjects);
-  const source = meshSourceOf(meshObjects);
+  const analyze = manifestAnalyzer(objects, options);
   const routerErrors: RouterError[] = [];
-  const analysed = rollouts.map((rollout) => {
-    const base = scopedSnapshot(full, source, rollout);
-    const referenced = referencedObjects(source, rollout);
-    const entries = simulateRollout(rollout);
-    const states = entries.map((entry) => stepState(base, referenced, rollout, entry, routerErrors));
-    return { rollout, analysis: analyzeSteps(base, rollout, states, options), simulation: entries, states };
-  });
+  const analysed = rollouts.map((rollout) => analyze(rollout, routerErrors));
   return { rollouts: analysed, routerErrors: dedupeErrors(routerErrors) };
 }
 

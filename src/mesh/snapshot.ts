@@ -30,6 +30,11 @@ export interface MeshSnapshot {
   callers?: CallerDeclaration[];
   /** Istio's config root namespace (mesh-wide Sidecar and PeerAuthentication). Default `istio-system`. */
   rootNamespace?: string;
+  /**
+   * Kinds that could not be listed (CRD not installed, RBAC forbids it: `crd-missing`, `rbac-forbidden`): an object
+   * of these kinds missing from the snapshot may still exist. Only `Gateway` changes a result (ADR 0256).
+   */
+  unlistedKinds?: readonly string[];
 }
 
 export interface NamespaceInfo {

@@ -20,6 +20,7 @@ export const FINDING_CODES = [
   'ambient-waypoint-alpha',
   'prediction-uncertain',
   'ping-pong-dialled',
+  'gateway-missing',
 ] as const;
 
 /**

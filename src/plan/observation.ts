@@ -72,4 +72,6 @@ export interface MeshObservation {
   rootNamespace: string;
   /** Findings the observation itself raises: kinds that could not be listed (`crd-missing`, `rbac-forbidden`). */
   unavailable?: readonly Finding[];
+  /** The kinds of `unavailable`: the model does not take their absence as a fact (`MeshSnapshot.unlistedKinds`). */
+  unlistedKinds?: readonly string[];
 }

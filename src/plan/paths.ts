@@ -80,6 +80,7 @@ export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
     peerAuthentications: [...mesh.peerAuthentications],
     endpoints: endpointsOf(mesh.replicaSets, namespaces),
     rootNamespace: mesh.rootNamespace,
+    ...(mesh.unlistedKinds ? { unlistedKinds: mesh.unlistedKinds } : {}),
   };
 }
 

@@ -191,6 +191,13 @@ const rows: Row[] = [
     fix: ['kind: Service', 'name: istio-rollout'],
   },
   {
+    code: 'gateway-missing',
+    over: { virtualServices: [meshVs({ gateways: ['edge/public', 'mesh'] })] },
+    severity: 'error',
+    message: ['Gateway/edge/public, which does not exist', 'IST0101'],
+    fix: ['kind: Gateway', 'name: public', 'namespace: edge', `- ${FQDN}`, 'spec.gateways of ' + VS_REF],
+  },
+  {
     code: 'prediction-uncertain',
     over: { virtualServices: [meshVs({ tcp: [{ route: [{ destination: { host: 'istio-rollout' } }] }] })] },
     severity: 'warning',

@@ -33,9 +33,43 @@ const rows: Row[] = [
   },
   {
     name: '2.1 ns/gw form binds the gateway in that namespace',
-    over: { virtualServices: [meshVs({ gateways: ['istio-system/public'] })] },
+    over: {
+      virtualServices: [meshVs({ gateways: ['istio-system/public'] })],
+      gateways: [gateway('public', 'istio-system')],
+    },
     shares: { 'gateway istio-system/public': 0.1, [`mesh ${NS}`]: 0.5 },
     codes: { [`mesh ${NS}`]: ['mesh-binding'] },
+  },
+  {
+    name: '2.1 a Gateway that does not exist serves no route: no share, gateway-missing',
+    over: { virtualServices: [meshVs({ gateways: ['istio-system/public', 'mesh'] })] },
+    shares: { 'gateway istio-system/public': null, [`mesh ${NS}`]: 0.1 },
+    codes: { 'gateway istio-system/public': ['gateway-missing'], [`mesh ${NS}`]: [] },
+  },
+  {
+    name: '2.1 a short gateway name missing from the VirtualService namespace: gateway-missing',
+    over: {
+      virtualServices: [meshVs({ gateways: ['public'] })],
+      gateways: [gateway('public', 'istio-system')],
+    },
+    shares: { [`gateway ${NS}/public`]: null },
+    codes: { [`gateway ${NS}/public`]: ['gateway-missing'] },
+  },
+  {
+    name: '2.1 Gateways could not be listed: the gateway share is uncertain, not missing',
+    over: {
+      virtualServices: [meshVs({ gateways: ['istio-system/public'] })],
+      gateways: [],
+      unlistedKinds: ['Gateway'],
+    },
+    shares: { 'gateway istio-system/public': null },
+    codes: { 'gateway istio-system/public': ['prediction-uncertain'] },
+  },
+  {
+    name: '2.1 other kinds unlisted: a missing Gateway is still missing',
+    over: { virtualServices: [meshVs({ gateways: ['istio-system/public'] })], unlistedKinds: ['Sidecar'] },
+    shares: { 'gateway istio-system/public': null },
+    codes: { 'gateway istio-system/public': ['gateway-missing'] },
   },
   {
     name: '2.1 gateway only ⇒ mesh falls back to endpoints',
