@@ -10,6 +10,7 @@ export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-
 /** truesplit's own annotations. */
 export const PATH_GATE_ANNOTATION = 'truesplit.io/path-gate';
 export const PATH_TOLERANCE_ANNOTATION = 'truesplit.io/path-tolerance';
+export const PROPAGATION_TIMEOUT_ANNOTATION = 'truesplit.io/propagation-timeout';
 
 export const ROLLOUT_API_VERSION = 'argoproj.io/v1alpha1';
 export const ISTIO_NETWORKING_GROUP = 'networking.istio.io';

@@ -203,6 +203,7 @@ export class RolloutController {
         recorder: this.recorder,
         planning: this.options.planning,
         ...(metrics ? { onPathTruth: (r, truth) => metrics.observePathTruth(r, truth) } : {}),
+        ...(metrics ? { onPropagationWait: (r, wait) => metrics.observePropagation(r, wait) } : {}),
         ...(this.options.onEventsRecorded ? { onEventsRecorded: this.options.onEventsRecorded } : {}),
       },
       key,
