@@ -83,7 +83,13 @@ export interface VirtualService extends KubeObject {
  */
 export interface IstioStatus {
   observedGeneration?: number | string;
-  conditions?: { type?: string; status?: string; message?: string; lastProbeTime?: string }[];
+  conditions?: {
+    type?: string;
+    status?: string;
+    message?: string;
+    lastProbeTime?: string;
+    lastTransitionTime?: string;
+  }[];
   [field: string]: unknown;
 }
 

@@ -53,6 +53,15 @@ describe('planner: no ReplicaSet shrinks while the routing is not in effect', ()
     expect(d.replicasOf(v1)).toBe(0);
   });
 
+  it('full promotion waits for the last weight to be in effect', () => {
+    const { d, v2 } = updating(makeRollout({ steps: [{ setWeight: 20 }], canary }));
+    for (let i = 0; i < 10 && d.status.currentStepIndex !== 1; i++) stepWith(d, undefined);
+    for (let i = 0; i < 5; i++) stepWith(d, false);
+    expect(d.status.stableRS).not.toBe(v2);
+    stepWith(d, true);
+    expect(d.status.stableRS).toBe(v2);
+  });
+
   it('abort: the canary keeps its pods until verified, then its delay runs as in Argo', () => {
     const { d, v2 } = updating(
       makeRollout({ steps: [{ setWeight: 20 }, { pause: {} }], canary: { abortScaleDownDelaySeconds: 5 } }),
