@@ -74,6 +74,23 @@ export interface VirtualServiceSpec {
 export interface VirtualService extends KubeObject {
   kind: 'VirtualService';
   spec: VirtualServiceSpec;
+  status?: IstioStatus;
+}
+
+/**
+ * What istiod writes in `status` (istio.io/api meta/v1alpha1 IstioStatus) when config-distribution tracking is on
+ * (`PILOT_ENABLE_STATUS`): the generation it reports on and a `Reconciled` condition ("3/3 proxies up to date.").
+ */
+export interface IstioStatus {
+  observedGeneration?: number | string;
+  conditions?: {
+    type?: string;
+    status?: string;
+    message?: string;
+    lastProbeTime?: string;
+    lastTransitionTime?: string;
+  }[];
+  [field: string]: unknown;
 }
 
 export interface Subset {
@@ -85,6 +102,7 @@ export interface Subset {
 export interface DestinationRule extends KubeObject {
   kind: 'DestinationRule';
   spec: { host: string; subsets?: Subset[]; exportTo?: string[]; [field: string]: unknown };
+  status?: IstioStatus;
 }
 
 export interface GatewayServer {

@@ -21,6 +21,8 @@ export const PATH_MIN_SAMPLES_ANNOTATION = 'truesplit.io/path-min-samples';
 
 /** Istio's per-revision pod label (`destination_canonical_revision`); truesplit sets it to the pod-template hash. */
 export const CANONICAL_REVISION_LABEL = 'service.istio.io/canonical-revision';
+/** How long a written routing change may take to be in effect before the Rollout goes on (ADR 0275). */
+export const PROPAGATION_TIMEOUT_ANNOTATION = 'truesplit.io/propagation-timeout';
 
 export const ROLLOUT_API_VERSION = 'argoproj.io/v1alpha1';
 export const ISTIO_NETWORKING_GROUP = 'networking.istio.io';

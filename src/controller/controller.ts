@@ -209,6 +209,7 @@ export class RolloutController {
         recorder: this.recorder,
         planning: this.planning,
         ...(metrics ? { onPathTruth: (r, truth) => metrics.observePathTruth(r, truth) } : {}),
+        ...(metrics ? { onPropagationWait: (r, wait) => metrics.observePropagation(r, wait) } : {}),
         ...(this.options.onEventsRecorded ? { onEventsRecorded: this.options.onEventsRecorded } : {}),
         ...(this.options.telemetryOf ? { telemetryOf: this.options.telemetryOf } : {}),
       },

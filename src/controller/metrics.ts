@@ -7,6 +7,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Rollout } from '../api/rollout.js';
 import type { RequestRecord } from '../kube/instrumented-cluster.js';
 import type { RolloutEvent } from '../rollout/plan-types.js';
+import type { PropagationWait } from '../plan/propagation.js';
 import { registerPathMetrics, type PathObservation } from './path-metrics.js';
 
 export interface ControllerMetrics {
@@ -19,6 +20,8 @@ export interface ControllerMetrics {
   setRolloutSource(source: () => Rollout[]): void;
   /** The path evaluation of a reconcile (`truesplit_path_*`); undefined removes the Rollout's path series. */
   observePathTruth(rollout: Rollout, observation: PathObservation | undefined): void;
+  /** A propagation wait that ended (`truesplit_propagation_seconds`, ADR 0275). */
+  observePropagation(rollout: Rollout, wait: PropagationWait): void;
 }
 
 type RolloutSource = () => Rollout[];
@@ -119,6 +122,13 @@ function registerCounters(registry: Registry) {
       help: 'Keys waiting in the rollout workqueue.',
       registers: [registry],
     }),
+    propagation: new Histogram({
+      name: 'truesplit_propagation_seconds',
+      help: 'How long routing truesplit wrote took to be known in effect (outcome timed-out: the wait gave up).',
+      labelNames: ['namespace', 'rollout', 'signal', 'outcome'] as const,
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+      registers: [registry],
+    }),
     duration: new Histogram({
       name: 'truesplit_reconcile_duration_seconds',
       help: 'Duration of one rollout reconcile, by result.',
@@ -157,5 +167,10 @@ export function createControllerMetrics(registry = new Registry()): ControllerMe
       rollouts = source;
     },
     observePathTruth: (rollout, observation) => paths.observe(rollout, observation),
+    observePropagation(rollout, wait) {
+      const { namespace, name } = rolloutLabels(rollout);
+      const outcome = wait.timedOut ? 'timed-out' : 'propagated';
+      m.propagation.observe({ namespace, rollout: name, signal: wait.signal, outcome }, wait.seconds);
+    },
   };
 }

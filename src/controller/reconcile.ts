@@ -44,6 +44,8 @@ export interface ReconcileDeps {
   telemetryOf?: (key: string) => ObservedTelemetry | undefined;
   /** Told the path evaluation of every valid pass (undefined: the Rollout has no Istio routing). */
   onPathTruth?: (rollout: Rollout, truth: TimedPathTruth | undefined) => void;
+  /** Told each propagation wait that ended (ADR 0275). */
+  onPropagationWait?: (rollout: Rollout, wait: NonNullable<PassResult['propagationWait']>) => void;
 }
 
 /** `written`: the watched objects this pass wrote, with the resourceVersions returned (write expectations). */
@@ -67,6 +69,7 @@ export async function reconcileRollout(deps: ReconcileDeps, key: string): Promis
       const seconds = (performance.now() - started) / 1000;
       deps.onPathTruth?.(observation.rollout, pass.paths ? { ...pass.paths, seconds } : undefined);
     }
+    if (pass.propagationWait) deps.onPropagationWait?.(observation.rollout, pass.propagationWait);
     return await execute(deps, observation, pass, report);
   } catch (err) {
     return classify(err, report);

@@ -20,6 +20,7 @@ import type { Observation } from './observation.js';
 import { applyPassWrites } from './overlay.js';
 import { evaluatePaths, type PathTruth } from './paths.js';
 import { defaultPlanning, type Planning } from './planning.js';
+import { routingPropagation, withPropagation, type PropagationWait } from './propagation.js';
 
 /** After a traffic pass that did not reach the intent yet (drain / retarget), look again this soon. */
 export const TRAFFIC_FOLLOW_UP_MS = 1_000;
@@ -48,6 +49,8 @@ export interface PassResult {
   paths?: PathTruth;
   /** The spec is invalid: InvalidSpec status and event only. */
   invalid?: true;
+  /** A propagation wait ended in this pass (ADR 0275). */
+  propagationWait?: PropagationWait;
 }
 
 const NO_WRITES: OrderedWrites = { early: [], traffic: [], analysis: [], late: [] };
@@ -74,13 +77,18 @@ export function planPass(
   const writes = orderedWrites(ungated, traffic);
   const after = applyPassWrites(observation, { actions: ungated.actions, traffic: writes.traffic });
   const paths = evaluatePaths(observation, after, ungated.traffic, {}, planning.pathModel);
-  const plan = paths?.gate.blocked
-    ? planning.planRollout({ ...snapshot, pathGate: paths.gate }, now)
-    : ungated;
+  const routed = traffic && traffic.errors.length === 0;
+  const propagation = routed ? routingPropagation(observation, writes.traffic, now) : undefined;
+  const holds = {
+    ...(paths?.gate.blocked ? { pathGate: paths.gate } : {}),
+    ...(propagation?.verified !== undefined ? { trafficVerified: propagation.verified } : {}),
+  };
+  const plan = Object.keys(holds).length > 0 ? planning.planRollout({ ...snapshot, ...holds }, now) : ungated;
   if (traffic && traffic.errors.length > 0)
     return trafficFailed(orderedWrites(plan, traffic), traffic, paths);
   if (plan.failure !== undefined) return analysisFailed(orderedWrites(plan, traffic), plan.failure, paths);
-  return withWorkloadWrites(converge(observation, plan, traffic, paths, now), observation);
+  const result = converge(observation, plan, traffic, paths, now);
+  return withWorkloadWrites(withPropagation(result, propagation), observation);
 }
 
 function invalidPass(rollout: Rollout, message: string, now: number): PassResult {

@@ -47,6 +47,8 @@ export interface PlanContext {
   collision: boolean;
   /** The traffic-path gate's verdict, when the controller evaluated one. */
   pathGate?: PathGateInput;
+  /** `RolloutSnapshot.trafficVerified`. */
+  trafficVerified?: boolean;
   /** The current step run's phase ('' before it has one); undefined when runs are not observed (simulation). */
   stepRunPhase?: string;
   /** The Rollout's pods, when observed (only while a restart is due). */
@@ -145,6 +147,7 @@ export function buildContext(snapshot: RolloutSnapshot, now: number): PlanContex
   if (newRS) ctx.newRS = newRS;
   if (stableRS) ctx.stableRS = stableRS;
   if (snapshot.pathGate) ctx.pathGate = snapshot.pathGate;
+  if (snapshot.trafficVerified !== undefined) ctx.trafficVerified = snapshot.trafficVerified;
   if (snapshot.pods) ctx.pods = snapshot.pods;
   return ctx;
 }

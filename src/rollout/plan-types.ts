@@ -15,6 +15,11 @@ export interface RolloutSnapshot {
   /** The traffic-path gate's verdict for this pass (`truesplit.io/path-gate: enforce`); absent: no gate. */
   pathGate?: PathGateInput;
   /**
+   * Whether the routing last written is known to be in effect (ADR 0275), for `status.canary.weights.verified`:
+   * false holds a weight step's completion and every ReplicaSet scale-down; absent: not known, nothing held.
+   */
+  trafficVerified?: boolean;
+  /**
    * The Rollout's AnalysisRuns and the templates it names. Absent: runs are not observed (the step simulation) —
    * no run is planned and an analysis step completes as if its run had succeeded. The controller always sets it.
    */

@@ -171,8 +171,9 @@ function syncStepProgress(
   const index = currentStepIndex(ctx);
   if (index !== undefined) status.currentStepIndex = ctx.prev.promoteFull ? steps : index;
   releasePathGate(status);
-  // An unsupported step (or background analysis) holds: neither the step nor the update completes.
-  const reason = compat.stepHold ? '' : fullPromotionReason(ctx);
+  // An unsupported step (or background analysis) holds: neither the step nor the update completes; nor does the
+  // update while the last routing written is not in effect (ADR 0275, Argo's unverified final weight).
+  const reason = compat.stepHold || ctx.trafficVerified === false ? '' : fullPromotionReason(ctx);
   if (reason) return promoteStable(ctx, status, out, reason);
   if (isAborted(ctx)) {
     if (steps > 0) status.currentStepIndex = status.stableRS === status.currentPodHash ? steps : 0;

@@ -11,9 +11,16 @@ import type { PlanOutput } from './plan-output.js';
 import { targetCounts } from './replicas.js';
 import { isAborted } from './steps.js';
 
-/** Scale `rs` to `to` replicas (with its event); false when it is already there. */
+/** While the routing last written is not known to be in effect, no ReplicaSet shrinks (ADR 0275). */
+const PROPAGATION_HOLD_REQUEUE_MS = 2_000;
+
+/** Scale `rs` to `to` replicas (with its event); false when it is already there or a scale-down waits. */
 export function scaleTo(ctx: PlanContext, out: PlanOutput, rs: RsView, to: number): boolean {
   if (rs.replicas === to) return false;
+  if (to < rs.replicas && ctx.trafficVerified === false) {
+    out.requeue(PROPAGATION_HOLD_REQUEUE_MS);
+    return false;
+  }
   const annotations: Record<string, string | null> = {
     [DESIRED_REPLICAS_ANNOTATION]: String(ctx.cfg.replicas),
   };

@@ -152,6 +152,7 @@ export function planTraffic(ctx: PlanContext): TrafficDecision | undefined {
     canary: destination(weight, choice.canaryHash, ctx.cfg.canaryService),
     stable: destination(ctx.cfg.maxTrafficWeight - weight, stableHash, ctx.cfg.stableService),
   };
+  if (ctx.trafficVerified !== undefined) weights.verified = ctx.trafficVerified;
   const prev = ctx.prev.canary?.weights;
   // While the hash switch waits, the router changes nothing, so the recorded weights stay as they were.
   if (delay !== undefined && prev?.canary && prev.stable) {
