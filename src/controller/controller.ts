@@ -16,7 +16,7 @@ import { WriteExpectations } from './expectations.js';
 import type { ControllerMetrics } from './metrics.js';
 import { owningRolloutKey, ReferenceIndex, type ControllerCaches, type PathCaches } from './observe.js';
 import { resourceName, UNAVAILABLE_FINDING, type UnavailableKind } from './optional-kinds.js';
-import type { Planning } from './planning.js';
+import { PathModelMemo, type Planning } from './planning.js';
 import { wireAnalysisEnqueueRules } from './analysis-enqueue.js';
 import type { AnalysisCaches } from './observe-analysis.js';
 import { wirePathEnqueueRules } from './path-enqueue.js';
@@ -86,11 +86,15 @@ export class RolloutController {
   readonly informers: Informers;
   readonly references = new ReferenceIndex();
   readonly expectations = new WriteExpectations();
+  /** The path model, evaluated again only when one of a Rollout's inputs changed (ADR 0240). */
+  readonly pathModel = new PathModelMemo();
+  private readonly planning: Planning;
   private readonly clock: Clock;
   private readonly recorder: EventRecorder;
 
   constructor(private readonly options: RolloutControllerOptions) {
     this.clock = options.clock ?? systemClock();
+    this.planning = { ...options.planning, pathModel: options.planning.pathModel ?? this.pathModel };
     const metrics = options.metrics;
     this.queue = new WorkQueue({
       clock: this.clock,
@@ -201,7 +205,7 @@ export class RolloutController {
         caches: this.caches,
         clock: this.clock,
         recorder: this.recorder,
-        planning: this.options.planning,
+        planning: this.planning,
         ...(metrics ? { onPathTruth: (r, truth) => metrics.observePathTruth(r, truth) } : {}),
         ...(this.options.onEventsRecorded ? { onEventsRecorded: this.options.onEventsRecorded } : {}),
       },
@@ -279,6 +283,7 @@ export class RolloutController {
   private wireEnqueueRules(): void {
     this.informers.rollouts.onChange((key, type, rollout: Rollout) => {
       this.references.update(key, type === 'DELETED' ? undefined : rollout);
+      if (type === 'DELETED') this.pathModel.forget(key);
       this.queue.add(key);
     });
     this.informers.replicaSets.onChange((_key, _type, rs: ReplicaSet) => {

@@ -73,7 +73,7 @@ export function planPass(
   const traffic = routeTraffic(planning, observation, ungated);
   const writes = orderedWrites(ungated, traffic);
   const after = applyPassWrites(observation, { actions: ungated.actions, traffic: writes.traffic });
-  const paths = evaluatePaths(observation, after, ungated.traffic);
+  const paths = evaluatePaths(observation, after, ungated.traffic, {}, planning.pathModel);
   const plan = paths?.gate.blocked
     ? planning.planRollout({ ...snapshot, pathGate: paths.gate }, now)
     : ungated;

@@ -3,9 +3,16 @@
  * writes applied, the gate's verdict and the `TrafficPathsConsistent` condition. ADRs 0090–0092, 0110.
  */
 import type { Condition } from '../api/meta.js';
-import { analyzeRollout } from '../mesh/analyze.js';
+import { analyzeRollout, type RolloutAnalysis } from '../mesh/analyze.js';
 import { replicaSetEndpoints } from '../mesh/replicaset-endpoints.js';
-import { namespaceInfo, type MeshSnapshot, type RolloutTrafficState } from '../mesh/snapshot.js';
+import {
+  namespaceInfo,
+  podHasSidecar,
+  type EndpointGroup,
+  type MeshSnapshot,
+  type NamespaceInfo,
+  type RolloutTrafficState,
+} from '../mesh/snapshot.js';
 import type { Finding, TrafficPath } from '../mesh/types.js';
 import type { PathGateInput } from '../rollout/plan-types.js';
 import type { TrafficIntent } from '../rollout/intent.js';
@@ -17,6 +24,7 @@ import {
   unknownPathCondition,
   type PathGateSettings,
 } from './gate.js';
+import type { ReplicaSet } from '../api/workloads.js';
 import type { MeshObservation, Observation } from './observation.js';
 
 export interface PathTruth {
@@ -32,6 +40,30 @@ export interface PathTruth {
 
 const OPEN_GATE: PathGateInput = { blocked: false, message: '' };
 
+/**
+ * A ReplicaSet's endpoint groups, kept per ReplicaSet object (cached objects are frozen: a new version is a new
+ * object) with whether its namespace injects sidecars, the one other input of `replicaSetEndpoints`.
+ */
+const endpointsByReplicaSet = new WeakMap<ReplicaSet, { injected: boolean; groups: EndpointGroup[] }>();
+
+function endpointsOf(
+  replicaSets: readonly ReplicaSet[],
+  namespaces: readonly NamespaceInfo[],
+): EndpointGroup[] {
+  const injected = new Map(namespaces.map((n) => [n.name, podHasSidecar(n.name, undefined, undefined, [n])]));
+  const groups: EndpointGroup[] = [];
+  for (const rs of replicaSets) {
+    const inNamespace = injected.get(rs.metadata.namespace ?? 'default') ?? false;
+    let known = endpointsByReplicaSet.get(rs);
+    if (known?.injected !== inNamespace) {
+      known = { injected: inNamespace, groups: replicaSetEndpoints([rs], namespaces) };
+      endpointsByReplicaSet.set(rs, known);
+    }
+    groups.push(...known.groups);
+  }
+  return groups;
+}
+
 /** The model's input from a mesh observation: its objects, and endpoints counted from ReplicaSets. */
 export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
   const namespaces = mesh.namespaces.map((ns) => namespaceInfo(ns));
@@ -43,10 +75,25 @@ export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
     gateways: [...mesh.gateways],
     sidecars: [...mesh.sidecars],
     peerAuthentications: [...mesh.peerAuthentications],
-    endpoints: replicaSetEndpoints(mesh.replicaSets, namespaces),
+    endpoints: endpointsOf(mesh.replicaSets, namespaces),
     rootNamespace: mesh.rootNamespace,
   };
 }
+
+export interface PathModelOptions {
+  tolerance: number;
+  fixes: boolean;
+}
+
+/** The traffic-path model over a mesh observation (`PathModelMemo` evaluates it only when an input changed). */
+export interface PathModel {
+  analyze(mesh: MeshObservation, state: RolloutTrafficState, options: PathModelOptions): RolloutAnalysis;
+}
+
+/** The model evaluated on every call. */
+export const directPathModel: PathModel = {
+  analyze: (mesh, state, options) => analyzeRollout(meshSnapshotOf(mesh), state, options),
+};
 
 /** The part of the planner's intent the model judges (also what a Rollout's status records as routed). */
 export type RoutedWeights = Pick<TrafficIntent, 'canaryWeight' | 'canaryHash' | 'stableHash'>;
@@ -72,6 +119,7 @@ export function evaluatePaths(
   intent: RoutedWeights | undefined,
   /** `fixes`: render each finding's fix (views); `withoutReadyPods`: evaluate even before any pod is ready (views). */
   options: { fixes?: boolean; withoutReadyPods?: boolean } = {},
+  model: PathModel = directPathModel,
 ): PathTruth | undefined {
   const { rollout } = after;
   if (!intent || !rollout.spec.strategy.canary?.trafficRouting?.istio || !after.mesh) return undefined;
@@ -85,7 +133,7 @@ export function evaluatePaths(
     const state = trafficStateOf(after, intent);
     const tolerance = settings.tolerance;
     const fixes = options.fixes ?? false;
-    const analysis = analyzeRollout(meshSnapshotOf(after.mesh), state, { tolerance, fixes });
+    const analysis = model.analyze(after.mesh, state, { tolerance, fixes });
     const { paths } = analysis;
     const findings = [...analysis.findings, ...(after.mesh.unavailable ?? [])];
     const gate = settings.mode === 'enforce' ? decidePathGate(paths, tolerance) : OPEN_GATE;

@@ -9,6 +9,7 @@ import { validateRolloutContext } from '../api/validate-context.js';
 import type { RolloutPlan, RolloutSnapshot } from '../rollout/plan-types.js';
 import { planRollout } from '../rollout/planner.js';
 import type { TrafficRouter } from '../traffic/router.js';
+import type { PathModel } from './paths.js';
 import { routerFor } from '../traffic/routers.js';
 
 export interface Planning {
@@ -17,6 +18,8 @@ export interface Planning {
   validateRolloutContext(rollout: Rollout, objects: readonly KubeObject[]): ValidationError[];
   planRollout(snapshot: RolloutSnapshot, now: number): RolloutPlan;
   routerFor(rollout: Rollout): TrafficRouter | undefined;
+  /** The traffic-path model; default evaluated on every pass (the controller memoises it: `PathModelMemo`). */
+  pathModel?: PathModel;
 }
 
 /** The real implementations: the only Planning the controller runs with. */

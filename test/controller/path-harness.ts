@@ -27,6 +27,7 @@ export const STEPS = [
 ];
 
 export interface PathHarness {
+  controller: RolloutController;
   cluster: MemoryCluster;
   clock: ManualClock;
   metrics: ControllerMetrics;
@@ -79,6 +80,7 @@ export async function startDemo(annotations: Record<string, string>): Promise<Pa
   controller.startInformers();
   await flush();
   const h: PathHarness = {
+    controller,
     cluster,
     clock,
     metrics,

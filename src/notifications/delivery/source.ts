@@ -1,8 +1,9 @@
 /**
  * Reads the notification ConfigMap and Secret through the Cluster port, from the controller's namespace and — with
  * `--self-service-notification-enabled`, as in Argo — the Rollout's namespace too. Parsed configurations are kept for
- * a short while: notifications are rare, and an edit shows up within `ttlMs`. A missing ConfigMap means "not
- * configured"; a missing Secret is an empty one (notifications-engine's rules).
+ * a short while: an edit shows up within `ttlMs`. One read per namespace per `ttlMs`, shared by the callers waiting
+ * for it and kept when it failed too (a forbidden ConfigMap must not cost a request per Event). A missing ConfigMap
+ * means "not configured"; a missing Secret is an empty one (notifications-engine's rules).
  */
 import type { Cluster, Secret } from '../../kube/cluster.js';
 import type { Clock } from '../../kube/clock.js';
@@ -27,7 +28,7 @@ export interface ConfigSourceOptions {
 
 interface Cached {
   at: number;
-  config: NotificationConfig | undefined;
+  config: Promise<NotificationConfig | undefined>;
 }
 
 function decodeSecret(secret: Secret | undefined): Record<string, string> {
@@ -51,11 +52,12 @@ export class NotificationConfigSource {
     return configs.filter((c): c is NotificationConfig => c !== undefined);
   }
 
-  private async configIn(namespace: string): Promise<NotificationConfig | undefined> {
+  private configIn(namespace: string): Promise<NotificationConfig | undefined> {
     const now = this.options.clock.now();
     const cached = this.cache.get(namespace);
     if (cached && now - cached.at < (this.options.ttlMs ?? 10_000)) return cached.config;
-    const config = await this.load(namespace);
+    const config = this.load(namespace);
+    config.catch(() => undefined); // the callers see the failure; an unawaited copy must not crash the process
     this.cache.set(namespace, { at: now, config });
     return config;
   }
