@@ -4,7 +4,8 @@
  * time window of that log into Event writes, other writes, reads that bypass the informer caches (get, list) and
  * watches.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 
 export interface AuditFiles {
@@ -84,21 +85,36 @@ export function countRequest(tally: RequestTally, e: AuditEvent): boolean {
   return true;
 }
 
+/** Counts one JSON line of the audit log if it is a completed request by `username` received in [fromMs, toMs]. */
+function countLine(tally: RequestTally, line: string, username: string, fromMs: number, toMs: number): void {
+  if (!line.includes(username)) return;
+  const e = JSON.parse(line) as AuditEvent;
+  if (e.user?.username !== username || e.stage !== 'ResponseComplete') return;
+  const at = timestampMs(e.requestReceivedTimestamp ?? '');
+  if (at >= fromMs && at <= toMs) countRequest(tally, e);
+}
+
 /** Requests by `username` received in [fromMs, toMs], from the JSON-lines audit log text. */
 export function tallyRequests(logText: string, username: string, fromMs: number, toMs: number): RequestTally {
   const tally = emptyTally();
-  for (const line of logText.split('\n')) {
-    if (!line.includes(username)) continue;
-    const e = JSON.parse(line) as AuditEvent;
-    if (e.user?.username !== username || e.stage !== 'ResponseComplete') continue;
-    const at = timestampMs(e.requestReceivedTimestamp ?? '');
-    if (at >= fromMs && at <= toMs) countRequest(tally, e);
-  }
+  for (const line of logText.split('\n')) countLine(tally, line, username, fromMs, toMs);
   return tally;
 }
 
-export function tallyAuditLog(logPath: string, username: string, fromMs: number, toMs: number): RequestTally {
-  return tallyRequests(readFileSync(logPath, 'utf8'), username, fromMs, toMs);
+/**
+ * The same, read line by line from the log file: at 1,000 Rollouts a session's log holds hundreds of thousands of
+ * lines, more than is sensible (or, over several runs, possible) to hold as one string.
+ */
+export async function tallyAuditLog(
+  logPath: string,
+  username: string,
+  fromMs: number,
+  toMs: number,
+): Promise<RequestTally> {
+  const tally = emptyTally();
+  const lines = createInterface({ input: createReadStream(logPath, 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) countLine(tally, line, username, fromMs, toMs);
+  return tally;
 }
 
 export function totalRequests(t: RequestTally): number {

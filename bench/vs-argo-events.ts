@@ -4,7 +4,7 @@
  * of the namespace listed before and after the rollout window give the writes per reason: a new Event is one create
  * plus `count − 1` patches, a grown one `count − count before` patches. Also the distinct objects each reason was
  * recorded on, to check that every reason still reaches every Rollout. Only Events on Rollouts count: those are the
- * controllers' own.
+ * controllers' own (kube-controller-manager's are on ReplicaSets and Pods).
  */
 import type { E2eClient } from '../e2e/support/kube.ts';
 
@@ -20,14 +20,26 @@ export interface ReasonTally {
   objects: number;
 }
 
+/**
+ * The namespace's Events on Rollouts, listed in pages: at 1,000 Rollouts the namespace also holds tens of thousands
+ * of kube-controller-manager's Events on ReplicaSets and Pods, which the field selector leaves on the server.
+ */
 export async function snapshotEvents(admin: E2eClient, namespace: string): Promise<EventSnapshot> {
-  const list = await admin.core.listNamespacedEvent({ namespace });
   const events = new Map<string, { reason: string; object: string; count: number }>();
-  for (const e of list.items) {
-    if (e.involvedObject.kind !== 'Rollout') continue; // kube-controller-manager's Events on ReplicaSets and Pods
-    const object = `${e.involvedObject.kind ?? ''}/${e.involvedObject.name ?? ''}`;
-    events.set(e.metadata.name ?? '', { reason: e.reason ?? '', object, count: e.count ?? 1 });
-  }
+  let page: string | undefined;
+  do {
+    const list = await admin.core.listNamespacedEvent({
+      namespace,
+      fieldSelector: 'involvedObject.kind=Rollout',
+      limit: 500,
+      ...(page === undefined ? {} : { _continue: page }),
+    });
+    for (const e of list.items) {
+      const object = `${e.involvedObject.kind ?? ''}/${e.involvedObject.name ?? ''}`;
+      events.set(e.metadata.name ?? '', { reason: e.reason ?? '', object, count: e.count ?? 1 });
+    }
+    page = list.metadata?._continue || undefined;
+  } while (page !== undefined);
   return { events };
 }
 

@@ -94,3 +94,38 @@ export function ratioTable(truesplit: Summary, argo: Summary): string {
   }
   return lines.join('\n');
 }
+
+/** Both controllers' summaries at one size (Rollouts per run). */
+export interface SizeSummary {
+  rollouts: number;
+  truesplit: Summary;
+  argo: Summary;
+}
+
+/**
+ * The memory-slope row of the ratio table: peak-RSS growth per added Rollout between the smallest and the largest
+ * size measured (undefined with fewer than two distinct sizes).
+ */
+export function slopeRow(sizes: SizeSummary[]): string | undefined {
+  const sorted = [...sizes].sort((a, b) => a.rollouts - b.rollouts);
+  const [small, large] = [sorted[0], sorted.at(-1)];
+  if (!small || !large || small.rollouts === large.rollouts) return undefined;
+  const slope = (kind: 'truesplit' | 'argo') =>
+    (large[kind].peakRssMiB - small[kind].peakRssMiB) / (large.rollouts - small.rollouts);
+  const [t, a] = [slope('truesplit'), slope('argo')];
+  const measure = `memory slope (${small.rollouts} → ${large.rollouts} Rollouts)`;
+  const cell = (x: number) => `${x.toFixed(3)} MiB per Rollout`;
+  return `| ${measure} | ${cell(t)} | ${cell(a)} | ${ratio(t, a)} |`;
+}
+
+/** `--rollouts 200` or `--rollouts 200,1000`: positive whole numbers, distinct; throws naming the bad entry. */
+export function rolloutSizes(flag: string): number[] {
+  const sizes = flag.split(',').map((part) => {
+    const n = Number(part.trim());
+    if (part.trim() === '' || !Number.isInteger(n) || n <= 0)
+      throw new Error(`--rollouts: "${part}" is not a positive whole number (in "${flag}")`);
+    return n;
+  });
+  if (new Set(sizes).size !== sizes.length) throw new Error(`--rollouts: "${flag}" repeats a size`);
+  return sizes;
+}

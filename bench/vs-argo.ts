@@ -4,9 +4,10 @@
  * setWeight 25/50/75/100, Istio subset canary — one controller at a time, each on a fresh namespace it alone watches,
  * in ABBA order so drift cancels. API requests come from the API server's audit log (only the two ServiceAccounts,
  * Metadata level), memory from /proc/<pid>/status (VmHWM), CPU from /proc/<pid>/stat. Prints the ratio table and
- * the per-run figures as JSON.
+ * the per-run figures as JSON. `--rollouts 200,1000` measures each size on its own fresh control plane, one after
+ * the other, and adds the memory slope per Rollout between the smallest and the largest.
  *
- *   npm run bench:vs-argo -- [--rollouts 200] [--runs 4] [--replicas 4] [--workers 10]
+ *   npm run bench:vs-argo -- [--rollouts 200[,1000]] [--runs 4] [--replicas 4] [--workers 10]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,8 +38,8 @@ import {
   startController,
   USERNAMES,
 } from './vs-argo-controllers.ts';
-import type { RunResult } from './vs-argo-report.ts';
-import { abbaOrder, ratioTable, summarise } from './vs-argo-report.ts';
+import type { RunResult, SizeSummary } from './vs-argo-report.ts';
+import { abbaOrder, ratioTable, rolloutSizes, slopeRow, summarise } from './vs-argo-report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,7 +49,14 @@ const { values } = parseArgs({
     workers: { type: 'string' },
   },
 });
-const ROLLOUTS = Number(values.rollouts ?? 200);
+const SIZES = ((flag: string) => {
+  try {
+    return rolloutSizes(flag);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+})(values.rollouts ?? '200');
 const RUNS = Number(values.runs ?? 4);
 const REPLICAS = Number(values.replicas ?? 4);
 const WORKERS = Number(values.workers ?? 10);
@@ -62,12 +70,16 @@ interface RunContext {
   plane: ControlPlane;
   admin: E2eClient;
   auditLog: string;
+  rollouts: number;
 }
+
+/** Time allowed for a phase that takes about 0.5 s per Rollout on a quiet machine: 3 s per Rollout, ≥ `floorMs`. */
+const phaseTimeoutMs = (rollouts: number, floorMs: number) => Math.max(floorMs, rollouts * 3_000);
 
 async function runOnce(ctx: RunContext, kind: ControllerKind, run: number): Promise<RunResult> {
   const namespace = `run${run}-${kind}`;
   await ctx.admin.createNamespace(namespace);
-  const w = workload(namespace, ROLLOUTS, REPLICAS);
+  const w = workload(namespace, ctx.rollouts, REPLICAS);
   const histories = await watchWorkload(ctx.admin, namespace);
   const live = new LiveState(w, histories);
   let controller: BenchController | undefined;
@@ -81,18 +93,22 @@ async function runOnce(ctx: RunContext, kind: ControllerKind, run: number): Prom
     };
     controller = await startController(kind, opts);
     await createWorkload(ctx.admin, w);
-    await live.waitFirstRevision(600_000);
+    await live.waitFirstRevision(phaseTimeoutMs(ctx.rollouts, 600_000));
     const eventsBefore = await snapshotEvents(ctx.admin, namespace);
     const cpuBefore = controllerCpuSeconds(controller);
     const t1 = Date.now();
     await changeImage(ctx.admin, w);
-    const wallMs = await live.waitAll(NEXT_IMAGE, `${namespace} revision 2`, 900_000);
+    const wallMs = await live.waitAll(
+      NEXT_IMAGE,
+      `${namespace} revision 2`,
+      phaseTimeoutMs(ctx.rollouts, 900_000),
+    );
     const t2 = Date.now();
     const cpu = controllerCpuSeconds(controller) - cpuBefore;
     const rss = controllerPeakRssKib(controller);
     await sleep(1_000); // the audit backend writes a request's line once its response completes
     const eventsByReason = eventWritesByReason(eventsBefore, await snapshotEvents(ctx.admin, namespace));
-    const requests = tallyAuditLog(ctx.auditLog, USERNAMES[kind], t1, t2);
+    const requests = await tallyAuditLog(ctx.auditLog, USERNAMES[kind], t1, t2);
     const latenciesMs = stepLatencies(
       histories.rs.versions,
       histories.vs.versions,
@@ -100,7 +116,7 @@ async function runOnce(ctx: RunContext, kind: ControllerKind, run: number): Prom
       REPLICAS,
       t1,
     ).map((l) => l.ms);
-    const completedSteps = ROLLOUTS * WEIGHTS.length;
+    const completedSteps = ctx.rollouts * WEIGHTS.length;
     return {
       controller: kind,
       run,
@@ -132,12 +148,10 @@ function printRun(r: RunResult): void {
   console.log(`  requests by verb: ${JSON.stringify(r.requests.byVerbAndResource)}`);
 }
 
-async function main(): Promise<void> {
-  const order = abbaOrder(RUNS);
-  ensureControllerBuilt();
-  if (order.includes('argo')) ensureArgoBuilt();
+/** Every run at one size on a fresh control plane; prints that size's table and returns its summaries. */
+async function measureSize(rollouts: number, order: ControllerKind[]): Promise<SizeSummary> {
   console.log(
-    `bench:vs-argo — ${ROLLOUTS} Rollouts × ${REPLICAS} replicas, setWeight ${WEIGHTS.join('/')}, ` +
+    `bench:vs-argo — ${rollouts} Rollouts × ${REPLICAS} replicas, setWeight ${WEIGHTS.join('/')}, ` +
       `${WORKERS} workers, runs ${order.join(' ')}`,
   );
   const auditDir = mkdtempSync(join(tmpdir(), 'truesplit-vs-argo-'));
@@ -145,7 +159,8 @@ async function main(): Promise<void> {
   const plane = await startControlPlane({ crdDirs: CRD_DIRS, apiserverArgs: audit.apiserverArgs });
   const results: RunResult[] = [];
   try {
-    const ctx = { plane, admin: new E2eClient(plane.kubeconfigPath), auditLog: audit.logPath };
+    const admin = new E2eClient(plane.kubeconfigPath);
+    const ctx = { plane, admin, auditLog: audit.logPath, rollouts };
     for (const [i, kind] of order.entries()) {
       const result = await runOnce(ctx, kind, i + 1);
       printRun(result);
@@ -155,18 +170,30 @@ async function main(): Promise<void> {
     await plane.stop();
     rmSync(auditDir, { recursive: true, force: true });
   }
-  report(results);
+  return report(rollouts, results);
 }
 
-function report(results: RunResult[]): void {
+async function main(): Promise<void> {
+  const order = abbaOrder(RUNS);
+  ensureControllerBuilt();
+  if (order.includes('argo')) ensureArgoBuilt();
+  const sizes: SizeSummary[] = [];
+  for (const rollouts of SIZES) sizes.push(await measureSize(rollouts, order));
+  const slope = slopeRow(sizes);
+  if (slope !== undefined) {
+    console.log(`\n=== bench:vs-argo memory slope (${SIZES.join(', ')} Rollouts) ===`);
+    console.log(`| measure | truesplit | Argo | truesplit ÷ Argo |\n|---|---|---|---|\n${slope}`);
+  }
+}
+
+function report(rollouts: number, results: RunResult[]): SizeSummary {
   const of = (kind: ControllerKind) => results.filter((r) => r.controller === kind);
   const [truesplit, argo] = [summarise(of('truesplit')), summarise(of('argo'))];
-  console.log(`\n=== bench:vs-argo (${ROLLOUTS} Rollouts, ${ROLLOUTS * WEIGHTS.length} steps per run) ===`);
+  console.log(`\n=== bench:vs-argo (${rollouts} Rollouts, ${rollouts * WEIGHTS.length} steps per run) ===`);
   if (truesplit.runs > 0 && argo.runs > 0) console.log(ratioTable(truesplit, argo));
   const perRun = results.map(({ latenciesMs, ...r }) => ({ ...r, latencySamples: latenciesMs.length }));
-  console.log(
-    `\nJSON ${JSON.stringify({ rollouts: ROLLOUTS, replicas: REPLICAS, truesplit, argo, runs: perRun })}`,
-  );
+  console.log(`\nJSON ${JSON.stringify({ rollouts, replicas: REPLICAS, truesplit, argo, runs: perRun })}\n`);
+  return { rollouts, truesplit, argo };
 }
 
 main().catch((err: unknown) => {

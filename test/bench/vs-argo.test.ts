@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tallyRequests, timestampMs, writeAuditPolicy } from '../../bench/vs-argo-audit.ts';
+import { tallyAuditLog, tallyRequests, timestampMs, writeAuditPolicy } from '../../bench/vs-argo-audit.ts';
 import type { RunResult } from '../../bench/vs-argo-report.ts';
-import { abbaOrder, ratioTable, summarise } from '../../bench/vs-argo-report.ts';
+import { abbaOrder, ratioTable, rolloutSizes, slopeRow, summarise } from '../../bench/vs-argo-report.ts';
 import { eventWritesByReason } from '../../bench/vs-argo-events.ts';
 
 const ME = 'system:serviceaccount:argo-rollouts:argo-rollouts';
@@ -70,6 +70,19 @@ describe('tallyRequests', () => {
   it.each(cases)('$name', ({ lines, want }) => {
     const t = tallyRequests(lines.join('\n') + '\n', ME, from, to);
     expect([t.eventWrites, t.otherWrites, t.reads, t.watches]).toEqual(want);
+  });
+
+  it('reads the same tally from the log file line by line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+    try {
+      const lines = cases.flatMap((c) => c.lines);
+      writeFileSync(join(dir, 'audit.log'), lines.join('\n') + '\n');
+      const fromFile = await tallyAuditLog(join(dir, 'audit.log'), ME, from, to);
+      expect(fromFile).toEqual(tallyRequests(lines.join('\n'), ME, from, to));
+      expect(fromFile.otherWrites).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keys the breakdown by verb and resource/subresource', () => {
@@ -170,4 +183,40 @@ describe('eventWritesByReason', () => {
       {},
     ],
   ])('%s', (_name, before, after, want) => expect(eventWritesByReason(before, after)).toEqual(want));
+});
+
+describe('slopeRow', () => {
+  const at = (rollouts: number, truesplitKib: number, argoKib: number) => ({
+    rollouts,
+    truesplit: summarise([result('truesplit', 0, truesplitKib, [])]),
+    argo: summarise([result('argo', 0, argoKib, [])]),
+  });
+  it.each([
+    [
+      'peak RSS difference over the Rollouts added, smallest to largest size',
+      [at(1000, 800 * 1024 + 400 * 1024, 100 * 1024 + 160 * 1024), at(200, 400 * 1024, 100 * 1024)],
+      '| memory slope (200 → 1000 Rollouts) | 1.000 MiB per Rollout | 0.200 MiB per Rollout | 5.00 |',
+    ],
+    [
+      'a middle size does not change the end points',
+      [at(200, 400 * 1024, 100 * 1024), at(500, 0, 0), at(1000, 480 * 1024, 180 * 1024)],
+      '| memory slope (200 → 1000 Rollouts) | 0.100 MiB per Rollout | 0.100 MiB per Rollout | 1.00 |',
+    ],
+    ['one size has no slope', [at(200, 400 * 1024, 100 * 1024)], undefined],
+  ])('%s', (_name, sizes, want) => expect(slopeRow(sizes)).toBe(want));
+});
+
+describe('rolloutSizes', () => {
+  it.each([
+    ['200', [200]],
+    ['200,1000', [200, 1000]],
+    [' 10 , 20 ', [10, 20]],
+  ])('%j', (flag, want) => expect(rolloutSizes(flag)).toEqual(want));
+  it.each([
+    ['200,', /"" is not a positive whole number/],
+    ['0', /"0" is not a positive whole number/],
+    ['2.5', /"2.5" is not/],
+    ['abc', /"abc" is not/],
+    ['200,200', /repeats a size/],
+  ])('%j is refused', (flag, want) => expect(() => rolloutSizes(flag)).toThrow(want));
 });
