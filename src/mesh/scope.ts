@@ -20,6 +20,15 @@ export interface MeshSource {
   sidecars(): readonly Sidecar[];
   peerAuthentications(namespace: string): readonly PeerAuthentication[];
   replicaSets(namespace: string): readonly ReplicaSet[];
+  /**
+   * Optional: a superset of the VirtualServices and DestinationRules `rolloutScope` keeps for Services named `names`
+   * and VirtualServices `referenced` (`namespace/name`), in the order of `virtualServices()` and `destinationRules()`.
+   * Without it every one is tested; with it the cost of a scope does not grow with the mesh.
+   */
+  routingCandidates?(
+    names: ReadonlySet<string>,
+    referenced: ReadonlySet<string>,
+  ): { virtualServices: readonly VirtualService[]; destinationRules: readonly DestinationRule[] };
 }
 
 /** The objects of a mesh that concern one Rollout's hosts. */
@@ -30,10 +39,12 @@ export interface RolloutScope {
   peerAuthentications: PeerAuthentication[];
 }
 
-/** Whether a VirtualService or DestinationRule host may name one of `services` (same first DNS label, or a wildcard). */
-function hostFilter(services: readonly Service[]): (host: string) => boolean {
-  const names = new Set(services.map((svc) => svc.metadata.name));
-  return (host) => host === '*' || host.startsWith('*') || names.has(host.split('.')[0] ?? '');
+const hostLabel = (host: string) => host.split('.')[0] ?? '';
+const isWildcard = (host: string) => host.startsWith('*');
+
+/** Whether a VirtualService or DestinationRule host may name one of `names` (same first DNS label, or a wildcard). */
+function hostFilter(names: ReadonlySet<string>): (host: string) => boolean {
+  return (host) => isWildcard(host) || names.has(hostLabel(host));
 }
 
 /** Services and PeerAuthentications of the Rollout's and the root namespace; the routing of their hosts. */
@@ -44,20 +55,69 @@ export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace
     ...(rootNamespace !== namespace ? read(rootNamespace) : []),
   ];
   const services = inScope((ns) => source.services(ns));
-  const concerns = hostFilter(services);
+  const names = new Set(services.map((svc) => svc.metadata.name));
+  const concerns = hostFilter(names);
   const referenced = new Set(
     (routingOf(rollout)?.virtualServices ?? []).map((t) => `${t.namespace}/${t.name}`),
   );
+  const candidates = source.routingCandidates?.(names, referenced);
   return {
     services,
-    virtualServices: source
-      .virtualServices()
-      .filter(
-        (vs) =>
-          referenced.has(`${namespaceOf(vs)}/${vs.metadata.name}`) || (vs.spec.hosts ?? []).some(concerns),
-      ),
-    destinationRules: source.destinationRules().filter((dr) => concerns(dr.spec.host)),
+    virtualServices: (candidates?.virtualServices ?? source.virtualServices()).filter(
+      (vs) =>
+        referenced.has(`${namespaceOf(vs)}/${vs.metadata.name}`) || (vs.spec.hosts ?? []).some(concerns),
+    ),
+    destinationRules: (candidates?.destinationRules ?? source.destinationRules()).filter((dr) =>
+      concerns(dr.spec.host),
+    ),
     peerAuthentications: inScope((ns) => source.peerAuthentications(ns)),
+  };
+}
+
+/** Positions of objects by the first DNS label of their hosts; wildcard hosts under '*'. */
+function hostPositions(hostsOf: (object: KubeObject) => readonly string[], objects: readonly KubeObject[]) {
+  const positions = new Map<string, number[]>();
+  objects.forEach((object, position) => {
+    for (const host of hostsOf(object)) {
+      if (typeof host !== 'string') continue;
+      const key = isWildcard(host) ? '*' : hostLabel(host);
+      const list = positions.get(key);
+      if (list) list.push(position);
+      else positions.set(key, [position]);
+    }
+  });
+  return positions;
+}
+
+/** `routingCandidates` over the two lists, their host indexes built on first use. */
+function routingIndex(
+  virtualServices: readonly VirtualService[],
+  destinationRules: readonly DestinationRule[],
+) {
+  let index:
+    { vs: Map<string, number[]>; dr: Map<string, number[]>; byName: Map<string, number> } | undefined;
+  const pick = <T>(
+    all: readonly T[],
+    positions: Map<string, number[]>,
+    keys: Iterable<string>,
+    more: number[],
+  ) => {
+    const chosen = new Set(more);
+    for (const key of keys) for (const p of positions.get(key) ?? []) chosen.add(p);
+    for (const p of positions.get('*') ?? []) chosen.add(p);
+    return [...chosen].sort((a, b) => a - b).map((p) => all[p]!);
+  };
+  return (names: ReadonlySet<string>, referenced: ReadonlySet<string>) => {
+    index ??= {
+      vs: hostPositions((o) => (o as VirtualService).spec.hosts ?? [], virtualServices),
+      dr: hostPositions((o) => [(o as DestinationRule).spec.host], destinationRules),
+      byName: new Map(virtualServices.map((vs, p) => [`${namespaceOf(vs)}/${vs.metadata.name}`, p])),
+    };
+    const named = [...referenced].flatMap((key) => index?.byName.get(key) ?? []);
+    return {
+      virtualServices: pick(virtualServices, index.vs, names, named),
+      destinationRules: pick(destinationRules, index.dr, names, []),
+    };
   };
 }
 
@@ -83,6 +143,10 @@ export function meshSourceOf(objects: readonly KubeObject[]): MeshSource {
     (namespace: string) =>
       (byNamespace.get(`${kind}/${namespace}`) ?? []) as unknown as T[];
   return {
+    routingCandidates: routingIndex(
+      all<VirtualService>('VirtualService'),
+      all<DestinationRule>('DestinationRule'),
+    ),
     namespaces: () => all<Namespace>('Namespace'),
     services: inNamespace<Service>('Service'),
     virtualServices: () => all<VirtualService>('VirtualService'),
