@@ -1,6 +1,6 @@
 /**
  * The path analyses of the dashboard's Rollouts, recomputed lazily and only where something changed. A change to a
- * namespaced object a Rollout's own analysis reads (Rollout, ReplicaSet, Pod, Service, DestinationRule) makes only
+ * namespaced object a Rollout's own analysis reads (Rollout, ReplicaSet, Service, DestinationRule) makes only
  * that namespace's Rollouts stale; objects seen across namespaces (Namespace, VirtualService, Gateway, Sidecar,
  * PeerAuthentication) make every Rollout stale. A refresh builds the snapshot once and re-analyses the stale Rollouts.
  * When a refresh is slow (thousands of Rollouts while pods churn), the next one waits 4× its duration, so analysis
@@ -13,7 +13,7 @@ import { meshSourceOf, type MeshSource } from '../plan/mesh-observation.js';
 import { controllerPathAnalysisIn } from '../view/path-verdict.js';
 import type { PathAnalysis } from '../view/path-analysis.js';
 
-const SCOPED_KINDS = new Set(['Rollout', 'ReplicaSet', 'Pod', 'Service', 'DestinationRule']);
+const SCOPED_KINDS = new Set(['Rollout', 'ReplicaSet', 'Service', 'DestinationRule']);
 /**
  * Refreshes faster than this are never delayed, so a small setup (the demo, a few dozen Rollouts) always shows an
  * analysis that matches the Rollout's current status, even on a loaded machine.
@@ -36,6 +36,7 @@ export class AnalysisCache {
   private readonly staleNamespaces = new Set<string>();
   private allStale = true;
   private notBefore = 0;
+  private refreshes = 0;
 
   constructor(private readonly source: AnalysisSource) {}
 
@@ -46,13 +47,23 @@ export class AnalysisCache {
   }
 
   get(rollout: Rollout): PathAnalysis {
-    const stale = this.allStale || this.staleNamespaces.size > 0;
-    const missing = !this.analyses.has(keyOf(rollout));
-    if (missing || (stale && performance.now() >= this.notBefore)) this.refresh();
+    if (!this.analyses.has(keyOf(rollout))) this.refresh();
+    else this.refreshIfDue();
     return this.analyses.get(keyOf(rollout)) ?? EMPTY;
   }
 
+  /**
+   * Refreshes when something changed and no slow refresh asks to wait; returns the number of refreshes so far, which
+   * changes exactly when an analysis may have (readers that derive from every analysis cache by it).
+   */
+  refreshIfDue(): number {
+    const stale = this.allStale || this.staleNamespaces.size > 0;
+    if (stale && performance.now() >= this.notBefore) this.refresh();
+    return this.refreshes;
+  }
+
   private refresh(): void {
+    this.refreshes++;
     const started = performance.now();
     const snapshot = meshSourceOf(this.source.objects());
     const present = new Set<string>();

@@ -2,7 +2,6 @@
 import type { KubeObject } from '../api/meta.js';
 import type { KindName } from './cluster.js';
 import { RESOURCE_KINDS } from './cluster.js';
-import { cloneJson } from '../util/json.js';
 
 export type AnyObject = KubeObject & { status?: unknown; [field: string]: unknown };
 
@@ -16,7 +15,11 @@ export function specOf(obj: AnyObject): Record<string, unknown> {
   return rest;
 }
 
-/** The object after a write to `target`: immutable metadata kept, status or everything-but-status preserved. */
+/**
+ * The object after a write to `target`: immutable metadata kept, status or everything-but-status preserved. The part
+ * the write does not touch is the current object's own (stored objects are never changed in place, only replaced), so
+ * a status write does not copy the spec and a spec write does not copy the status; `metadata` is always new.
+ */
 export function objectAfterWrite(
   current: AnyObject,
   incoming: AnyObject,
@@ -32,7 +35,7 @@ export function objectAfterWrite(
     ...(current.metadata.namespace !== undefined ? { namespace: current.metadata.namespace } : {}),
   };
   if (target === 'status') {
-    const next: AnyObject = { ...cloneJson(current) };
+    const next: AnyObject = { ...current, metadata: { ...current.metadata } };
     if (incoming.status === undefined) delete next.status;
     else next.status = incoming.status;
     return next;
@@ -45,7 +48,7 @@ export function objectAfterWrite(
   };
   if (hasStatus) {
     if (current.status === undefined) delete next.status;
-    else next.status = cloneJson(current.status);
+    else next.status = current.status;
   }
   return next;
 }

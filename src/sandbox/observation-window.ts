@@ -29,9 +29,9 @@ export class ObservationWindow {
   }
 
   record(pathId: string, counts: RouteCounts, at: number): void {
-    const list = this.batches.get(pathId) ?? [];
-    list.push({ ...counts, at });
-    this.batches.set(pathId, list);
+    const list = this.batches.get(pathId);
+    if (list) list.push({ ...counts, at });
+    else this.batches.set(pathId, [{ ...counts, at }]);
     this.trim(pathId, at);
   }
 
@@ -64,16 +64,18 @@ export class ObservationWindow {
     return { ...total, share, requests };
   }
 
+  /** Drops, in place, the batches older than the window and those beyond the newest `maxRequests`. */
   private trim(pathId: string, now: number): void {
     const list = this.batches.get(pathId);
     if (!list) return;
-    const fresh = list.filter((b) => b.at > now - this.options.windowMs);
+    let start = list.length;
     let kept = 0;
-    let start = fresh.length;
     while (start > 0 && kept < this.options.maxRequests) {
-      const b = fresh[--start]!;
+      const b = list[start - 1]!;
+      if (b.at <= now - this.options.windowMs) break;
       kept += b.canary + b.stable + b.failed;
+      start--;
     }
-    this.batches.set(pathId, fresh.slice(start));
+    if (start > 0) list.splice(0, start);
   }
 }

@@ -32,6 +32,8 @@ export class RequestDriver {
   private readonly perTick: number;
   private timer: TimerHandle | undefined;
   private running = false;
+  /** The paths the window was last trimmed to: a new array (paths appeared or went) trims it again. */
+  private retained: readonly RoutablePath[] | undefined;
 
   constructor(private readonly options: RequestDriverOptions) {
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
@@ -64,7 +66,8 @@ export class RequestDriver {
     const now = this.options.clock.now();
     const counts = routeRequests(paths, this.perTick, this.rng);
     for (const [id, routed] of counts) this.window.record(id, routed, now);
-    this.window.retain(new Set(paths.map((p) => p.id)));
+    if (paths !== this.retained) this.window.retain(new Set(paths.map((p) => p.id)));
+    this.retained = paths;
     this.options.onTick?.();
   }
 

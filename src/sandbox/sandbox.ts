@@ -10,7 +10,7 @@ import { RolloutController } from '../controller/controller.js';
 import { defaultPlanning } from '../controller/planning.js';
 import { systemClock, type Clock } from '../kube/clock.js';
 import { MemoryCluster } from '../kube/memory-cluster.js';
-import { RolloutStore } from '../dashboard/rollout-store.js';
+import { RolloutStore, type SharedInformers } from '../dashboard/rollout-store.js';
 import { startDashboardServer, type CanarySwitch, type DashboardServer } from '../dashboard/server.js';
 import { APPLICABLE_FIXES, applyFix, FixError, type FixOptionId } from './demo-fixes.js';
 import { CanaryMetrics, startCanaryMetricsServer, type CanaryMetricsServer } from './canary-metrics.js';
@@ -67,8 +67,8 @@ export interface Sandbox {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = options.clock ?? systemClock();
   const report = options.onError ?? ((err: unknown) => console.error('sandbox:', err));
-  // sharedReads stays off until full-size figures show it pays (ADR 0190): at smoke sizes it gained nothing.
-  const cluster = new MemoryCluster({ clock, historyLimit: 10_000 });
+  // One copy of each object (ADR 0190, ADR 0250): the cluster's, shared by every informer and watch over it.
+  const cluster = new MemoryCluster({ clock, historyLimit: 10_000, sharedReads: true });
   const canary = options.manifestsDir ? undefined : new CanaryMetrics(seededRng(options.seed ?? Date.now()));
   const canaryServer = canary ? await startCanaryMetricsServer(canary) : undefined;
   const seeded = await seedSandbox(cluster, options, canaryServer).catch(async (err: unknown) => {
@@ -81,8 +81,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     paths: () => store.routablePaths(),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
+  const { controller, analysis } = newControllers(cluster, clock);
   const store: RolloutStore = new RolloutStore(cluster, {
     clock,
+    shared: sharedInformers(controller),
     observed: (key) => {
       const split = requests.observed(key);
       return split.share !== null ? { share: split.share, requests: split.requests } : undefined;
@@ -114,7 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     onError: report,
   });
   workloads.start();
-  const { controller, analysis, done: controllersDone } = startControllers(cluster, clock, report);
+  const controllersDone = startControllers(controller, analysis, report);
   store.start();
   requests.start();
   const tickListener = setInterval(() => dashboard.notify(), 500);
@@ -152,7 +154,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 /** The Rollout controller and, sharing its AnalysisRun informer as the manager does, the AnalysisRun controller. */
-function startControllers(cluster: MemoryCluster, clock: Clock, report: (err: unknown) => void) {
+function newControllers(cluster: MemoryCluster, clock: Clock) {
   const controller = new RolloutController({ cluster, planning: defaultPlanning, clock });
   const analysis = new AnalysisRunController({
     cluster,
@@ -161,9 +163,33 @@ function startControllers(cluster: MemoryCluster, clock: Clock, report: (err: un
     evaluate: defaultConditionEvaluator,
     clock,
   });
+  return { controller, analysis };
+}
+
+/** The dashboard reads the controller's caches: one informer per kind in the process (only Pods are its own). */
+function sharedInformers(controller: RolloutController): SharedInformers {
+  const informers = controller.informers;
+  return {
+    Rollout: informers.rollouts,
+    ReplicaSet: informers.replicaSets,
+    Namespace: informers.namespaces,
+    Service: informers.services,
+    VirtualService: informers.virtualServices,
+    DestinationRule: informers.destinationRules,
+    Gateway: informers.gateways,
+    Sidecar: informers.sidecars,
+    PeerAuthentication: informers.peerAuthentications,
+    AnalysisRun: informers.analysisRuns,
+  };
+}
+
+function startControllers(
+  controller: RolloutController,
+  analysis: AnalysisRunController,
+  report: (err: unknown) => void,
+): Promise<unknown> {
   controller.startInformers();
-  const done = Promise.all([controller.run(2).catch(report), analysis.run(4).catch(report)]);
-  return { controller, analysis, done };
+  return Promise.all([controller.run(2).catch(report), analysis.run(4).catch(report)]);
 }
 
 /** The user's manifests, or the demo with its analysis step measuring the canary metrics endpoint. */

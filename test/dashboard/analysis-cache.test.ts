@@ -31,7 +31,9 @@ describe('AnalysisCache', () => {
   });
 
   it.each([
-    { kind: 'Pod', namespace: 'copy', demoRecomputed: false, copyRecomputed: true },
+    // The path analysis counts endpoints from ReplicaSets' status, never from Pods.
+    { kind: 'Pod', namespace: 'copy', demoRecomputed: false, copyRecomputed: false },
+    { kind: 'ReplicaSet', namespace: 'copy', demoRecomputed: false, copyRecomputed: true },
     {
       kind: 'Rollout',
       namespace: demo.metadata.namespace ?? '',
