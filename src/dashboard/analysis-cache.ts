@@ -14,6 +14,8 @@ import { controllerPathAnalysisIn } from '../view/path-verdict.js';
 import type { PathAnalysis } from '../view/path-analysis.js';
 
 const SCOPED_KINDS = new Set(['Rollout', 'ReplicaSet', 'Service', 'DestinationRule']);
+/** Kinds the path analysis never reads: endpoints are counted from ReplicaSets' status. */
+const UNREAD_KINDS = new Set(['Pod', 'AnalysisRun']);
 /**
  * Refreshes faster than this are never delayed, so a small setup (the demo, a few dozen Rollouts) always shows an
  * analysis that matches the Rollout's current status, even on a loaded machine.
@@ -42,6 +44,7 @@ export class AnalysisCache {
 
   /** An object of `kind` in `namespace` changed. */
   invalidate(kind: string, namespace: string): void {
+    if (UNREAD_KINDS.has(kind)) return;
     if (SCOPED_KINDS.has(kind)) this.staleNamespaces.add(namespace);
     else this.allStale = true;
   }

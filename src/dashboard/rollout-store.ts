@@ -214,7 +214,7 @@ export class RolloutStore {
     if (type === 'RESYNC') return;
     if (kind === 'Rollout' && type !== 'MODIFIED') this.sortedKeys = undefined;
     this.byNamespace.invalidate(kind);
-    if (kind !== 'Pod') this.analyses.invalidate(kind, namespace);
+    this.analyses.invalidate(kind, namespace);
     this.notifyListeners();
   }
 
