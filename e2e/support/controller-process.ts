@@ -35,6 +35,8 @@ export interface ControllerOptions {
   podNamespace?: string;
   namespace?: string;
   workers?: number;
+  /** More flags, appended as given (e.g. `--prometheus-address URL --telemetry-interval 2`). */
+  extraArgs?: readonly string[];
 }
 
 export interface RequestCount {
@@ -142,6 +144,7 @@ export class ControllerProcess {
     if (options.leaderElect) args.push('--leader-elect');
     if (options.leaseNamespace) args.push('--lease-namespace', options.leaseNamespace);
     if (options.namespace) args.push('--namespace', options.namespace);
+    args.push(...(options.extraArgs ?? []));
     // Added to the shipped NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--heapsnapshot-signal=SIGUSR2".
     const extraNodeOptions = process.env['TRUESPLIT_CONTROLLER_NODE_OPTIONS'];
     const env = {

@@ -73,5 +73,7 @@ export function applyPassWrites(observation: Observation, writes: PassWrites): O
   const destinationRule = own.destinationRules[0];
   if (destinationRule) next.destinationRule = destinationRule;
   if (observation.mesh) next.mesh = applyTo<MeshObservation>(observation.mesh, writes, namespace, owner);
+  // The telemetry reading was taken before the pass and no write changes it; the observed gate judges it (ADR 0265).
+  if (observation.telemetry) next.telemetry = observation.telemetry;
   return next;
 }

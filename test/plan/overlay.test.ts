@@ -150,4 +150,13 @@ describe('applyPassWrites', () => {
     check(applyPassWrites(before, writes));
     expect(JSON.stringify(before)).toBe(frozen);
   });
+
+  it('keeps the telemetry reading, which the observed path gate judges after the writes', () => {
+    const telemetry = { time: 1, canaryRevision: 'b', window: '1m', callers: [] };
+    const writes: PassWrites = {
+      actions: [{ type: 'scaleReplicaSet', name: 'a', replicas: 2 }],
+      traffic: [],
+    };
+    expect(applyPassWrites({ ...observation(), telemetry }, writes).telemetry).toBe(telemetry);
+  });
 });

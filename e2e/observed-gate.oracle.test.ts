@@ -1,0 +1,278 @@
+/**
+ * The path gate on OBSERVED shares on the real control plane with a real Prometheus (ADR 0265): the controller runs
+ * with `--prometheus-address` and a 2 s telemetry interval; the seed (VirtualService bound only to the gateway,
+ * hosts ["*"], injected namespace) carries `truesplit.io/path-gate: enforce` and `path-gate-source: observed`.
+ * Callers' requests follow Istio's own routes (the oracle, ADR 0271) and are counted in `istio_requests_total`.
+ * In-mesh callers get ≈ 50 %: the gate holds the canary at setWeight 10, the `TrafficPathsConsistent` message,
+ * `status.message` and `truesplit_path_observed_share` show the measured figures. Once the VirtualService is also
+ * bound to `mesh` with the Service FQDN, Istio gives in-mesh callers 10 %; when the window holds only requests on
+ * the new routes the gate releases and the Rollout moves on to its pause step — later than the model alone would.
+ *
+ * Runs in `npm run test:oracle` (after `npm run oracle:build`), like observed-oracle.oracle.test.ts.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  OBSERVED_WINDOW_ANNOTATION,
+  PATH_GATE_ANNOTATION,
+  PATH_GATE_SOURCE_ANNOTATION,
+  PATH_MIN_SAMPLES_ANNOTATION,
+} from '../src/api/labels.ts';
+import type { Rollout } from '../src/api/rollout.ts';
+import { ClientCluster } from '../src/kube/client-cluster.ts';
+import { loadKubeConfig } from '../src/kube/kubeconfig.ts';
+import {
+  DEMO_CANARY_IMAGE,
+  DEMO_GATEWAY,
+  DEMO_NAMESPACE as ns,
+  DEMO_ROLLOUT as name,
+  DEMO_VIRTUAL_SERVICE,
+  demoObjects,
+} from '../src/sandbox/demo.ts';
+import { OracleProcess, oracleAvailable, ORACLE_BIN } from '../test/oracle/client.ts';
+import type { ControllerProcess } from './support/controller-process.ts';
+import type { E2eEnvironment } from './support/environment.ts';
+import { startEnvironment } from './support/environment.ts';
+import { routeWeights } from './support/fixtures.ts';
+import { startIstioTraffic, type IstioTraffic } from './support/istio-traffic.ts';
+import { followIstioRoutes, type FollowedCaller, type OracleTraffic } from './support/oracle-traffic.ts';
+import {
+  prometheusBinary,
+  startMetricsEndpoint,
+  startPrometheus,
+  type MetricsEndpoint,
+  type PrometheusServer,
+} from './support/prometheus.ts';
+import { waitFor } from './support/wait-for.ts';
+
+const FQDN = `${name}.${ns}.svc.cluster.local`;
+const PATHS = 'TrafficPathsConsistent';
+/** Ten 1 s scrapes per window; 40 requests a second per caller: ~400 per path in the window. */
+const WINDOW = '10s';
+const MIN_SAMPLES = 50;
+const TOLERANCE_PP = 2.5;
+const MESH = `mesh from ${ns}`;
+const GATEWAY = `gateway ${ns}/${DEMO_GATEWAY}`;
+const ARTIFACTS = '.cache/e2e-artifacts';
+
+const missing = [
+  ...(oracleAvailable() ? [] : [`the Istio oracle (${ORACLE_BIN}; npm run oracle:build)`]),
+  ...(prometheusBinary() ? [] : ['Prometheus (apt-get install prometheus)']),
+];
+if (missing.length > 0 && process.env.CI) throw new Error(`observed-gate e2e needs ${missing.join(' and ')}`);
+if (missing.length > 0) console.log(`observed-gate e2e skipped: no ${missing.join(', no ')}`);
+
+/** The gated callers: the ingress gateway by the Service FQDN, a sidecar in the injected namespace by short name. */
+const CALLERS: FollowedCaller[] = [
+  {
+    path: 'gateway',
+    caller: { kind: 'gateway', namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
+    host: FQDN,
+    port: 80,
+    requestsPerTick: 4,
+  },
+  {
+    path: 'mesh',
+    caller: { kind: 'sidecar', namespace: ns, labels: { app: 'web-client' } },
+    host: name,
+    port: 80,
+    requestsPerTick: 4,
+  },
+];
+
+/** The seed demo (setWeight 10, pause {}, setWeight 50, pause {}), gated on observed shares. */
+function seed(): { kind: string; metadata: { namespace?: string } }[] {
+  return demoObjects().map(({ object }) => {
+    if (object.kind !== 'Rollout') return object;
+    const rollout = structuredClone(object) as Rollout;
+    rollout.metadata.annotations = {
+      [PATH_GATE_ANNOTATION]: 'enforce',
+      [PATH_GATE_SOURCE_ANNOTATION]: 'observed',
+      [OBSERVED_WINDOW_ANNOTATION]: WINDOW,
+      [PATH_MIN_SAMPLES_ANNOTATION]: String(MIN_SAMPLES),
+    };
+    return rollout;
+  });
+}
+
+interface GateState {
+  stepIndex: number | undefined;
+  phase: string | undefined;
+  pauses: string[];
+  message: string;
+  conditionMessage: string;
+  canaryHash: string | undefined;
+  stableHash: string | undefined;
+  readyReplicas: number | undefined;
+}
+
+let env: E2eEnvironment;
+let controller: ControllerProcess;
+let endpoint: MetricsEndpoint;
+let prometheus: PrometheusServer;
+let oracle: OracleProcess;
+let traffic: IstioTraffic | undefined;
+let following: OracleTraffic | undefined;
+
+async function gateState(): Promise<GateState> {
+  const status = (await env.admin.rollout(ns, name)).status ?? {};
+  return {
+    stepIndex: status.currentStepIndex,
+    phase: status.phase,
+    pauses: (status.pauseConditions ?? []).map((p) => p.reason),
+    message: status.message ?? '',
+    conditionMessage: status.conditions?.find((c) => c.type === PATHS)?.message ?? '',
+    canaryHash: status.currentPodHash,
+    stableHash: status.stableRS,
+    readyReplicas: status.readyReplicas,
+  };
+}
+
+/** The observed mesh share the gate's message states (`PathGate: observed: mesh from … 48.5% of 412 requests …`). */
+function gateMeshShare(message: string): number | undefined {
+  const m = new RegExp(`^PathGate: observed: ${MESH} ([\\d.]+)% of (\\d+) requests in ${WINDOW}`).exec(
+    message,
+  );
+  return m ? Number(m[1]) : undefined;
+}
+
+/** One `truesplit_path_observed_share` sample for a path label. */
+function observedMetric(metrics: string, path: string): number | undefined {
+  const line = metrics
+    .split('\n')
+    .find((l) => l.startsWith('truesplit_path_observed_share{') && l.includes(`path="${path}"`));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : undefined;
+}
+
+function expectNear(actual: number | undefined, expected: number, tolerance: number): void {
+  expect(actual).toBeTypeOf('number');
+  expect(Math.abs((actual as number) - expected)).toBeLessThan(tolerance);
+}
+
+describe.skipIf(missing.length > 0)('the path gate on observed shares holds, then releases', () => {
+  beforeAll(async () => {
+    env = await startEnvironment();
+    endpoint = await startMetricsEndpoint();
+    prometheus = await startPrometheus({ targets: [endpoint.target], scrapeIntervalSeconds: 1 });
+    controller = await env.startController('controller', {
+      extraArgs: ['--prometheus-address', prometheus.url, '--telemetry-interval', '2'],
+    });
+    await env.admin.createAll(seed());
+    await waitFor('revision 1 healthy', gateState, (s) => s.phase === 'Healthy', { timeoutMs: 90_000 });
+    await env.admin.setImage(ns, name, DEMO_CANARY_IMAGE);
+    const held = await waitFor(
+      'held by the path gate at setWeight 10 with one ready canary and one ready stable pod',
+      gateState,
+      (s) =>
+        s.pauses.includes('PathGate') &&
+        s.stepIndex === 0 &&
+        s.canaryHash !== s.stableHash &&
+        s.readyReplicas === 2,
+      { timeoutMs: 90_000 },
+    );
+    traffic = startIstioTraffic(endpoint, {
+      service: name,
+      namespace: ns,
+      canaryRevision: held.canaryHash ?? '',
+      stableRevision: held.stableHash ?? '',
+      callers: { mesh: { workload: 'web-client', namespace: ns } },
+    });
+    oracle = new OracleProcess();
+    following = followIstioRoutes({
+      cluster: new ClientCluster(loadKubeConfig({ kubeconfig: env.plane.kubeconfigPath })),
+      oracle,
+      traffic,
+      rollout: { namespace: ns, name },
+      namespaces: [ns],
+      callers: CALLERS,
+      log: (line) => console.log(`oracle traffic: ${line}`),
+    });
+  });
+
+  afterAll(async () => {
+    await following?.stop();
+    traffic?.stop();
+    await oracle?.close();
+    await env?.stop();
+    await prometheus?.stop();
+    await endpoint?.close();
+  });
+
+  it('holds at setWeight 10 while in-mesh callers are observed at ≈ 50 %', async () => {
+    const shares = await following!.waitFor('the oracle answered', (s) => s.mesh !== undefined, 120_000);
+    expect(shares).toEqual({ gateway: 0.1, mesh: 0.5 });
+    const s = await waitFor(
+      'the gate names the observed in-mesh share',
+      gateState,
+      (s) => gateMeshShare(s.message) !== undefined,
+      { timeoutMs: 60_000 },
+    );
+    console.log(`held: ${s.message}\ncondition: ${s.conditionMessage}`);
+    expectNear(gateMeshShare(s.message), 50, TOLERANCE_PP);
+    expect(s.message).toMatch(/, desired 10%, tolerance 2%$/);
+    expect([s.stepIndex, s.phase, s.pauses]).toEqual([0, 'Paused', ['PathGate']]);
+    expect(s.conditionMessage).toMatch(
+      new RegExp(`Observed: .*${MESH} [\\d.]+% of \\d+ requests in ${WINDOW}`),
+    );
+    expect(s.conditionMessage).toMatch(
+      new RegExp(`Observed: .*${GATEWAY} [\\d.]+% of \\d+ requests in ${WINDOW}`),
+    );
+    expect(routeWeights(await env.admin.virtualService(ns, DEMO_VIRTUAL_SERVICE))).toEqual({
+      stable: 90,
+      canary: 10,
+    });
+    const metrics = await waitFor(
+      'truesplit_path_observed_share for both gated paths',
+      () => controller.metricsText(),
+      (text) => observedMetric(text, MESH) !== undefined && observedMetric(text, GATEWAY) !== undefined,
+      { timeoutMs: 20_000 },
+    );
+    expectNear(observedMetric(metrics, MESH), 0.5, TOLERANCE_PP / 100);
+    expectNear(observedMetric(metrics, GATEWAY), 0.1, TOLERANCE_PP / 100);
+    const later = await gateState();
+    expect([later.stepIndex, later.pauses]).toEqual([0, ['PathGate']]);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await writeFile(`${ARTIFACTS}/observed-gate-held.txt`, `${s.message}\n${s.conditionMessage}\n`);
+  });
+
+  it('releases once the fixed VirtualService brings the observed in-mesh share to ≈ 10 %, and the Rollout moves on', async () => {
+    const vs = await env.admin.virtualService(ns, DEMO_VIRTUAL_SERVICE);
+    const fixedAt = Date.now();
+    await env.admin.replaceVirtualService({
+      ...vs,
+      spec: { ...vs.spec, gateways: [DEMO_GATEWAY, 'mesh'], hosts: [FQDN] },
+    });
+    await following!.waitFor('Istio routes in-mesh callers by weight', (s) => s.mesh === 0.1, 60_000);
+    const routedAt = Date.now();
+    const heldShares: number[] = [];
+    const moved = await waitFor(
+      'the gate released and the Rollout at its pause step',
+      async () => {
+        const s = await gateState();
+        const share = gateMeshShare(s.message);
+        if (share !== undefined) heldShares.push(share);
+        return s;
+      },
+      (s) => s.stepIndex === 1 && !s.pauses.includes('PathGate'),
+      { timeoutMs: 90_000, intervalMs: 250 },
+    );
+    const releasedAt = Date.now();
+    const seconds = (ms: number) => (ms / 1000).toFixed(1);
+    console.log(
+      `fix → Istio routes by weight ${seconds(routedAt - fixedAt)} s, → gate released ${seconds(releasedAt - fixedAt)} s; ` +
+        `in-mesh shares the gate reported meanwhile: ${heldShares.join(', ')}`,
+    );
+    expect([moved.phase, moved.pauses]).toEqual(['Paused', ['CanaryPauseStep']]);
+    // Held on the telemetry, not on the model: the window still held pre-fix requests for several seconds.
+    expect(releasedAt - routedAt).toBeGreaterThan(3_000);
+    expect(heldShares.length).toBeGreaterThan(0);
+    expect(Math.min(...heldShares)).toBeGreaterThanOrEqual(12);
+    expect(moved.conditionMessage).toMatch(new RegExp(`Observed: .*${MESH} [\\d.]+% of \\d+ requests`));
+    const metrics = await controller.metricsText();
+    expectNear(observedMetric(metrics, MESH), 0.1, TOLERANCE_PP / 100);
+    await writeFile(
+      `${ARTIFACTS}/observed-gate-released.txt`,
+      `${moved.message}\n${moved.conditionMessage}\nreleased ${seconds(releasedAt - fixedAt)} s after the fix\n`,
+    );
+  });
+});
