@@ -209,7 +209,8 @@ describe.skipIf(missing.length > 0)('the path gate on observed shares holds, the
     );
     console.log(`held: ${s.message}\ncondition: ${s.conditionMessage}`);
     expectNear(gateMeshShare(s.message), 50, TOLERANCE_PP);
-    expect(s.message).toMatch(/, desired 10%, tolerance 2%$/);
+    // The in-mesh path is the worst; early in the window the gateway's few requests may diverge too ("+1 more").
+    expect(s.message).toMatch(/, desired 10%, tolerance 2%( \(\+1 more diverging paths?\))?$/);
     expect([s.stepIndex, s.phase, s.pauses]).toEqual([0, 'Paused', ['PathGate']]);
     expect(s.conditionMessage).toMatch(
       new RegExp(`Observed: .*${MESH} [\\d.]+% of \\d+ requests in ${WINDOW}`),
