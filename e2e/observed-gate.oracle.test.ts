@@ -254,7 +254,8 @@ describe.skipIf(missing.length > 0)('the path gate on observed shares holds, the
         if (share !== undefined) heldShares.push(share);
         return s;
       },
-      (s) => s.stepIndex === 1 && !s.pauses.includes('PathGate'),
+      // The step completes in one status write and its pause is taken in the next: wait for the pause itself.
+      (s) => s.stepIndex === 1 && s.pauses.includes('CanaryPauseStep'),
       { timeoutMs: 90_000, intervalMs: 250 },
     );
     const releasedAt = Date.now();
