@@ -102,7 +102,7 @@ export function tallyRequests(logText: string, username: string, fromMs: number,
 }
 
 /**
- * The same, read line by line from the log file: at 1,000 Rollouts a session's log holds hundreds of thousands of
+ * The same, read line by line from the log file: at 1,000 Rollouts an invocation's log holds hundreds of thousands of
  * lines, more than is sensible (or, over several runs, possible) to hold as one string.
  */
 export async function tallyAuditLog(

@@ -34,7 +34,7 @@ export interface Summary {
   latencyP99S: number;
 }
 
-/** A, B, B, A, A, B, B, A, … so a drift over the session weighs on both controllers alike. */
+/** A, B, B, A, A, B, B, A, … so a drift over the invocation weighs on both controllers alike. */
 export function abbaOrder(runs: number): ('truesplit' | 'argo')[] {
   const pattern = ['truesplit', 'argo', 'argo', 'truesplit'] as const;
   return Array.from({ length: runs }, (_, i) => pattern[i % pattern.length]!);
