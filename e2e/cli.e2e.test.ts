@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRefs, AppState } from './support/app-state.ts';
-import { replicaSetOf, waitForApp } from './support/app-state.ts';
+import { isFullyPromoted, replicaSetOf, waitForApp } from './support/app-state.ts';
 import type { E2eEnvironment } from './support/environment.ts';
 import { startEnvironment } from './support/environment.ts';
 import { runTruesplit } from './support/cli.ts';
@@ -104,8 +104,9 @@ describe('truesplit mutating verbs on a live Rollout', () => {
   it('promote --full: every remaining step skipped, revision 2 stable', async () => {
     const run = await truesplit('promote', 'checkout', '--full');
     expect(run).toMatchObject({ code: 0, stdout: "rollout 'checkout' fully promoted\n" });
-    const s = await waitApp('fully promoted', (s) => s.phase === 'Healthy' && s.stableHash === v2);
+    const s = await waitApp('fully promoted', (s) => isFullyPromoted(s) && s.stableHash === v2);
     expect(s.weights).toEqual({ stable: 100, canary: 0 });
+    expect(s.subsets['stable']).toBe(v2);
     expect(s.stepIndex).toBe(4);
   });
 

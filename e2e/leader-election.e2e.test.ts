@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppRefs } from './support/app-state.ts';
-import { waitForApp } from './support/app-state.ts';
+import { isFullyPromoted, waitForApp } from './support/app-state.ts';
 import type { ControllerProcess } from './support/controller-process.ts';
 import type { E2eEnvironment } from './support/environment.ts';
 import { startEnvironment } from './support/environment.ts';
@@ -73,11 +73,12 @@ describe('leader election', () => {
     const s = await waitForApp(
       env.admin,
       app,
-      'healthy at revision 2',
-      (s) => s.phase === 'Healthy' && s.stableHash === s.currentHash,
+      'healthy at revision 2, all traffic on stable',
+      isFullyPromoted,
       30_000,
     );
     expect(s.weights).toEqual({ stable: 100, canary: 0 });
+    expect(s.subsets['stable']).toBe(s.currentHash);
     expect(await b.workloadWrites()).toBeGreaterThan(0);
     expect(reconcileLogs(b).length).toBeGreaterThan(0);
   });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisRun } from '../src/api/analysis.ts';
 import type { Rollout } from '../src/api/rollout.ts';
 import type { AppRefs, AppState } from './support/app-state.ts';
-import { waitForApp } from './support/app-state.ts';
+import { isFullyPromoted, waitForApp } from './support/app-state.ts';
 import type { NamespaceHistory } from './support/analysis-objects.ts';
 import {
   recordNamespace,
@@ -204,8 +204,14 @@ describe.skipIf(!binary)('background analysis against a real Prometheus', () => 
       code: 0,
       stdout: `rollout '${name}' fully promoted\n`,
     });
-    const full = await waitForApp(admin(), refs(name), 'revision 3 stable', (s) => isStableAt(s, 3));
+    const full = await waitForApp(
+      admin(),
+      refs(name),
+      'revision 3 stable, all traffic on stable',
+      (s) => isStableAt(s, 3) && isFullyPromoted(s),
+    );
     expect(full.weights).toEqual({ stable: 100, canary: 0 });
+    expect(full.subsets['stable']).toBe(full.currentHash);
     await expectTerminated(name, second);
   });
 });

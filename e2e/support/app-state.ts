@@ -98,6 +98,15 @@ export function replicaSetOf(state: AppState, hash: string | undefined): Replica
   return rs;
 }
 
+/**
+ * Healthy with the current revision stable and no traffic left on the canary weight. The pass that makes a revision
+ * stable writes Healthy while the VirtualService still holds the last traffic pass's split (Argo does the same); the
+ * following traffic pass moves it to 100/0. Waiting on the status alone races that pass.
+ */
+export function isFullyPromoted(state: AppState): boolean {
+  return state.phase === 'Healthy' && state.stableHash === state.currentHash && state.weights['canary'] === 0;
+}
+
 /** Drops the full Rollout object so failure messages stay readable. */
 export function summary(state: AppState): Omit<AppState, 'rollout'> {
   const { rollout: _rollout, ...rest } = state;
