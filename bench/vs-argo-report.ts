@@ -40,6 +40,17 @@ export function abbaOrder(runs: number): ('truesplit' | 'argo')[] {
   return Array.from({ length: runs }, (_, i) => pattern[i % pattern.length]!);
 }
 
+/**
+ * The controllers to run, in order: ABBA for both, or `runs` runs of one controller alone (`--only`), e.g. to add
+ * one side's figures at a size whose other side is known. Throws naming a bad `--only` value.
+ */
+export function runOrder(runs: number, only?: string): ('truesplit' | 'argo')[] {
+  if (only === undefined) return abbaOrder(runs);
+  if (only !== 'truesplit' && only !== 'argo')
+    throw new Error(`--only: "${only}" is neither truesplit nor argo`);
+  return Array.from({ length: runs }, () => only);
+}
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export function summarise(runs: RunResult[]): Summary {
@@ -114,8 +125,9 @@ export function slopeRow(sizes: SizeSummary[]): string | undefined {
     (large[kind].peakRssMiB - small[kind].peakRssMiB) / (large.rollouts - small.rollouts);
   const [t, a] = [slope('truesplit'), slope('argo')];
   const measure = `memory slope (${small.rollouts} → ${large.rollouts} Rollouts)`;
-  const cell = (x: number) => `${x.toFixed(3)} MiB per Rollout`;
-  return `| ${measure} | ${cell(t)} | ${cell(a)} | ${ratio(t, a)} |`;
+  const cell = (x: number) => (Number.isFinite(x) ? `${x.toFixed(3)} MiB per Rollout` : 'not measured');
+  const quotient = Number.isFinite(t) && Number.isFinite(a) ? ratio(t, a) : '—';
+  return `| ${measure} | ${cell(t)} | ${cell(a)} | ${quotient} |`;
 }
 
 /** `--rollouts 200` or `--rollouts 200,1000`: positive whole numbers, distinct; throws naming the bad entry. */

@@ -7,7 +7,9 @@
  * the per-run figures as JSON. `--rollouts 200,1000` measures each size on its own fresh control plane, one after
  * the other, and adds the memory slope per Rollout between the smallest and the largest.
  *
- *   npm run bench:vs-argo -- [--rollouts 200[,1000]] [--runs 4] [--replicas 4] [--workers 10]
+ * `--only argo` (or truesplit) runs that controller alone, `--runs` times.
+ *
+ *   npm run bench:vs-argo -- [--rollouts 200[,1000]] [--runs 4] [--replicas 4] [--workers 10] [--only argo]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +41,7 @@ import {
   USERNAMES,
 } from './vs-argo-controllers.ts';
 import type { RunResult, SizeSummary } from './vs-argo-report.ts';
-import { abbaOrder, ratioTable, rolloutSizes, slopeRow, summarise } from './vs-argo-report.ts';
+import { ratioTable, rolloutSizes, runOrder, slopeRow, summarise } from './vs-argo-report.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,17 +49,21 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     replicas: { type: 'string' },
     workers: { type: 'string' },
+    only: { type: 'string' },
   },
 });
-const SIZES = ((flag: string) => {
+/** A flag's value, or its message and exit 2. */
+function flag<T>(parse: () => T): T {
   try {
-    return rolloutSizes(flag);
+    return parse();
   } catch (err) {
     console.error((err as Error).message);
     process.exit(2);
   }
-})(values.rollouts ?? '200');
+}
+const SIZES = flag(() => rolloutSizes(values.rollouts ?? '200'));
 const RUNS = Number(values.runs ?? 4);
+const ORDER = flag(() => runOrder(RUNS, values.only));
 const REPLICAS = Number(values.replicas ?? 4);
 const WORKERS = Number(values.workers ?? 10);
 /** Argo's own CRDs for both controllers (the Rollout CRD replaces truesplit's), plus Istio's. */
@@ -174,7 +180,7 @@ async function measureSize(rollouts: number, order: ControllerKind[]): Promise<S
 }
 
 async function main(): Promise<void> {
-  const order = abbaOrder(RUNS);
+  const order = ORDER;
   ensureControllerBuilt();
   if (order.includes('argo')) ensureArgoBuilt();
   const sizes: SizeSummary[] = [];

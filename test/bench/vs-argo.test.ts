@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tallyAuditLog, tallyRequests, timestampMs, writeAuditPolicy } from '../../bench/vs-argo-audit.ts';
 import type { RunResult } from '../../bench/vs-argo-report.ts';
-import { abbaOrder, ratioTable, rolloutSizes, slopeRow, summarise } from '../../bench/vs-argo-report.ts';
+import {
+  abbaOrder,
+  ratioTable,
+  rolloutSizes,
+  runOrder,
+  slopeRow,
+  summarise,
+} from '../../bench/vs-argo-report.ts';
 import { eventWritesByReason } from '../../bench/vs-argo-events.ts';
 
 const ME = 'system:serviceaccount:argo-rollouts:argo-rollouts';
@@ -115,6 +122,16 @@ describe('abbaOrder', () => {
   ])('%i runs', (runs, want) => expect(abbaOrder(runs)).toEqual(want));
 });
 
+describe('runOrder', () => {
+  it.each([
+    [2, undefined, ['truesplit', 'argo']],
+    [2, 'argo', ['argo', 'argo']],
+    [1, 'truesplit', ['truesplit']],
+  ])('%i runs, --only %s', (runs, only, want) => expect(runOrder(runs, only)).toEqual(want));
+  it('refuses a controller it does not know, naming the flag', () =>
+    expect(() => runOrder(2, 'flagger')).toThrow('--only: "flagger" is neither truesplit nor argo'));
+});
+
 function result(
   controller: 'truesplit' | 'argo',
   eventWrites: number,
@@ -203,6 +220,14 @@ describe('slopeRow', () => {
       '| memory slope (200 → 1000 Rollouts) | 0.100 MiB per Rollout | 0.100 MiB per Rollout | 1.00 |',
     ],
     ['one size has no slope', [at(200, 400 * 1024, 100 * 1024)], undefined],
+    [
+      'a side without runs at a size is not measured',
+      [
+        at(200, 400 * 1024, 100 * 1024),
+        { rollouts: 1000, truesplit: summarise([]), argo: summarise([result('argo', 0, 260 * 1024, [])]) },
+      ],
+      '| memory slope (200 → 1000 Rollouts) | not measured | 0.200 MiB per Rollout | — |',
+    ],
   ])('%s', (_name, sizes, want) => expect(slopeRow(sizes)).toBe(want));
 });
 
