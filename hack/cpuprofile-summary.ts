@@ -65,18 +65,22 @@ export function summarise(profile: Profile): Totals {
   return totals;
 }
 
-function print(title: string, map: Map<string, number>, total: number, top: number): void {
-  console.log(`\n${title}`);
-  for (const [name, ms] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top))
-    console.log(`${ms.toFixed(0).padStart(9)} ms ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${name}`);
+/** Percentages are of the busy time: every sample but `(idle)` (the process waiting for I/O). */
+function print(title: string, map: Map<string, number>, busy: number, top: number): void {
+  console.log(`\n${title} (% of busy time)`);
+  const entries = [...map].filter(([name]) => !/^\(+(idle|root)\)/.test(name));
+  for (const [name, ms] of entries.sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${ms.toFixed(0).padStart(9)} ms ${((100 * ms) / busy).toFixed(1).padStart(5)} %  ${name}`);
 }
 
 const { values, positionals } = parseArgs({ options: { top: { type: 'string' } }, allowPositionals: true });
 const top = Number(values.top ?? 25);
 for (const file of positionals) {
   const totals = summarise(JSON.parse(readFileSync(file, 'utf8')) as Profile);
-  console.log(`${file}: ${(totals.total / 1000).toFixed(1)} s sampled`);
-  print('self time by function', totals.self, totals.total, top);
-  print('inclusive time by function', totals.inclusive, totals.total, top);
-  print('self time by file', totals.byFile, totals.total, top);
+  const idle = [...totals.self].find(([name]) => name.startsWith('(idle)'))?.[1] ?? 0;
+  const busy = totals.total - idle;
+  console.log(`${file}: ${(totals.total / 1000).toFixed(1)} s sampled, ${(busy / 1000).toFixed(1)} s busy`);
+  print('self time by function', totals.self, busy, top);
+  print('inclusive time by function', totals.inclusive, busy, top);
+  print('self time by file', totals.byFile, busy, top);
 }
