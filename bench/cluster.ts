@@ -4,7 +4,9 @@
  * available" to "VirtualService written", API requests per completed step (writes, and GETs — reads that bypass
  * the informer caches) and the controller's peak RSS.
  *
- *   npm run bench:cluster -- [--rollouts 200] [--replicas 4] [--workers 10]
+ *   npm run bench:cluster -- [--rollouts 200] [--replicas 4] [--workers 10] [--node-options="--cpu-prof --cpu-prof-dir=DIR"]
+ *
+ * `--node-options` is added to the controller process's NODE_OPTIONS (a CPU profile, a heap snapshot signal).
  */
 import { parseArgs } from 'node:util';
 import type { VirtualService } from '../src/api/istio.ts';
@@ -34,11 +36,18 @@ import {
 const NS = 'bench';
 
 const { values } = parseArgs({
-  options: { rollouts: { type: 'string' }, replicas: { type: 'string' }, workers: { type: 'string' } },
+  options: {
+    rollouts: { type: 'string' },
+    replicas: { type: 'string' },
+    workers: { type: 'string' },
+    'node-options': { type: 'string' },
+  },
 });
 const ROLLOUTS = Number(values.rollouts ?? 200);
 const REPLICAS = Number(values.replicas ?? 4);
 const WORKERS = Number(values.workers ?? 10);
+// ControllerProcess.start reads it (e2e/support/controller-process.ts).
+if (values['node-options']) process.env['TRUESPLIT_CONTROLLER_NODE_OPTIONS'] = values['node-options'];
 
 async function main(): Promise<void> {
   ensureControllerBuilt();

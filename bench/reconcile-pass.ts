@@ -20,12 +20,12 @@ const STEPS = [
   { pause: { duration: '2s' } },
 ];
 
-const APP: AppShape = {
-  namespaces: NAMESPACES,
+const app = (namespaces: number): AppShape => ({
+  namespaces,
   replicas: 2,
   steps: STEPS,
   annotations: { 'truesplit.io/path-gate': 'enforce' },
-};
+});
 
 async function flush(rounds = 3): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -78,12 +78,12 @@ async function settle(d: Driver): Promise<void> {
   }
 }
 
-async function startDriver(rollouts: number): Promise<Driver> {
+async function startDriver(rollouts: number, namespaces: number): Promise<Driver> {
   const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
   const cluster = new MemoryCluster({ clock, historyLimit: 100 });
   for (const object of [
-    ...namespaceObjects(NAMESPACES),
-    ...Array.from({ length: rollouts }, (_, i) => appObjects(i, APP)).flat(),
+    ...namespaceObjects(namespaces),
+    ...Array.from({ length: rollouts }, (_, i) => appObjects(i, app(namespaces))).flat(),
   ])
     await cluster.create(object.kind as 'Namespace', object as never);
   const controller = new RolloutController({ cluster, clock, planning: defaultPlanning });
@@ -101,12 +101,15 @@ function figures(label: string, timings: number[]): { name: string; value: strin
   ];
 }
 
-/** `rollouts`: 200 for the figures; `npm run bench:smoke` runs 20. */
-export async function benchReconcilePass(rollouts = ROLLOUTS): Promise<void> {
-  const d = await startDriver(rollouts);
+/**
+ * `rollouts`: 200 for the figures; `npm run bench:smoke` runs 20. `namespaces`: 20 for the figures; 1 is the shape of
+ * bench:cluster (every Rollout's objects in one namespace).
+ */
+export async function benchReconcilePass(rollouts = ROLLOUTS, namespaces = NAMESPACES): Promise<void> {
+  const d = await startDriver(rollouts, namespaces);
   await settle(d);
   for (let i = 0; i < rollouts; i++) {
-    const rollout = await d.cluster.get('Rollout', `ns-${i % NAMESPACES}`, `app-${i}`);
+    const rollout = await d.cluster.get('Rollout', `ns-${i % namespaces}`, `app-${i}`);
     const template = {
       ...rollout.spec.template,
       spec: { containers: [{ name: 'app', image: `app-${i}:2` }] },
@@ -134,10 +137,13 @@ export async function benchReconcilePass(rollouts = ROLLOUTS): Promise<void> {
     .list()
     .filter((r) => r.status?.phase === 'Healthy' && r.status.stableRS === r.status.currentPodHash).length;
   d.controller.stop();
-  printFigures(`Reconcile pass (${rollouts} subset-level Rollouts, path gate enforced, in-memory cluster)`, [
-    ...figures('progressing', progressing),
-    ...figures('steady', steady),
-    { name: 'progressing writes', value: String(progressingWrites) },
-    { name: 'Rollouts completed', value: `${done}/${rollouts}` },
-  ]);
+  printFigures(
+    `Reconcile pass (${rollouts} subset-level Rollouts in ${namespaces} namespaces, path gate enforced, in-memory cluster)`,
+    [
+      ...figures('progressing', progressing),
+      ...figures('steady', steady),
+      { name: 'progressing writes', value: String(progressingWrites) },
+      { name: 'Rollouts completed', value: `${done}/${rollouts}` },
+    ],
+  );
 }

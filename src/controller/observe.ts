@@ -23,6 +23,8 @@ export interface CacheReader<K extends KindName> {
   list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][];
   /** The same shared objects as `list` (kept for readers written against it). */
   listShared?(namespace?: string): readonly KindMap[K][];
+  /** Optional index: a superset of the objects controlled by `ownerUid` or by nothing, in `list` order. */
+  controlledOrOrphaned?(namespace: string, ownerUid: string): KindMap[K][];
 }
 
 export interface ControllerCaches {
@@ -108,8 +110,7 @@ export function observeRollout(
 ): Observation | undefined {
   const rollout = caches.rollouts.get(namespace, name);
   if (!rollout) return undefined;
-  const replicaSets = caches.replicaSets.list(
-    namespace,
+  const replicaSets = revisionCandidates(caches.replicaSets, rollout).filter(
     (rs) => (ownedBy(rs, rollout) || adoptable(rs, rollout)) && !isWorkloadRefTarget(rs, rollout),
   );
   const refs = referencedObjects(rollout);
@@ -132,6 +133,14 @@ export function observeRollout(
     observation.mesh = observeMesh(caches, rollout);
   if (hasAnalysisCaches(caches)) observation.analysis = observeAnalysis(caches, rollout);
   return observation;
+}
+
+/** The ReplicaSets that may be the Rollout's: from the owner index when the cache has one, else all of its namespace. */
+function revisionCandidates(cache: CacheReader<'ReplicaSet'>, rollout: Rollout): readonly ReplicaSet[] {
+  const namespace = rollout.metadata.namespace ?? '';
+  const uid = rollout.metadata.uid;
+  if (uid && cache.controlledOrOrphaned) return cache.controlledOrOrphaned(namespace, uid);
+  return cache.listShared ? cache.listShared(namespace) : cache.list(namespace);
 }
 
 /** The ReplicaSet the Rollout's `workloadRef` names is its template source, never one of its revisions (ADR 0221). */

@@ -11,6 +11,7 @@ import type { Cluster, KindMap, KindName, WatchEvent, WatchHandle } from './clus
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { isGone, isKubeApiError } from './errors.js';
 import { deepEqual } from '../util/json.js';
+import { IndexedStore } from './indexed-store.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -61,7 +62,7 @@ type State = 'idle' | 'running' | 'backoff' | 'stopped';
 
 export class Informer<K extends KindName> {
   private readonly clock: Clock;
-  private readonly cache = new Map<string, KubeObject>();
+  private readonly cache = new IndexedStore<KubeObject>();
   private readonly handlers: ChangeHandler<KindMap[K]>[] = [];
   private state: State = 'idle';
   private synced = false;
@@ -143,14 +144,21 @@ export class Informer<K extends KindName> {
 
   /** Cached objects (frozen, shared), optionally of one namespace and only those `filter` accepts. */
   list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][] {
-    return [...this.cache.values()].filter(
-      (o) => (!namespace || o.metadata.namespace === namespace) && (!filter || filter(o as KindMap[K])),
-    ) as KindMap[K][];
+    const shared = this.listShared(namespace);
+    return filter ? shared.filter(filter) : [...shared];
   }
 
-  /** The same as `list(namespace)`: every read is shared now (kept for the readers that name it). */
+  /** The cached objects of one namespace (or all), as one frozen array shared until the next change. */
   listShared(namespace?: string): readonly KindMap[K][] {
-    return this.list(namespace);
+    return this.cache.list(namespace) as readonly KindMap[K][];
+  }
+
+  /**
+   * A superset of the cached objects of `namespace` controlled by the owner with uid `ownerUid` or with no
+   * `controller: true` owner reference (adoption candidates), in cache order: the caller applies its exact rule.
+   */
+  controlledOrOrphaned(namespace: string, ownerUid: string): KindMap[K][] {
+    return this.cache.controlledOrOrphaned(namespace, ownerUid) as KindMap[K][];
   }
 
   keys(): string[] {
@@ -222,7 +230,7 @@ export class Informer<K extends KindName> {
   /** Replaces the cache with a fresh list; emits the differences, and RESYNC for unchanged objects. */
   private replaceCache(items: KubeObject[]): void {
     const fresh = new Map(items.map((o) => [objectKey(o), cachedForm(o)]));
-    for (const [key, old] of this.cache) {
+    for (const [key, old] of [...this.cache.entries()]) {
       if (!fresh.has(key)) {
         this.cache.delete(key);
         this.notify(key, 'DELETED', old);

@@ -41,6 +41,27 @@ function nsOf(obj: { metadata: { namespace?: string } }): string {
   return obj.metadata.namespace ?? 'default';
 }
 
+/**
+ * What indexing reads of each object, kept for frozen objects (cached ones: replaced, never changed) so a snapshot
+ * of mostly unchanged objects is indexed without resolving the same hosts again.
+ */
+const serviceKeys = new WeakMap<Service, string>();
+const meshHosts = new WeakMap<VirtualService, { exact: string[]; wildcard: boolean }>();
+const ruleHosts = new WeakMap<DestinationRule, string>();
+
+function remembered<K extends object, V>(memo: WeakMap<K, V>, object: K, compute: (object: K) => V): V {
+  let value = memo.get(object);
+  if (value === undefined) {
+    value = compute(object);
+    if (Object.isFrozen(object)) memo.set(object, value);
+  }
+  return value;
+}
+
+function serviceKey(svc: Service): string {
+  return remembered(serviceKeys, svc, (s) => serviceFqdn(s.metadata.name, nsOf(s)));
+}
+
 export function indexSnapshot(snapshot: MeshSnapshot): SnapshotIndex {
   const cached = indexes.get(snapshot);
   if (cached) return cached;
@@ -48,7 +69,7 @@ export function indexSnapshot(snapshot: MeshSnapshot): SnapshotIndex {
     snapshot,
     rootNs: snapshot.rootNamespace ?? DEFAULT_ROOT_NAMESPACE,
     namespaces: new Map(snapshot.namespaces.map((n) => [n.name, n])),
-    services: new Map(snapshot.services.map((s) => [serviceFqdn(s.metadata.name, nsOf(s)), s])),
+    services: new Map(snapshot.services.map((s) => [serviceKey(s), s])),
     groupsByNs: new Map(),
     meshVsByHost: new Map(),
     meshVsWildcard: [],
@@ -60,7 +81,11 @@ export function indexSnapshot(snapshot: MeshSnapshot): SnapshotIndex {
   for (const group of snapshot.endpoints) push(index.groupsByNs, group.namespace, group);
   for (const vs of snapshot.virtualServices) indexMeshVs(index, vs);
   for (const dr of snapshot.destinationRules) {
-    push(index.destinationRulesByHost, resolveHost(dr.spec.host, nsOf(dr)), dr);
+    push(
+      index.destinationRulesByHost,
+      remembered(ruleHosts, dr, (d) => resolveHost(d.spec.host, nsOf(d))),
+      dr,
+    );
   }
   for (const pa of snapshot.peerAuthentications) push(index.peerAuthByNs, nsOf(pa), pa);
   for (const sc of snapshot.sidecars) {
@@ -70,15 +95,22 @@ export function indexSnapshot(snapshot: MeshSnapshot): SnapshotIndex {
   return index;
 }
 
-function indexMeshVs(index: SnapshotIndex, vs: VirtualService): void {
-  if (!isMeshBound(vs)) return;
-  let wildcard = false;
+/** A mesh-bound VirtualService's resolved exact hosts and whether it has a `*.suffix` one (none when not bound). */
+function meshHostsOf(vs: VirtualService): { exact: string[]; wildcard: boolean } {
+  const hosts = { exact: [] as string[], wildcard: false };
+  if (!isMeshBound(vs)) return hosts;
   for (const host of vs.spec.hosts ?? []) {
     const resolved = resolveHost(host, nsOf(vs));
-    if (resolved.startsWith('*.')) wildcard = true;
-    else if (resolved !== '*') push(index.meshVsByHost, resolved, vs);
+    if (resolved.startsWith('*.')) hosts.wildcard = true;
+    else if (resolved !== '*') hosts.exact.push(resolved);
   }
-  if (wildcard) index.meshVsWildcard.push(vs);
+  return hosts;
+}
+
+function indexMeshVs(index: SnapshotIndex, vs: VirtualService): void {
+  const hosts = remembered(meshHosts, vs, meshHostsOf);
+  for (const host of hosts.exact) push(index.meshVsByHost, host, vs);
+  if (hosts.wildcard) index.meshVsWildcard.push(vs);
 }
 
 /**

@@ -41,17 +41,48 @@ export interface RolloutScope {
   peerAuthentications: PeerAuthentication[];
 }
 
-/** `*` for a wildcard host (`*`, `*.example.com`), else its first DNS label: what `hostFilter` compares. */
+/** `*` for a wildcard host (`*`, `*.example.com`), else its first DNS label: what `concernsAny` compares. */
 function hostLabel(host: string): string {
   return host.startsWith('*') ? '*' : (host.split('.')[0] ?? '');
 }
 
-/** Whether a VirtualService or DestinationRule host may name one of `names` (same first DNS label, or a wildcard). */
-function hostFilter(names: ReadonlySet<string>): (host: string) => boolean {
-  return (host) => {
-    const label = hostLabel(host);
-    return label === '*' || names.has(label);
-  };
+/** Whether a host label may name one of `names` (the same first DNS label, or a wildcard). */
+function concernsAny(names: ReadonlySet<string>, label: string): boolean {
+  return label === '*' || names.has(label);
+}
+
+/** Host labels and `namespace/name` of each object, kept for frozen objects (cached ones: replaced, never changed). */
+const vsKeys = new WeakMap<VirtualService, { labels: string[]; ref: string }>();
+const drLabels = new WeakMap<DestinationRule, string>();
+
+function keysOfVs(vs: VirtualService): { labels: string[]; ref: string } {
+  let keys = vsKeys.get(vs);
+  if (!keys) {
+    keys = { labels: (vs.spec.hosts ?? []).map(hostLabel), ref: `${namespaceOf(vs)}/${vs.metadata.name}` };
+    if (Object.isFrozen(vs)) vsKeys.set(vs, keys);
+  }
+  return keys;
+}
+
+function labelOfDr(dr: DestinationRule): string {
+  let label = drLabels.get(dr);
+  if (label === undefined) {
+    label = hostLabel(dr.spec.host);
+    if (Object.isFrozen(dr)) drLabels.set(dr, label);
+  }
+  return label;
+}
+
+/** The names of a list of Services, once per frozen list (informer lists are shared until their next change). */
+const namesByList = new WeakMap<readonly Service[], ReadonlySet<string>>();
+
+function serviceNames(services: readonly Service[]): ReadonlySet<string> {
+  let names = namesByList.get(services);
+  if (!names) {
+    names = new Set(services.map((svc) => svc.metadata.name));
+    if (Object.isFrozen(services)) namesByList.set(services, names);
+  }
+  return names;
 }
 
 /** Services and PeerAuthentications of the Rollout's and the root namespace; the routing of their hosts. */
@@ -61,9 +92,10 @@ export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace
     ...read(namespace),
     ...(rootNamespace !== namespace ? read(rootNamespace) : []),
   ];
-  const services = inScope((ns) => source.services(ns));
-  const names = new Set(services.map((svc) => svc.metadata.name));
-  const concerns = hostFilter(names);
+  const local = source.services(namespace);
+  const root = rootNamespace !== namespace ? source.services(rootNamespace) : [];
+  const services = [...local, ...root];
+  const names = root.length === 0 ? serviceNames(local) : serviceNames(services);
   const referenced = new Set(
     (routingOf(rollout)?.virtualServices ?? []).map((t) => `${t.namespace}/${t.name}`),
   );
@@ -73,11 +105,11 @@ export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace
   };
   return {
     services,
-    virtualServices: candidates.virtualServices.filter(
-      (vs) =>
-        referenced.has(`${namespaceOf(vs)}/${vs.metadata.name}`) || (vs.spec.hosts ?? []).some(concerns),
-    ),
-    destinationRules: candidates.destinationRules.filter((dr) => concerns(dr.spec.host)),
+    virtualServices: candidates.virtualServices.filter((vs) => {
+      const keys = keysOfVs(vs);
+      return referenced.has(keys.ref) || keys.labels.some((label) => concernsAny(names, label));
+    }),
+    destinationRules: candidates.destinationRules.filter((dr) => concernsAny(names, labelOfDr(dr))),
     peerAuthentications: inScope((ns) => source.peerAuthentications(ns)),
   };
 }
@@ -145,9 +177,9 @@ function routingIndex(
   virtualServices: readonly VirtualService[],
   destinationRules: readonly DestinationRule[],
 ): NonNullable<MeshSource['routingCandidates']> {
-  const vsByLabel = positionsBy(virtualServices, (vs) => (vs.spec.hosts ?? []).map(hostLabel));
-  const vsByName = positionsBy(virtualServices, (vs) => [`${namespaceOf(vs)}/${vs.metadata.name}`]);
-  const drByLabel = positionsBy(destinationRules, (dr) => [hostLabel(dr.spec.host)]);
+  const vsByLabel = positionsBy(virtualServices, (vs) => keysOfVs(vs).labels);
+  const vsByName = positionsBy(virtualServices, (vs) => [keysOfVs(vs).ref]);
+  const drByLabel = positionsBy(destinationRules, (dr) => [labelOfDr(dr)]);
   const combined = new Map([...vsByLabel].map(([key, list]) => [`host:${key}`, list]));
   for (const [key, list] of vsByName) combined.set(`name:${key}`, list);
   return (names, named) => ({

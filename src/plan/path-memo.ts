@@ -22,6 +22,7 @@ interface Entry {
 /** A serial number per object identity: the key holds numbers, so it keeps no replaced object alive. */
 class Identities {
   private readonly ids = new WeakMap<object, number>();
+  private readonly lists = new WeakMap<readonly object[], readonly number[]>();
   private next = 1;
 
   of(object: object): number {
@@ -31,6 +32,16 @@ class Identities {
       this.ids.set(object, id);
     }
     return id;
+  }
+
+  /** The numbers of a list's objects, once per list (informer lists are shared and frozen until a change). */
+  ofList(list: readonly object[]): readonly number[] {
+    let ids = this.lists.get(list);
+    if (!ids) {
+      ids = list.map((object) => this.of(object));
+      if (Object.isFrozen(list)) this.lists.set(list, ids);
+    }
+    return ids;
   }
 }
 
@@ -111,7 +122,7 @@ export class PathModelMemo implements PathModel {
     ];
     for (const list of lists) {
       key.push(-list.length); // a separator: the lists' boundaries are part of the key
-      for (const object of list) key.push(this.identities.of(object));
+      for (const id of this.identities.ofList(list)) key.push(id);
     }
     return key;
   }

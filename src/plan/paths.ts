@@ -67,6 +67,21 @@ function endpointsOf(
   return groups;
 }
 
+/** The endpoint groups of a frozen list of ReplicaSets (an informer's, shared until its next change) per namespace list. */
+const endpointsByList = new WeakMap<
+  readonly ReplicaSet[],
+  { namespaces: MeshObservation['namespaces']; groups: EndpointGroup[] }
+>();
+
+function endpointsOfList(mesh: MeshObservation, namespaces: readonly NamespaceInfo[]): EndpointGroup[] {
+  const known = endpointsByList.get(mesh.replicaSets);
+  if (known?.namespaces === mesh.namespaces) return [...known.groups];
+  const groups = endpointsOf(mesh.replicaSets, namespaces);
+  if (Object.isFrozen(mesh.replicaSets) && Object.isFrozen(mesh.namespaces))
+    endpointsByList.set(mesh.replicaSets, { namespaces: mesh.namespaces, groups: [...groups] });
+  return groups;
+}
+
 /** The model's input from a mesh observation: its objects, and endpoints counted from ReplicaSets. */
 export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
   const namespaces = mesh.namespaces.map((ns) => namespaceInfo(ns));
@@ -78,7 +93,7 @@ export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
     gateways: [...mesh.gateways],
     sidecars: [...mesh.sidecars],
     peerAuthentications: [...mesh.peerAuthentications],
-    endpoints: endpointsOf(mesh.replicaSets, namespaces),
+    endpoints: endpointsOfList(mesh, namespaces),
     rootNamespace: mesh.rootNamespace,
     ...(mesh.unlistedKinds ? { unlistedKinds: mesh.unlistedKinds } : {}),
   };

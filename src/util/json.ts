@@ -17,10 +17,9 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return a.every((item, i) => deepEqual(item, b[i]));
   }
   if (!isPlainObject(a) || !isPlainObject(b)) return false;
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  for (const key of keys) {
-    if (!deepEqual(a[key], b[key])) return false;
-  }
+  // Every key of either side once, without building their union.
+  for (const key of Object.keys(a)) if (!deepEqual(a[key], b[key])) return false;
+  for (const key of Object.keys(b)) if (!Object.hasOwn(a, key) && !deepEqual(a[key], b[key])) return false;
   return true;
 }
 
