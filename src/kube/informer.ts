@@ -62,6 +62,10 @@ type State = 'idle' | 'running' | 'backoff' | 'stopped';
 export class Informer<K extends KindName> {
   private readonly clock: Clock;
   private readonly cache = new Map<string, KubeObject>();
+  /** The same objects by namespace: a read of one namespace costs that namespace, not the whole kind. */
+  private readonly byNamespace = new Map<string, Map<string, KubeObject>>();
+  /** Arrays handed out by `listShared` since the last change (`''`: every namespace), the same array on each read. */
+  private readonly snapshots = new Map<string, readonly KubeObject[]>();
   private readonly handlers: ChangeHandler<KindMap[K]>[] = [];
   private state: State = 'idle';
   private synced = false;
@@ -143,14 +147,23 @@ export class Informer<K extends KindName> {
 
   /** Cached objects (frozen, shared), optionally of one namespace and only those `filter` accepts. */
   list(namespace?: string, filter?: (object: KindMap[K]) => boolean): KindMap[K][] {
-    return [...this.cache.values()].filter(
-      (o) => (!namespace || o.metadata.namespace === namespace) && (!filter || filter(o as KindMap[K])),
-    ) as KindMap[K][];
+    const objects = this.listShared(namespace);
+    return filter ? objects.filter(filter) : [...objects];
   }
 
-  /** The same as `list(namespace)`: every read is shared now (kept for the readers that name it). */
+  /**
+   * The cached objects of one namespace (or all): a read-only array, the same one until the kind changes, so a
+   * reader may key what it derives from it by its identity.
+   */
   listShared(namespace?: string): readonly KindMap[K][] {
-    return this.list(namespace);
+    const scope = namespace ?? '';
+    let snapshot = this.snapshots.get(scope);
+    if (!snapshot) {
+      const objects = scope ? this.byNamespace.get(scope)?.values() : this.cache.values();
+      snapshot = Object.freeze([...(objects ?? [])]);
+      this.snapshots.set(scope, snapshot);
+    }
+    return snapshot as readonly KindMap[K][];
   }
 
   keys(): string[] {
@@ -214,9 +227,30 @@ export class Informer<K extends KindName> {
     if (event.type === 'BOOKMARK') return;
     const key = objectKey(event.object);
     const object = cachedForm(event.object);
-    if (event.type === 'DELETED') this.cache.delete(key);
-    else this.cache.set(key, object);
+    if (event.type === 'DELETED') this.forget(key, object);
+    else this.keep(key, object);
     this.notify(key, event.type, object);
+  }
+
+  private keep(key: string, object: KubeObject): void {
+    const namespace = object.metadata.namespace ?? '';
+    this.cache.set(key, object);
+    let names = this.byNamespace.get(namespace);
+    if (!names) this.byNamespace.set(namespace, (names = new Map<string, KubeObject>()));
+    names.set(key, object);
+    this.changed(namespace);
+  }
+
+  private forget(key: string, object: KubeObject): void {
+    const namespace = object.metadata.namespace ?? '';
+    this.cache.delete(key);
+    this.byNamespace.get(namespace)?.delete(key);
+    this.changed(namespace);
+  }
+
+  private changed(namespace: string): void {
+    this.snapshots.delete('');
+    this.snapshots.delete(namespace);
   }
 
   /** Replaces the cache with a fresh list; emits the differences, and RESYNC for unchanged objects. */
@@ -224,13 +258,13 @@ export class Informer<K extends KindName> {
     const fresh = new Map(items.map((o) => [objectKey(o), cachedForm(o)]));
     for (const [key, old] of this.cache) {
       if (!fresh.has(key)) {
-        this.cache.delete(key);
+        this.forget(key, old);
         this.notify(key, 'DELETED', old);
       }
     }
     for (const [key, obj] of fresh) {
       const old = this.cache.get(key);
-      this.cache.set(key, obj);
+      this.keep(key, obj);
       const type: ChangeType = !old ? 'ADDED' : deepEqual(old, obj) ? 'RESYNC' : 'MODIFIED';
       this.notify(key, type, obj);
     }
