@@ -5,6 +5,8 @@
  */
 import type { Rollout } from '../api/rollout.js';
 import type { KindMap, KindName } from '../kube/cluster.js';
+import type { DestinationRule, VirtualService } from '../api/istio.js';
+import { routingIndex, type MeshSource } from '../mesh/scope.js';
 import { meshObservationOf } from '../plan/mesh-observation.js';
 import type { MeshObservation } from '../plan/observation.js';
 import { unavailableKindFinding, type UnavailableKind } from './optional-kinds.js';
@@ -32,9 +34,26 @@ function read<K extends KindName>(reader: SharedReader<K>, namespace?: string): 
   return reader.listShared ? reader.listShared(namespace) : reader.list(namespace);
 }
 
+type RoutingCandidates = NonNullable<MeshSource['routingCandidates']>;
+
+/**
+ * The routing index of the cluster's VirtualServices and DestinationRules, kept while the informers hand out the same
+ * arrays (they do until the kind changes): a pass filters its hosts' few candidates, not every object of the mesh.
+ */
+let lastRouting:
+  { vs: readonly VirtualService[]; dr: readonly DestinationRule[]; index: RoutingCandidates } | undefined;
+
+function routingOfCaches(caches: MeshCaches): RoutingCandidates {
+  const vs = read(caches.virtualServices);
+  const dr = read(caches.destinationRules);
+  if (lastRouting?.vs !== vs || lastRouting.dr !== dr) lastRouting = { vs, dr, index: routingIndex(vs, dr) };
+  return lastRouting.index;
+}
+
 export function observeMesh(caches: MeshCaches, rollout: Rollout): MeshObservation {
   const mesh = meshObservationOf(
     {
+      routingCandidates: (names, named) => routingOfCaches(caches)(names, named),
       namespaces: () => read(caches.namespaces),
       services: (ns) => read(caches.services, ns),
       virtualServices: () => read(caches.virtualServices),

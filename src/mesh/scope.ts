@@ -173,7 +173,7 @@ function pick<T>(items: readonly T[], index: Map<string, number[]>, keys: Iterab
 }
 
 /** `routingCandidates` over lists indexed once by host label and by `namespace/name`. */
-function routingIndex(
+export function routingIndex(
   virtualServices: readonly VirtualService[],
   destinationRules: readonly DestinationRule[],
 ): NonNullable<MeshSource['routingCandidates']> {

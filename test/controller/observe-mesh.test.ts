@@ -73,4 +73,27 @@ describe('observeRollout: the mesh observation', () => {
   it('keeps every Namespace (callers live anywhere)', () => {
     expect(snapshot.namespaces.length).toBe(objects.filter((o) => o.kind === 'Namespace').length);
   });
+
+  it('follows a VirtualService added to caches that hand out the same arrays until they change', () => {
+    const shared = <K extends KindName>(list: () => KindMap[K][]) => {
+      let last: KindMap[K][] | undefined;
+      return {
+        ...cacheOf([], 'Service'),
+        listShared: () => (last ??= list()),
+        changed: () => (last = undefined),
+      };
+    };
+    let extra: KubeObject[] = [];
+    const virtualServices = shared(
+      () => [...objects, ...extra].filter((o) => o.kind === 'VirtualService') as KindMap['VirtualService'][],
+    );
+    const live = { ...caches, virtualServices } as unknown as typeof caches;
+    const observe = () =>
+      observeRollout(live, rollout.metadata.namespace ?? '', rollout.metadata.name)!.mesh!;
+    const before = names(observe().virtualServices);
+    extra = [vs('late', 'added-later', [`${service}.late.svc.cluster.local`])];
+    expect(names(observe().virtualServices)).toEqual(before);
+    virtualServices.changed();
+    expect(names(observe().virtualServices)).toEqual([...before, 'late/added-later'].sort());
+  });
 });

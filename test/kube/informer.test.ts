@@ -29,6 +29,40 @@ describe('Informer', () => {
     expect(informer.keys()).toEqual(['shop/b']);
   });
 
+  it('reads one namespace from its own index; listShared is the same array until the kind changes', async () => {
+    const { cluster, informer } = await startedInformer();
+    await cluster.create('Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+    await cluster.create('Service', {
+      ...serviceObject('c', {}),
+      metadata: { name: 'c', namespace: 'other' },
+    });
+    await flush();
+    const names = (list: readonly { metadata: { name: string } }[]) =>
+      list.map((o) => o.metadata.name).sort();
+    const shop = informer.listShared(NS);
+    const every = informer.listShared();
+    expect([names(shop), names(informer.listShared('other')), names(every)]).toEqual([
+      ['a'],
+      ['c'],
+      ['a', 'c'],
+    ]);
+    expect([informer.listShared(NS), informer.listShared()]).toEqual([shop, every]);
+    expect(informer.listShared(NS)).toBe(shop);
+    const copy = informer.list(NS);
+    copy.pop();
+    expect(names(informer.list(NS))).toEqual(['a']);
+    await cluster.create('Service', serviceObject('b', {}));
+    await cluster.delete('Service', 'other', 'c');
+    await flush();
+    expect(informer.listShared(NS)).not.toBe(shop);
+    expect([
+      names(informer.listShared(NS)),
+      names(informer.listShared('other')),
+      names(informer.list()),
+    ]).toEqual([['a', 'b'], [], ['a', 'b']]);
+    expect(names(informer.list(NS, (s) => s.metadata.name === 'b'))).toEqual(['b']);
+  });
+
   it('caches objects without managedFields and the last-applied annotation, other annotations kept', async () => {
     const { cluster, informer } = await startedInformer();
     const svc = serviceObject('applied', {});
