@@ -5,6 +5,7 @@ import type { SplitVectors, SplitVectorsRequest } from '../../src/analysis/provi
 import type { ReplicaSet } from '../../src/api/workloads.ts';
 import { TelemetryPoller, telemetryTarget } from '../../src/controller/observe-telemetry.ts';
 import { ManualClock } from '../../src/kube/clock.ts';
+import { revisionReplicaSet } from '../plan/revision-replica-set.ts';
 
 function rollout(
   name: string,
@@ -32,23 +33,6 @@ function rollout(
   };
 }
 
-/** The ReplicaSet of `hash`, its pod template labelled with `revision`. */
-function replicaSet(hash: string, revision: string): ReplicaSet {
-  const labels = { 'rollouts-pod-template-hash': hash };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name: `r-${hash}`, namespace: 'shop', labels },
-    spec: {
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels: { ...labels, [CANONICAL_REVISION_LABEL]: revision } },
-        spec: { containers: [] },
-      },
-    },
-  };
-}
-
 function vectors(
   canary: number,
   stable: number,
@@ -73,7 +57,10 @@ function harness(
   rollouts: Rollout[],
   answer: (r: SplitVectorsRequest) => Promise<SplitVectors>,
   concurrency = 2,
-  replicaSets: ReplicaSet[] = [replicaSet('canary1', 'canary1'), replicaSet('stable1', 'stable1')],
+  replicaSets: ReplicaSet[] = [
+    revisionReplicaSet('canary1', 'canary1'),
+    revisionReplicaSet('stable1', 'stable1'),
+  ],
 ) {
   const clock = new ManualClock(1_000_000);
   const changed: string[] = [];
@@ -170,7 +157,10 @@ describe('telemetry poller', () => {
   ])('$name', async ({ revisions, requests, error, callers }) => {
     const r = rollout('a');
     r.spec.template!.metadata!.labels![CANONICAL_REVISION_LABEL] = revisions.canary;
-    const sets = [replicaSet('canary1', revisions.canary), replicaSet('stable1', revisions.stable)];
+    const sets = [
+      revisionReplicaSet('canary1', revisions.canary),
+      revisionReplicaSet('stable1', revisions.stable),
+    ];
     const h = harness([r], () => Promise.resolve(vectors(3, 1, revisions)), 2, sets);
     await h.poller.pollDue();
     expect(h.requests.map((q) => [q.service, q.namespace])).toEqual(requests);

@@ -3,10 +3,11 @@
  * and dashboard. The rows marked "controller differed" or "CLI differed" are where the two rules disagreed before.
  */
 import { describe, expect, it } from 'vitest';
-import { CANONICAL_REVISION_LABEL, POD_TEMPLATE_HASH_LABEL } from '../../src/api/labels.ts';
+import { CANONICAL_REVISION_LABEL } from '../../src/api/labels.ts';
 import type { CanaryStrategy, Rollout, RolloutStatus } from '../../src/api/rollout.ts';
 import type { ReplicaSet } from '../../src/api/workloads.ts';
 import { observedTarget, type ObservedTarget } from '../../src/plan/observed-target.ts';
+import { revisionReplicaSet } from './revision-replica-set.ts';
 
 const ISTIO_HOST = { virtualService: { name: 'vs' } };
 const ISTIO_SUBSET = {
@@ -35,22 +36,7 @@ function rollout(canary: Partial<CanaryStrategy>, status: RolloutStatus, templat
   };
 }
 
-/** A ReplicaSet of `hash` whose pod template carries `revision` (none: created before ADR 0181). */
-function replicaSet(hash: string, revision?: string): ReplicaSet {
-  const labels = { app: 'web', [POD_TEMPLATE_HASH_LABEL]: hash };
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name: `web-${hash}`, namespace: 'shop', labels },
-    spec: {
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels: { ...labels, ...(revision ? { [CANONICAL_REVISION_LABEL]: revision } : {}) } },
-        spec: { containers: [] },
-      },
-    },
-  };
-}
+const replicaSet = (hash: string, revision?: string) => revisionReplicaSet(hash, revision);
 
 const CONTROLLER_LABELLED = [replicaSet('c1', 'c1'), replicaSet('s1', 's1')];
 const shop = (...names: string[]) => names.map((service) => ({ service, namespace: 'shop' }));
