@@ -18,34 +18,31 @@ import {
   PATH_GATE_SOURCE_ANNOTATION,
   PATH_MIN_SAMPLES_ANNOTATION,
 } from '../src/api/labels.ts';
-import type { Rollout } from '../src/api/rollout.ts';
-import { ClientCluster } from '../src/kube/client-cluster.ts';
-import { loadKubeConfig } from '../src/kube/kubeconfig.ts';
 import {
   DEMO_CANARY_IMAGE,
   DEMO_GATEWAY,
   DEMO_NAMESPACE as ns,
   DEMO_ROLLOUT as name,
   DEMO_VIRTUAL_SERVICE,
-  demoObjects,
 } from '../src/sandbox/demo.ts';
-import { OracleProcess, oracleAvailable, ORACLE_BIN } from '../test/oracle/client.ts';
 import type { ControllerProcess } from './support/controller-process.ts';
 import type { E2eEnvironment } from './support/environment.ts';
 import { startEnvironment } from './support/environment.ts';
 import { routeWeights } from './support/fixtures.ts';
-import { startIstioTraffic, type IstioTraffic } from './support/istio-traffic.ts';
-import { followIstioRoutes, type FollowedCaller, type OracleTraffic } from './support/oracle-traffic.ts';
 import {
-  prometheusBinary,
-  startMetricsEndpoint,
-  startPrometheus,
-  type MetricsEndpoint,
-  type PrometheusServer,
-} from './support/prometheus.ts';
+  ARTIFACTS,
+  bindSeedToMesh,
+  expectNear,
+  followSeedTraffic,
+  missingForOracle,
+  seedAnnotated,
+  seedCallers,
+  startSeedTelemetry,
+  type SeedTelemetry,
+  type SeedTraffic,
+} from './support/seed-oracle-traffic.ts';
 import { waitFor } from './support/wait-for.ts';
 
-const FQDN = `${name}.${ns}.svc.cluster.local`;
 const PATHS = 'TrafficPathsConsistent';
 /** Ten 1 s scrapes per window; 40 requests a second per caller: ~400 per path in the window. */
 const WINDOW = '10s';
@@ -53,47 +50,16 @@ const MIN_SAMPLES = 50;
 const TOLERANCE_PP = 2.5;
 const MESH = `mesh from ${ns}`;
 const GATEWAY = `gateway ${ns}/${DEMO_GATEWAY}`;
-const ARTIFACTS = '.cache/e2e-artifacts';
 
-const missing = [
-  ...(oracleAvailable() ? [] : [`the Istio oracle (${ORACLE_BIN}; npm run oracle:build)`]),
-  ...(prometheusBinary() ? [] : ['Prometheus (apt-get install prometheus)']),
-];
-if (missing.length > 0 && process.env.CI) throw new Error(`observed-gate e2e needs ${missing.join(' and ')}`);
-if (missing.length > 0) console.log(`observed-gate e2e skipped: no ${missing.join(', no ')}`);
-
-/** The gated callers: the ingress gateway by the Service FQDN, a sidecar in the injected namespace by short name. */
-const CALLERS: FollowedCaller[] = [
-  {
-    path: 'gateway',
-    caller: { kind: 'gateway', namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
-    host: FQDN,
-    port: 80,
-    requestsPerTick: 4,
-  },
-  {
-    path: 'mesh',
-    caller: { kind: 'sidecar', namespace: ns, labels: { app: 'web-client' } },
-    host: name,
-    port: 80,
-    requestsPerTick: 4,
-  },
-];
+const missing = missingForOracle('observed-gate');
 
 /** The seed demo (setWeight 10, pause {}, setWeight 50, pause {}), gated on observed shares. */
-function seed(): { kind: string; metadata: { namespace?: string } }[] {
-  return demoObjects().map(({ object }) => {
-    if (object.kind !== 'Rollout') return object;
-    const rollout = structuredClone(object) as Rollout;
-    rollout.metadata.annotations = {
-      [PATH_GATE_ANNOTATION]: 'enforce',
-      [PATH_GATE_SOURCE_ANNOTATION]: 'observed',
-      [OBSERVED_WINDOW_ANNOTATION]: WINDOW,
-      [PATH_MIN_SAMPLES_ANNOTATION]: String(MIN_SAMPLES),
-    };
-    return rollout;
-  });
-}
+const SEED = seedAnnotated({
+  [PATH_GATE_ANNOTATION]: 'enforce',
+  [PATH_GATE_SOURCE_ANNOTATION]: 'observed',
+  [OBSERVED_WINDOW_ANNOTATION]: WINDOW,
+  [PATH_MIN_SAMPLES_ANNOTATION]: String(MIN_SAMPLES),
+});
 
 interface GateState {
   stepIndex: number | undefined;
@@ -108,11 +74,8 @@ interface GateState {
 
 let env: E2eEnvironment;
 let controller: ControllerProcess;
-let endpoint: MetricsEndpoint;
-let prometheus: PrometheusServer;
-let oracle: OracleProcess;
-let traffic: IstioTraffic | undefined;
-let following: OracleTraffic | undefined;
+let telemetry: SeedTelemetry;
+let traffic: SeedTraffic | undefined;
 
 async function gateState(): Promise<GateState> {
   const status = (await env.admin.rollout(ns, name)).status ?? {};
@@ -144,20 +107,14 @@ function observedMetric(metrics: string, path: string): number | undefined {
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : undefined;
 }
 
-function expectNear(actual: number | undefined, expected: number, tolerance: number): void {
-  expect(actual).toBeTypeOf('number');
-  expect(Math.abs((actual as number) - expected)).toBeLessThan(tolerance);
-}
-
 describe.skipIf(missing.length > 0)('the path gate on observed shares holds, then releases', () => {
   beforeAll(async () => {
     env = await startEnvironment();
-    endpoint = await startMetricsEndpoint();
-    prometheus = await startPrometheus({ targets: [endpoint.target], scrapeIntervalSeconds: 1 });
+    telemetry = await startSeedTelemetry();
     controller = await env.startController('controller', {
-      extraArgs: ['--prometheus-address', prometheus.url, '--telemetry-interval', '2'],
+      extraArgs: ['--prometheus-address', telemetry.prometheus.url, '--telemetry-interval', '2'],
     });
-    await env.admin.createAll(seed());
+    await env.admin.createAll(SEED);
     await waitFor('revision 1 healthy', gateState, (s) => s.phase === 'Healthy', { timeoutMs: 90_000 });
     await env.admin.setImage(ns, name, DEMO_CANARY_IMAGE);
     const held = await waitFor(
@@ -170,36 +127,27 @@ describe.skipIf(missing.length > 0)('the path gate on observed shares holds, the
         s.readyReplicas === 2,
       { timeoutMs: 90_000 },
     );
-    traffic = startIstioTraffic(endpoint, {
-      service: name,
-      namespace: ns,
-      canaryRevision: held.canaryHash ?? '',
-      stableRevision: held.stableHash ?? '',
-      callers: { mesh: { workload: 'web-client', namespace: ns } },
-    });
-    oracle = new OracleProcess();
-    following = followIstioRoutes({
-      cluster: new ClientCluster(loadKubeConfig({ kubeconfig: env.plane.kubeconfigPath })),
-      oracle,
-      traffic,
-      rollout: { namespace: ns, name },
+    traffic = followSeedTraffic({
+      env,
+      endpoint: telemetry.endpoint,
+      revisions: { canary: held.canaryHash, stable: held.stableHash },
+      callers: seedCallers(4),
       namespaces: [ns],
-      callers: CALLERS,
-      log: (line) => console.log(`oracle traffic: ${line}`),
     });
   });
 
   afterAll(async () => {
-    await following?.stop();
-    traffic?.stop();
-    await oracle?.close();
+    await traffic?.stop();
     await env?.stop();
-    await prometheus?.stop();
-    await endpoint?.close();
+    await telemetry?.stop();
   });
 
   it('holds at setWeight 10 while in-mesh callers are observed at ≈ 50 %', async () => {
-    const shares = await following!.waitFor('the oracle answered', (s) => s.mesh !== undefined, 120_000);
+    const shares = await traffic!.following.waitFor(
+      'the oracle answered',
+      (s) => s.mesh !== undefined,
+      120_000,
+    );
     expect(shares).toEqual({ gateway: 0.1, mesh: 0.5 });
     const s = await waitFor(
       'the gate names the observed in-mesh share',
@@ -237,13 +185,9 @@ describe.skipIf(missing.length > 0)('the path gate on observed shares holds, the
   });
 
   it('releases once the fixed VirtualService brings the observed in-mesh share to ≈ 10 %, and the Rollout moves on', async () => {
-    const vs = await env.admin.virtualService(ns, DEMO_VIRTUAL_SERVICE);
     const fixedAt = Date.now();
-    await env.admin.replaceVirtualService({
-      ...vs,
-      spec: { ...vs.spec, gateways: [DEMO_GATEWAY, 'mesh'], hosts: [FQDN] },
-    });
-    await following!.waitFor('Istio routes in-mesh callers by weight', (s) => s.mesh === 0.1, 60_000);
+    await bindSeedToMesh(env);
+    await traffic!.following.waitFor('Istio routes in-mesh callers by weight', (s) => s.mesh === 0.1, 60_000);
     const routedAt = Date.now();
     const heldShares: number[] = [];
     const moved = await waitFor(

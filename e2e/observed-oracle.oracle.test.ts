@@ -12,103 +12,75 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Rollout } from '../src/api/rollout.ts';
 import type { RolloutView } from '../src/view/rollout-view.ts';
 import type { AnalyzeReport } from '../src/cli/analyze-report.ts';
-import { ClientCluster } from '../src/kube/client-cluster.ts';
-import { loadKubeConfig } from '../src/kube/kubeconfig.ts';
 import {
   DEMO_CANARY_IMAGE,
   DEMO_GATEWAY,
   DEMO_NAMESPACE as ns,
   DEMO_PLAIN_NAMESPACE,
   DEMO_ROLLOUT as name,
-  DEMO_VIRTUAL_SERVICE,
-  demoObjects,
 } from '../src/sandbox/demo.ts';
-import { OracleProcess, oracleAvailable, ORACLE_BIN } from '../test/oracle/client.ts';
 import { runTruesplit } from './support/cli.ts';
 import type { E2eEnvironment } from './support/environment.ts';
 import { startEnvironment } from './support/environment.ts';
-import { startIstioTraffic, type IstioTraffic } from './support/istio-traffic.ts';
-import { followIstioRoutes, type FollowedCaller, type OracleTraffic } from './support/oracle-traffic.ts';
+import type { FollowedCaller } from './support/oracle-traffic.ts';
 import {
-  prometheusBinary,
-  startMetricsEndpoint,
-  startPrometheus,
-  type MetricsEndpoint,
-  type PrometheusServer,
-} from './support/prometheus.ts';
+  ARTIFACTS,
+  bindSeedToMesh,
+  expectNear,
+  followSeedTraffic,
+  missingForOracle,
+  SEED_FQDN,
+  seedAnnotated,
+  seedCallers,
+  startSeedTelemetry,
+  type SeedTelemetry,
+  type SeedTraffic,
+} from './support/seed-oracle-traffic.ts';
 import { sleep, waitFor } from './support/wait-for.ts';
 
-const FQDN = `${name}.${ns}.svc.cluster.local`;
 const WINDOW = '10s';
 /** The window plus a few scrapes: then the window holds only requests sent on the current routes. */
 const SETTLE_MS = 14_000;
 /** Percentage points: ~2,000 requests per path in the window, one-request rounding, increase()'s extrapolation. */
 const TOLERANCE_PP = 2.5;
-const ARTIFACTS = '.cache/e2e-artifacts';
 
-const missing = [
-  ...(oracleAvailable() ? [] : [`the Istio oracle (${ORACLE_BIN}; npm run oracle:build)`]),
-  ...(prometheusBinary() ? [] : ['Prometheus (apt-get install prometheus)']),
-];
-if (missing.length > 0 && process.env.CI)
-  throw new Error(`observed-oracle e2e needs ${missing.join(' and ')}`);
-if (missing.length > 0) console.log(`observed-oracle e2e skipped: no ${missing.join(', no ')}`);
+const missing = missingForOracle('observed-oracle');
 
-/** Who calls: the ingress gateway (by the Service FQDN, which hosts ["*"] and the fix both cover), a sidecar in the
- * Rollout's namespace dialling the short name, a pod without a sidecar in the legacy namespace. */
+/** Who calls: the gateway and a sidecar (`seedCallers`), and a pod without a sidecar in the legacy namespace. */
 const CALLERS: FollowedCaller[] = [
-  {
-    path: 'gateway',
-    caller: { kind: 'gateway', namespace: 'istio-system', labels: { istio: 'ingressgateway' } },
-    host: FQDN,
-    port: 80,
-    requestsPerTick: 20,
-  },
-  {
-    path: 'mesh',
-    caller: { kind: 'sidecar', namespace: ns, labels: { app: 'web-client' } },
-    host: name,
-    port: 80,
-    requestsPerTick: 20,
-  },
+  ...seedCallers(20),
   {
     path: 'plain',
     caller: { kind: 'plain', namespace: DEMO_PLAIN_NAMESPACE },
-    host: FQDN,
+    host: SEED_FQDN,
     port: 80,
     requestsPerTick: 10,
   },
 ];
 
-/** The seed demo, its Rollout telling truesplit where the telemetry window is. */
-function seed(): { kind: string; metadata: { namespace?: string } }[] {
-  return demoObjects().map(({ object }) => {
-    if (object.kind !== 'Rollout') return object;
-    const rollout = structuredClone(object) as Rollout;
-    rollout.metadata.annotations = { 'truesplit.io/observed-window': WINDOW };
-    return rollout;
-  });
-}
-
 let env: E2eEnvironment;
-let endpoint: MetricsEndpoint;
-let prometheus: PrometheusServer;
-let oracle: OracleProcess;
-let traffic: IstioTraffic | undefined;
-let following: OracleTraffic | undefined;
+let telemetry: SeedTelemetry;
+let traffic: SeedTraffic | undefined;
 
 const truesplit = (argv: string[]) => runTruesplit(env.plane.kubeconfigPath, ns, argv);
 
 async function observedNow(label: string): Promise<Record<string, number | null | undefined>> {
-  const text = await truesplit(['get', 'rollout', name, '--prometheus', prometheus.url]);
+  const text = await truesplit(['get', 'rollout', name, '--prometheus', telemetry.prometheus.url]);
   await mkdir(ARTIFACTS, { recursive: true });
   await writeFile(`${ARTIFACTS}/get-rollout-observed-${label}.txt`, text.stdout);
   console.log(text.stdout.slice(text.stdout.indexOf('Traffic paths')).split('\n\n')[0]);
   expect([text.code, text.stderr]).toEqual([0, '']);
-  const json = await truesplit(['get', 'rollout', name, '-o', 'json', '--prometheus', prometheus.url]);
+  const json = await truesplit([
+    'get',
+    'rollout',
+    name,
+    '-o',
+    'json',
+    '--prometheus',
+    telemetry.prometheus.url,
+  ]);
   const view = JSON.parse(json.stdout) as RolloutView;
   return Object.fromEntries(view.paths.map((p) => [p.id, p.observed?.share]));
 }
@@ -122,24 +94,20 @@ async function analyzedNow(): Promise<Record<string, number | null | undefined>>
     '--fail-on',
     'never',
     '--prometheus',
-    prometheus.url,
+    telemetry.prometheus.url,
   ]);
   expect(run.code).toBe(0);
   const live = (JSON.parse(run.stdout) as AnalyzeReport).rollouts[0]?.live;
-  expect(live?.observedFrom).toBe(prometheus.url);
+  expect(live?.observedFrom).toBe(telemetry.prometheus.url);
   return Object.fromEntries((live?.paths ?? []).map((p) => [`${p.kind}:${p.from}`, p.observed?.share]));
-}
-
-function expectNear(actual: number | null | undefined, percent: number): void {
-  expect(actual).toBeTypeOf('number');
-  expect(Math.abs((actual as number) - percent)).toBeLessThan(TOLERANCE_PP);
 }
 
 describe.skipIf(missing.length > 0)('observed shares from traffic that follows Istio’s own routes', () => {
   beforeAll(async () => {
     env = await startEnvironment();
+    telemetry = await startSeedTelemetry();
     await env.startController('controller');
-    await env.admin.createAll(seed());
+    await env.admin.createAll(seedAnnotated({ 'truesplit.io/observed-window': WINDOW }));
     await waitFor(
       'revision 1 healthy',
       () => env.admin.rollout(ns, name),
@@ -157,44 +125,33 @@ describe.skipIf(missing.length > 0)('observed shares from traffic that follows I
         r.status.readyReplicas === 2,
       { timeoutMs: 90_000 },
     );
-    endpoint = await startMetricsEndpoint();
-    traffic = startIstioTraffic(endpoint, {
-      service: name,
-      namespace: ns,
-      canaryRevision: paused.status?.currentPodHash ?? '',
-      stableRevision: paused.status?.stableRS ?? '',
-      callers: { mesh: { workload: 'web-client', namespace: ns } },
-    });
-    oracle = new OracleProcess();
-    following = followIstioRoutes({
-      cluster: new ClientCluster(loadKubeConfig({ kubeconfig: env.plane.kubeconfigPath })),
-      oracle,
-      traffic,
-      rollout: { namespace: ns, name },
-      namespaces: [ns, DEMO_PLAIN_NAMESPACE],
+    traffic = followSeedTraffic({
+      env,
+      endpoint: telemetry.endpoint,
+      revisions: { canary: paused.status?.currentPodHash, stable: paused.status?.stableRS },
       callers: CALLERS,
-      log: (line) => console.log(`oracle traffic: ${line}`),
+      namespaces: [ns, DEMO_PLAIN_NAMESPACE],
     });
-    prometheus = await startPrometheus({ targets: [endpoint.target], scrapeIntervalSeconds: 1 });
   });
 
   afterAll(async () => {
-    await following?.stop();
-    traffic?.stop();
-    await oracle?.close();
-    await prometheus?.stop();
-    await endpoint?.close();
+    await traffic?.stop();
+    await telemetry?.stop();
     await env?.stop();
   });
 
   it('before the fix: Istio gives the sidecar caller 50 % and the gateway 10 %, and OBSERVED shows it', async () => {
-    const shares = await following!.waitFor('the oracle answered', (s) => s.mesh !== undefined, 120_000);
+    const shares = await traffic!.following.waitFor(
+      'the oracle answered',
+      (s) => s.mesh !== undefined,
+      120_000,
+    );
     expect(shares).toEqual({ gateway: 0.1, mesh: 0.5, plain: 0.5 });
     await sleep(SETTLE_MS);
     const observed = await observedNow('before-fix');
-    expectNear(observed[`mesh:${ns}`], 50);
-    expectNear(observed[`gateway:${ns}/${DEMO_GATEWAY}`], 10);
-    expectNear(observed[`plain:${DEMO_PLAIN_NAMESPACE}`], 50);
+    expectNear(observed[`mesh:${ns}`], 50, TOLERANCE_PP);
+    expectNear(observed[`gateway:${ns}/${DEMO_GATEWAY}`], 10, TOLERANCE_PP);
+    expectNear(observed[`plain:${DEMO_PLAIN_NAMESPACE}`], 50, TOLERANCE_PP);
     const analyzed = await analyzedNow();
     expect(analyzed[`mesh:${ns}`]).toBeCloseTo((observed[`mesh:${ns}`] as number) / 100, 1);
     expect(Math.abs((analyzed[`gateway:${ns}/${DEMO_GATEWAY}`] as number) - 0.1)).toBeLessThan(
@@ -203,12 +160,8 @@ describe.skipIf(missing.length > 0)('observed shares from traffic that follows I
   });
 
   it('after binding the VirtualService to mesh with the Service FQDN: in-mesh 10 %', async () => {
-    const vs = await env.admin.virtualService(ns, DEMO_VIRTUAL_SERVICE);
-    await env.admin.replaceVirtualService({
-      ...vs,
-      spec: { ...vs.spec, gateways: [DEMO_GATEWAY, 'mesh'], hosts: [FQDN] },
-    });
-    const shares = await following!.waitFor(
+    await bindSeedToMesh(env);
+    const shares = await traffic!.following.waitFor(
       'Istio routes in-mesh callers by weight',
       (s) => s.mesh === 0.1,
       60_000,
@@ -216,8 +169,8 @@ describe.skipIf(missing.length > 0)('observed shares from traffic that follows I
     expect(shares.gateway).toBe(0.1);
     await sleep(SETTLE_MS);
     const observed = await observedNow('after-fix');
-    expectNear(observed[`mesh:${ns}`], 10);
-    expectNear(observed[`gateway:${ns}/${DEMO_GATEWAY}`], 10);
+    expectNear(observed[`mesh:${ns}`], 10, TOLERANCE_PP);
+    expectNear(observed[`gateway:${ns}/${DEMO_GATEWAY}`], 10, TOLERANCE_PP);
     const analyzed = await analyzedNow();
     expect(Math.abs((analyzed[`mesh:${ns}`] as number) - 0.1)).toBeLessThan(TOLERANCE_PP / 100);
   });

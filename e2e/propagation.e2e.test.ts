@@ -83,6 +83,36 @@ function watchShrink(rollout: string, hash: string): { stop(): Promise<number> }
 const healthyAt = (replicas: number) => (s: AppState) =>
   s.phase === 'Healthy' && s.replicaSets.length > 0 && s.replicaSets[0]?.available === replicas;
 
+/**
+ * Creates the app and waits until revision 1 is healthy with `replicas` pods and, when a status writer plays istiod,
+ * until it reported the first VirtualService generation.
+ */
+async function deployRevision1(
+  app: AppRefs,
+  objects: readonly { kind: string; metadata: { namespace?: string } }[],
+  replicas: number,
+  writer?: IstiodStatusWriter,
+): Promise<AppState> {
+  await env.admin.createAll(objects);
+  const v1 = await waitForApp(env.admin, app, 'revision 1 healthy', healthyAt(replicas));
+  if (writer)
+    await waitFor('generation 1 reported', () => Promise.resolve(writer.reported(1)), Boolean, {
+      timeoutMs: 20_000,
+    });
+  return v1;
+}
+
+/** Sets the app's image to revision 2 and waits until `done` holds. */
+async function updateToRevision2(
+  app: AppRefs,
+  what: string,
+  done: (s: AppState) => boolean,
+  timeoutMs?: number,
+): Promise<AppState> {
+  await env.admin.setImage(ns, app.name, `registry.example/${app.name}:2`);
+  return waitForApp(env.admin, app, what, done, timeoutMs);
+}
+
 describe('with istiod status tracking', () => {
   const app = refs('shop');
   const steps = [{ setWeight: 30 }, { setWeight: 60 }];
@@ -91,16 +121,10 @@ describe('with istiod status tracking', () => {
 
   it('writes each weight, and scales the old stable down, only after istiod reported the routing before', async () => {
     writers.push(new IstiodStatusWriter(env.admin, ns, app.name, REPORT_DELAY_MS));
-    await env.admin.createAll(fixture.objects);
-    const v1 = await waitForApp(env.admin, app, 'revision 1 healthy', healthyAt(2));
-    await waitFor('generation 1 reported', () => Promise.resolve(writer().reported(1)), Boolean, {
-      timeoutMs: 20_000,
-    });
+    const v1 = await deployRevision1(app, fixture.objects, 2, writer());
     const shrink = watchShrink(app.name, v1.stableHash!);
 
-    await env.admin.setImage(ns, app.name, 'registry.example/shop:2');
-    const done = await waitForApp(
-      env.admin,
+    const done = await updateToRevision2(
       app,
       'healthy at revision 2, old stable scaled down',
       (s) =>
@@ -152,16 +176,10 @@ describe('a report that never comes', () => {
   it('holds the step for the timeout, then proceeds with a warning', async () => {
     const writer = new IstiodStatusWriter(env.admin, ns, app.name, 200);
     writers.push(writer);
-    await env.admin.createAll(fixture.objects);
-    await waitForApp(env.admin, app, 'revision 1 healthy', healthyAt(1));
-    await waitFor('generation 1 reported', () => Promise.resolve(writer.reported(1)), Boolean, {
-      timeoutMs: 20_000,
-    });
+    await deployRevision1(app, fixture.objects, 1, writer);
     writer.frozen = true;
     const started = Date.now();
-    await env.admin.setImage(ns, app.name, 'registry.example/late:2');
-    const held = await waitForApp(
-      env.admin,
+    const held = await updateToRevision2(
       app,
       'waiting for propagation',
       (s) => s.conditions['TrafficPropagated'] === 'False/Propagating',
@@ -190,12 +208,9 @@ describe('without status tracking', () => {
   const fixture = hostCanary({ ...app, replicas: 1, steps: [{ setWeight: 50 }, { setWeight: 80 }] });
 
   it('goes on at once and says propagation is not observable', async () => {
-    await env.admin.createAll(fixture.objects);
-    await waitForApp(env.admin, app, 'revision 1 healthy', healthyAt(1));
+    await deployRevision1(app, fixture.objects, 1);
     const started = Date.now();
-    await env.admin.setImage(ns, app.name, 'registry.example/plain:2');
-    const done = await waitForApp(
-      env.admin,
+    const done = await updateToRevision2(
       app,
       'healthy at revision 2',
       (s) => s.phase === 'Healthy' && s.stableHash === s.currentHash,

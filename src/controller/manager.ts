@@ -21,8 +21,9 @@ import { RolloutController, type ControllerLogger } from './controller.js';
 import { createControllerMetrics, type ControllerMetrics } from './metrics.js';
 import { defaultPlanning, type Planning } from './planning.js';
 import { createNotifier, type HttpSender, type Notifier } from './notifications.js';
+import { ownedBy } from '../api/meta.js';
 import { querySplitVectors } from '../analysis/providers/split-vectors.js';
-import { TelemetryPoller, telemetryServices, type TelemetryPollerOptions } from './observe-telemetry.js';
+import { TelemetryPoller, type TelemetryPollerOptions } from './observe-telemetry.js';
 
 export interface ManagerOptions {
   cluster: Cluster;
@@ -204,8 +205,10 @@ export class ControllerManager {
       ...(this.options.telemetryIntervalMs ? { intervalMs: this.options.telemetryIntervalMs } : {}),
       clock: this.clock,
       rollouts: () => informers.rollouts.list(),
-      servicesOf: (rollout) =>
-        telemetryServices(rollout, (ns, name) => informers.destinationRules.get(ns, name)?.spec.host),
+      sourcesOf: (rollout) => ({
+        destinationRuleHost: (ns, name) => informers.destinationRules.get(ns, name)?.spec.host,
+        replicaSets: informers.replicaSets.list(rollout.metadata.namespace, (rs) => ownedBy(rs, rollout)),
+      }),
       query: this.options.querySplit ?? querySplitVectors,
       onChange: (key) => this.controller.queue.add(key),
     });

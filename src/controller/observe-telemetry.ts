@@ -9,10 +9,14 @@ import { readPathGateAnnotations } from '../api/path-gate-annotations.js';
 import type { Rollout } from '../api/rollout.js';
 import { readCallerSplits, type CallerSplit } from '../mesh/observed-split.js';
 import type { ObservedTelemetry } from '../plan/observation.js';
-import { userCanonicalRevision } from '../rollout/canonical-revision.js';
+import {
+  canaryInProgress,
+  observedTarget,
+  type ObservedService,
+  type ObservedTargetSources,
+} from '../plan/observed-target.js';
 import type { SplitVectors, SplitVectorsRequest } from '../analysis/providers/split-vectors.js';
 import type { Clock } from '../kube/clock.js';
-import { CANONICAL_REVISION_LABEL } from '../api/labels.js';
 
 export const DEFAULT_TELEMETRY_INTERVAL_MS = 15_000;
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -31,8 +35,8 @@ export interface TelemetryPollerOptions {
   clock: Clock;
   /** The Rollouts that exist (the informer cache). */
   rollouts: () => readonly Rollout[];
-  /** The destination Services whose requests are counted (`destination_service_name`, namespace). */
-  servicesOf: (rollout: Rollout) => { name: string; namespace: string }[];
+  /** The Rollout's DestinationRule host and ReplicaSets, for the target's Services and canary revision (ADR 0310). */
+  sourcesOf: (rollout: Rollout) => ObservedTargetSources;
   /** Both instant queries (`querySplitVectors`); injected so tests need no Prometheus. */
   query: (request: SplitVectorsRequest) => Promise<SplitVectors>;
   /** Told the key of a Rollout whose reading changed what a pass would judge. */
@@ -44,19 +48,16 @@ interface Target {
   key: string;
   rollout: Rollout;
   address: string | undefined;
-  canaryRevision: string;
+  /** The canary's pod-template hash: the revision a reading is of (the pass compares it with its own). */
+  canaryHash: string;
   window: string;
   minSamples: number;
-  userRevision: string | undefined;
 }
 
 /** The Rollout's telemetry target: a canary in progress with Istio routing and the observed split configured. */
 export function telemetryTarget(rollout: Rollout, defaultAddress: string | undefined): Target | undefined {
-  const status = rollout.status;
-  if (!rollout.spec.strategy.canary?.trafficRouting?.istio || rollout.metadata.deletionTimestamp)
-    return undefined;
-  const canary = status?.currentPodHash;
-  if (!canary || !status.stableRS || canary === status.stableRS) return undefined;
+  const canaryHash = canaryInProgress(rollout);
+  if (!canaryHash || rollout.metadata.deletionTimestamp) return undefined;
   const settings = readPathGateAnnotations(rollout.metadata.annotations);
   const address = settings.prometheusAddress ?? defaultAddress;
   const gateWantsIt = settings.source !== 'predicted';
@@ -65,33 +66,10 @@ export function telemetryTarget(rollout: Rollout, defaultAddress: string | undef
     key: `${rollout.metadata.namespace ?? ''}/${rollout.metadata.name}`,
     rollout,
     address,
-    canaryRevision: canary,
+    canaryHash,
     window: settings.observedWindow,
     minSamples: settings.minSamples,
-    userRevision: userCanonicalRevision(rollout.spec.template?.metadata?.labels),
   };
-}
-
-/**
- * The Services whose requests are the Rollout's (`destination_service_name`): the canary and stable Services of a
- * The host of a subset-level canary's DestinationRule (short or fully qualified), else the canary and stable
- * Services of a host-level canary.
- */
-export function telemetryServices(
-  rollout: Rollout,
-  destinationRuleHost: (namespace: string, name: string) => string | undefined,
-): { name: string; namespace: string }[] {
-  const namespace = rollout.metadata.namespace ?? '';
-  const canary = rollout.spec.strategy.canary;
-  const ruleName = canary?.trafficRouting?.istio?.destinationRule?.name;
-  if (ruleName) {
-    const host = destinationRuleHost(namespace, ruleName);
-    if (!host || host.includes('*')) return [];
-    const [name = '', hostNamespace] = host.split('.');
-    return [{ name, namespace: hostNamespace ?? namespace }];
-  }
-  const named = [canary?.stableService, canary?.canaryService].filter((s): s is string => Boolean(s));
-  return [...new Set(named)].map((name) => ({ name, namespace }));
 }
 
 /** What a pass judges of a reading: rounded shares, counts up to the minimum, the error. */
@@ -196,37 +174,35 @@ export class TelemetryPoller {
   }
 
   private async read(target: Target, now: number): Promise<ObservedTelemetry> {
-    const base = { time: now, canaryRevision: target.canaryRevision, window: target.window };
-    if (target.userRevision !== undefined)
-      return {
-        ...base,
-        error:
-          `revision label set by the user (${CANONICAL_REVISION_LABEL}: "${target.userRevision}" on the pod ` +
-          'template): canary and stable cannot be told apart',
-      };
+    const base = { time: now, canaryRevision: target.canaryHash, window: target.window };
+    const measured = observedTarget(target.rollout, this.options.sourcesOf(target.rollout));
+    if (!measured) return { ...base, error: 'no canary in progress' };
+    if ('problem' in measured) return { ...base, error: measured.problem };
     if (target.address === undefined)
       return {
         ...base,
         error: 'no Prometheus address (set --prometheus-address or truesplit.io/prometheus-address)',
       };
-    return { ...base, ...(await this.query(target, target.address, now)) };
+    const query = { address: target.address, window: target.window, now, ...measured };
+    return { ...base, ...(await this.query(query)) };
   }
 
-  private async query(
-    target: Target,
-    address: string,
-    now: number,
-  ): Promise<{ callers: CallerSplit[] } | { error: string }> {
-    const services = this.options.servicesOf(target.rollout);
-    if (services.length === 0) return { error: 'no destination Service to measure' };
+  private async query(query: {
+    address: string;
+    window: string;
+    now: number;
+    canaryRevision: string;
+    services: ObservedService[];
+  }): Promise<{ callers: CallerSplit[] } | { error: string }> {
+    const { address, window, now, canaryRevision } = query;
     try {
       const vectors = await Promise.all(
-        services.map((service) =>
+        query.services.map(({ service, namespace }) =>
           this.options.query({
             address,
-            service: service.name,
-            namespace: service.namespace,
-            window: target.window,
+            service,
+            namespace,
+            window,
             now: new Date(now),
             timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           }),
@@ -236,7 +212,7 @@ export class TelemetryPoller {
         source: vectors.flatMap((v) => v.source),
         destination: vectors.flatMap((v) => v.destination),
       };
-      return { callers: readCallerSplits(results, { canaryRevision: target.canaryRevision }) };
+      return { callers: readCallerSplits(results, { canaryRevision }) };
     } catch (err) {
       return { error: `Prometheus at ${address}: ${err instanceof Error ? err.message : String(err)}` };
     }

@@ -12,7 +12,7 @@ export function withCanonicalRevision(
   userLabels: Readonly<Record<string, string>> | undefined,
   hash: string,
 ): Record<string, string> {
-  if (userLabels?.[CANONICAL_REVISION_LABEL] !== undefined) return { ...labels };
+  if (userCanonicalRevision(userLabels) !== undefined) return { ...labels };
   return { ...labels, [CANONICAL_REVISION_LABEL]: hash };
 }
 
@@ -27,7 +27,10 @@ export function deleteControllerPodLabels(labels: Record<string, unknown>): void
   delete labels[POD_TEMPLATE_HASH_LABEL];
 }
 
-/** The canonical revision the user set on the Rollout's pod template, if any (the observed split cannot use it). */
+/**
+ * The canonical revision the user set on the Rollout's pod template, if any: the value its next ReplicaSet's pods
+ * carry (the observed split counts it as the canary's, ADR 0310).
+ */
 export function userCanonicalRevision(
   labels: Readonly<Record<string, string>> | undefined,
 ): string | undefined {

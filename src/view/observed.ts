@@ -1,7 +1,8 @@
 /**
  * The OBSERVED column of a live Rollout (ADR 0180, ADR 0270): where Istio's telemetry is, which Services and revision
- * to ask it about, and how the two `istio_requests_total` vectors become a share per model path. Pure: the CLI and
- * the dashboard send the queries (`analysis/providers/split-vectors.ts`) and hand the vectors back here.
+ * to ask it about (the controller's rule, ADR 0310), and how the two `istio_requests_total` vectors become a share per
+ * model path. Pure: the CLI and the dashboard send the queries (`analysis/providers/split-vectors.ts`) and hand the
+ * vectors back here.
  *
  * The Prometheus address comes from the command's `--prometheus` flag, else `TRUESPLIT_PROMETHEUS_ADDRESS`, else the
  * Rollout's `truesplit.io/prometheus-address` annotation (what the controller reads too); the window and the
@@ -12,21 +13,13 @@ import type { Rollout } from '../api/rollout.js';
 import type { DestinationRule } from '../api/istio.js';
 import type { ReplicaSet } from '../api/workloads.js';
 import {
-  CANONICAL_REVISION_LABEL,
   OBSERVED_WINDOW_ANNOTATION,
   PATH_MIN_SAMPLES_ANNOTATION,
-  POD_TEMPLATE_HASH_LABEL,
   PROMETHEUS_ADDRESS_ANNOTATION,
 } from '../api/labels.js';
-import { pingPongServices } from '../api/ping-pong.js';
-import { parseServiceFqdn, resolveHost } from '../mesh/hosts.js';
 import { observedShareOf, type ObservedPathShare } from '../mesh/observed-callers.js';
-import {
-  DEFAULT_MIN_SAMPLES,
-  readCallerSplits,
-  type LabelledSample,
-  type SplitQueryTarget,
-} from '../mesh/observed-split.js';
+import { DEFAULT_MIN_SAMPLES, readCallerSplits, type LabelledSample } from '../mesh/observed-split.js';
+import { observedTarget, type ObservedTarget } from '../plan/observed-target.js';
 import type { AnalyzedPath } from './path-analysis.js';
 import { pathId, type ObservedShare } from './rollout-view.js';
 
@@ -87,62 +80,22 @@ export function observedSettings(
 }
 
 /**
- * The Services whose requests reach the Rollout's pods (`destination_service_name`): the referenced
- * DestinationRule's host (subset-level canaries), the stable and canary Services (host-level), the ping-pong pair.
- * Each request carries one destination Service, so the vectors of several add up without counting twice.
+ * The observed-split target (`plan/observed-target.ts`, the controller's rule too) over the objects a live read
+ * holds: the referenced DestinationRule is looked up among `objects`.
  */
-export function observedTargets(
+export function observedTargetIn(
   rollout: Rollout,
+  replicaSets: readonly ReplicaSet[],
   objects: readonly KubeObject[],
-): Omit<SplitQueryTarget, 'window'>[] {
-  const namespace = rollout.metadata.namespace ?? 'default';
-  const canary = rollout.spec.strategy.canary;
-  const targets = new Map<string, Omit<SplitQueryTarget, 'window'>>();
-  const add = (fqdn: string) => {
-    const parsed = parseServiceFqdn(fqdn);
-    if (parsed)
-      targets.set(`${parsed.namespace}/${parsed.name}`, {
-        service: parsed.name,
-        namespace: parsed.namespace,
-      });
-  };
-  const drName = canary?.trafficRouting?.istio?.destinationRule?.name;
-  const dr = objects.find(
-    (o): o is DestinationRule =>
-      o.kind === 'DestinationRule' &&
-      o.metadata.name === drName &&
-      (o.metadata.namespace ?? 'default') === namespace,
-  );
-  if (dr) add(resolveHost(dr.spec.host, namespace));
-  const pingPong = pingPongServices(rollout);
-  for (const name of [canary?.stableService, canary?.canaryService, pingPong?.stable, pingPong?.canary]) {
-    if (name) add(resolveHost(name, namespace));
-  }
-  return [...targets.values()];
-}
-
-/** The canary's `destination_canonical_revision`, or why there is none to ask about. */
-export type CanaryRevision = { revision: string } | { revision: undefined; problem?: string };
-
-/** The canary ReplicaSet's canonical revision: its template's label when set (a user's own), else its hash. */
-export function canaryRevisionOf(rollout: Rollout, replicaSets: readonly ReplicaSet[]): CanaryRevision {
-  const hash = rollout.status?.currentPodHash;
-  if (!hash) return { revision: undefined };
-  const revisionOf = (podHash: string) => {
-    const rs = replicaSets.find((r) => r.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === podHash);
-    return rs?.spec.template.metadata?.labels?.[CANONICAL_REVISION_LABEL] ?? podHash;
-  };
-  const revision = revisionOf(hash);
-  const stable = rollout.status?.stableRS;
-  if (stable && stable !== hash && revisionOf(stable) === revision) {
-    return {
-      revision: undefined,
-      problem:
-        `Rollout ${rollout.metadata.namespace ?? 'default'}/${rollout.metadata.name}: canary and stable pods carry the ` +
-        `same ${CANONICAL_REVISION_LABEL} "${revision}" (set on its pod template), so Istio's telemetry cannot tell them apart`,
-    };
-  }
-  return { revision };
+): ObservedTarget | undefined {
+  const destinationRuleHost = (namespace: string, name: string) =>
+    objects.find(
+      (o): o is DestinationRule =>
+        o.kind === 'DestinationRule' &&
+        o.metadata.name === name &&
+        (o.metadata.namespace ?? 'default') === namespace,
+    )?.spec.host;
+  return observedTarget(rollout, { destinationRuleHost, replicaSets });
 }
 
 /** What each model path was observed to get, by path id; paths no caller of the telemetry stands for are absent. */

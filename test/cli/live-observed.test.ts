@@ -8,7 +8,16 @@ import type { RolloutView } from '../../src/view/rollout-view.js';
 import type { AnalyzeReport } from '../../src/cli/analyze-report.js';
 import type { MemoryCluster } from '../../src/kube/memory-cluster.js';
 import { sendJson, serverPerTest, type RecordedRequest } from '../analysis/providers/http-fixture.js';
-import { CANARY, clusterAt, NAME, NS, pausedAt10, runLive, STABLE } from './live-read-fixtures.js';
+import {
+  CANARY,
+  clusterAt,
+  healthyStatus,
+  NAME,
+  NS,
+  pausedAt10,
+  runLive,
+  STABLE,
+} from './live-read-fixtures.js';
 
 const GOLDEN = '../golden/cli/live';
 const serve = serverPerTest();
@@ -149,6 +158,18 @@ describe('get rollout: OBSERVED from Prometheus', () => {
     );
     expect(observedOf(run.stdout)['mesh:*']).toEqual({ share: 42.9, requests: 7 });
     expect(queryOf(prometheus.requests[0]!)).toContain('[30s]');
+  });
+
+  it('asks nothing once fully promoted: every request reaches the one revision, no canary to measure', async () => {
+    const prometheus = await fakePrometheus();
+    const promoted = { stablePods: [], canaryPods: ['b9mzq'], canaryWeight: 0, status: healthyStatus(1) };
+    const run = await runLive(
+      ['get', 'rollout', NAME, '-o', 'json', '--prometheus', prometheus.url],
+      await clusterAt('broken-mesh', promoted),
+    );
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(prometheus.requests).toHaveLength(0);
+    expect(Object.values(observedOf(run.stdout)).every((o) => o === null)).toBe(true);
   });
 
   it('shows no OBSERVED values and asks nothing without an address', async () => {

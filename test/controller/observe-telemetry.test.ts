@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { CANONICAL_REVISION_LABEL, PATH_GATE_SOURCE_ANNOTATION } from '../../src/api/labels.ts';
 import type { Rollout } from '../../src/api/rollout.ts';
 import type { SplitVectors, SplitVectorsRequest } from '../../src/analysis/providers/split-vectors.ts';
-import {
-  TelemetryPoller,
-  telemetryServices,
-  telemetryTarget,
-} from '../../src/controller/observe-telemetry.ts';
+import type { ReplicaSet } from '../../src/api/workloads.ts';
+import { TelemetryPoller, telemetryTarget } from '../../src/controller/observe-telemetry.ts';
 import { ManualClock } from '../../src/kube/clock.ts';
+import { revisionReplicaSet } from '../plan/revision-replica-set.ts';
 
 function rollout(
   name: string,
@@ -35,7 +33,11 @@ function rollout(
   };
 }
 
-function vectors(canary: number, stable: number): SplitVectors {
+function vectors(
+  canary: number,
+  stable: number,
+  revisions = { canary: 'canary1', stable: 'stable1' },
+): SplitVectors {
   const sample = (revision: string, value: number) => ({
     labels: {
       source_workload: 'frontend',
@@ -45,13 +47,20 @@ function vectors(canary: number, stable: number): SplitVectors {
     },
     value,
   });
-  return { source: [sample('canary1', canary), sample('stable1', stable)], destination: [] };
+  return {
+    source: [sample(revisions.canary, canary), sample(revisions.stable, stable)],
+    destination: [],
+  };
 }
 
 function harness(
   rollouts: Rollout[],
   answer: (r: SplitVectorsRequest) => Promise<SplitVectors>,
   concurrency = 2,
+  replicaSets: ReplicaSet[] = [
+    revisionReplicaSet('canary1', 'canary1'),
+    revisionReplicaSet('stable1', 'stable1'),
+  ],
 ) {
   const clock = new ManualClock(1_000_000);
   const changed: string[] = [];
@@ -64,7 +73,7 @@ function harness(
     concurrency,
     clock,
     rollouts: () => rollouts,
-    servicesOf: (r) => telemetryServices(r, () => 'shop-svc.shop.svc.cluster.local'),
+    sourcesOf: () => ({ destinationRuleHost: () => 'shop-svc.shop.svc.cluster.local', replicaSets }),
     query: async (r) => {
       requests.push(r);
       inFlight++;
@@ -130,13 +139,53 @@ describe('telemetry poller', () => {
     expect(h.peak()).toBe(3);
   });
 
-  it('does not query when the user set the canonical revision label', async () => {
+  it.each([
+    {
+      name: "the user's own revision, the same on both sides: no query, the reason as the reading error",
+      revisions: { canary: 'v1', stable: 'v1' },
+      requests: [],
+      error: /^canary and stable pods carry the same service.istio.io\/canonical-revision "v1"/,
+      callers: undefined,
+    },
+    {
+      name: "the user's own revision, different on each side: the canary's value is counted as canary",
+      revisions: { canary: 'v2', stable: 'v1' },
+      requests: [['shop-svc', 'shop']],
+      error: undefined,
+      callers: [{ path: 'mesh', from: 'frontend', canaryRequests: 3, totalRequests: 4, canaryErrors: 0 }],
+    },
+  ])('$name', async ({ revisions, requests, error, callers }) => {
     const r = rollout('a');
-    r.spec.template!.metadata!.labels![CANONICAL_REVISION_LABEL] = 'v2';
-    const h = harness([r], () => Promise.resolve(vectors(1, 1)));
+    r.spec.template!.metadata!.labels![CANONICAL_REVISION_LABEL] = revisions.canary;
+    const sets = [
+      revisionReplicaSet('canary1', revisions.canary),
+      revisionReplicaSet('stable1', revisions.stable),
+    ];
+    const h = harness([r], () => Promise.resolve(vectors(3, 1, revisions)), 2, sets);
     await h.poller.pollDue();
-    expect(h.requests).toHaveLength(0);
-    expect(h.poller.reading('shop/a')?.error).toMatch(/^revision label set by the user/);
+    expect(h.requests.map((q) => [q.service, q.namespace])).toEqual(requests);
+    const reading = h.poller.reading('shop/a');
+    expect(reading?.canaryRevision).toBe('canary1');
+    if (error) expect(reading?.error).toMatch(error);
+    else expect(reading?.error).toBeUndefined();
+    expect(reading?.callers).toEqual(callers);
+  });
+
+  it('queries both Services of a ping-pong Rollout', async () => {
+    const r = rollout('a');
+    r.spec.strategy.canary = {
+      pingPong: { pingService: 'a-ping', pongService: 'a-pong' },
+      trafficRouting: { istio: { virtualService: { name: 'vs' } } },
+    };
+    const h = harness([r], () => Promise.resolve(vectors(1, 9)));
+    await h.poller.pollDue();
+    expect(h.requests.map((q) => [q.service, q.namespace])).toEqual([
+      ['a-ping', 'shop'],
+      ['a-pong', 'shop'],
+    ]);
+    expect(h.poller.reading('shop/a')?.callers).toEqual([
+      { path: 'mesh', from: 'frontend', canaryRequests: 2, totalRequests: 20, canaryErrors: 0 },
+    ]);
   });
 });
 

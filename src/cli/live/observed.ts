@@ -1,7 +1,8 @@
 /**
- * Reading a live Rollout's observed split from Prometheus (ADR 0180, ADR 0270): the settings and targets of
- * `view/observed.ts`, the two queries of `split-vectors.ts` per target Service, the share per model path. A query
- * that fails is one warning naming the address and Prometheus' message; the caller shows everything else unchanged.
+ * Reading a live Rollout's observed split from Prometheus (ADR 0180, ADR 0270): the settings of `view/observed.ts`,
+ * the target of `plan/observed-target.ts` (ADR 0310), the two queries of `split-vectors.ts` per target Service, the
+ * share per model path. A query that fails is one warning naming the address and Prometheus' message; the caller
+ * shows everything else unchanged.
  * Used by `get rollout`, `analyze --live` and the dashboard.
  */
 import type { KubeObject } from '../../api/meta.js';
@@ -12,10 +13,9 @@ import type { ObservedPathShare } from '../../mesh/observed-callers.js';
 import type { LabelledSample } from '../../mesh/observed-split.js';
 import type { AnalyzedPath } from '../../view/path-analysis.js';
 import {
-  canaryRevisionOf,
   observedPathShares,
   observedSettings,
-  observedTargets,
+  observedTargetIn,
   PROMETHEUS_ADDRESS_ENV,
 } from '../../view/observed.js';
 
@@ -60,19 +60,19 @@ export async function readObservedShares(
   });
   const empty = new Map<string, ObservedPathShare>();
   if (!settings) return { shares: empty, warnings: problems };
-  const revision = canaryRevisionOf(rollout, input.replicaSets);
-  const targets = observedTargets(rollout, input.objects);
+  const target = observedTargetIn(rollout, input.replicaSets, input.objects);
   const found = { address: settings.address };
-  if (revision.revision === undefined || targets.length === 0) {
-    const why = revision.revision === undefined ? revision.problem : undefined;
-    return { shares: empty, warnings: why ? [...problems, why] : problems, ...found };
+  if (!target || 'problem' in target) {
+    const where = `Rollout ${rollout.metadata.namespace ?? 'default'}/${rollout.metadata.name}`;
+    const why = target ? [`${where}: ${target.problem}`] : [];
+    return { shares: empty, warnings: [...problems, ...why], ...found };
   }
   const now = source.now?.() ?? new Date();
   try {
     const replies = await Promise.all(
-      targets.map((target) =>
+      target.services.map((service) =>
         querySplitVectors({
-          ...target,
+          ...service,
           address: settings.address,
           window: settings.window,
           now,
@@ -84,7 +84,7 @@ export async function readObservedShares(
       source: replies.flatMap((r): LabelledSample[] => r.source),
       destination: replies.flatMap((r): LabelledSample[] => r.destination),
     };
-    const reading = { canaryRevision: revision.revision, minSamples: settings.minSamples };
+    const reading = { canaryRevision: target.canaryRevision, minSamples: settings.minSamples };
     return { shares: observedPathShares(input.paths, vectors, reading), warnings: problems, ...found };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
