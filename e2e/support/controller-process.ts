@@ -37,6 +37,8 @@ export interface ControllerOptions {
   workers?: number;
   /** More flags, appended as given (e.g. `--prometheus-address URL --telemetry-interval 2`). */
   extraArgs?: readonly string[];
+  /** Flags for node itself, before the entry point (e.g. `--trace-gc`, which NODE_OPTIONS does not allow). */
+  nodeArgs?: readonly string[];
 }
 
 export interface RequestCount {
@@ -138,7 +140,7 @@ export class ControllerProcess {
 
   static async start(options: ControllerOptions): Promise<ControllerProcess> {
     const [metricsPort, healthzPort] = [await freePort(), await freePort()];
-    const args = [CLI_ENTRY, 'controller', '--kubeconfig', options.kubeconfig];
+    const args = [...(options.nodeArgs ?? []), CLI_ENTRY, 'controller', '--kubeconfig', options.kubeconfig];
     args.push('--metrics-port', String(metricsPort), '--healthz-port', String(healthzPort));
     args.push('--workers', String(options.workers ?? 4));
     if (options.leaderElect) args.push('--leader-elect');
