@@ -5,7 +5,7 @@
  * the informer caches) and the controller's peak RSS.
  *
  *   npm run bench:cluster -- [--rollouts 200] [--replicas 4] [--workers 10]
- *                            [--node-args "--trace-gc"] [--heap-snapshots DIR [--snapshot-at-mib 250]]
+ *                            [--node-args=--trace-gc] [--heap-snapshots DIR [--snapshot-at-mib 250]]
  *
  * `--node-args` are given to the controller's node (before its entry point); with `--trace-gc` among them the report
  * summarises the JS heap's size around the collections. `--heap-snapshots DIR` writes a heap snapshot of the
