@@ -4,10 +4,16 @@
  * available" to "VirtualService written", API requests per completed step (writes, and GETs — reads that bypass
  * the informer caches) and the controller's peak RSS.
  *
- *   npm run bench:cluster -- [--rollouts 200] [--replicas 4] [--workers 10] [--node-options="--cpu-prof --cpu-prof-dir=DIR"]
+ *   npm run bench:cluster -- [--rollouts 200] [--replicas 4] [--workers 10]
+ *                            [--node-args=--trace-gc] [--heap-snapshots DIR [--snapshot-at-mib 250]]
  *
- * `--node-options` is added to the controller process's NODE_OPTIONS (a CPU profile, a heap snapshot signal).
+ * `--node-args` are given to the controller's node (before its entry point), e.g. `--cpu-prof --cpu-prof-dir=DIR`
+ * for a CPU profile (hack/cpuprofile-summary.ts sums it); with `--trace-gc` among them the report
+ * summarises the JS heap's size around the collections. `--heap-snapshots DIR` writes a heap snapshot of the
+ * controller into DIR once its caches synced and once its RSS first reaches `--snapshot-at-mib` (a snapshot stops
+ * the controller for seconds and costs memory: do not compare that run's figures with others).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { VirtualService } from '../src/api/istio.ts';
 import type { ReplicaSet } from '../src/api/workloads.ts';
@@ -21,6 +27,7 @@ import { provisionControllerIdentity } from '../e2e/support/controller-identity.
 import type { ObjectHistory } from '../e2e/support/history.ts';
 import { E2eClient } from '../e2e/support/kube.ts';
 import { sleep } from '../e2e/support/wait-for.ts';
+import { describePeak, parseTraceGc, sampleRss, summariseGc, type RssSampler } from './cluster-memory.ts';
 import { isWrite, percentile, requestDelta, stepLatencies, sumWhere } from './cluster-measure.ts';
 import type { WorkloadHistories } from './cluster-workload.ts';
 import {
@@ -40,14 +47,21 @@ const { values } = parseArgs({
     rollouts: { type: 'string' },
     replicas: { type: 'string' },
     workers: { type: 'string' },
-    'node-options': { type: 'string' },
+    'node-args': { type: 'string' },
+    'heap-snapshots': { type: 'string' },
+    'snapshot-at-mib': { type: 'string' },
   },
 });
+const NODE_ARGS = [
+  ...(values['node-args']?.split(' ').filter(Boolean) ?? []),
+  ...(values['heap-snapshots']
+    ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${values['heap-snapshots']}`]
+    : []),
+];
 const ROLLOUTS = Number(values.rollouts ?? 200);
 const REPLICAS = Number(values.replicas ?? 4);
 const WORKERS = Number(values.workers ?? 10);
 // ControllerProcess.start reads it (e2e/support/controller-process.ts).
-if (values['node-options']) process.env['TRUESPLIT_CONTROLLER_NODE_OPTIONS'] = values['node-options'];
 
 async function main(): Promise<void> {
   ensureControllerBuilt();
@@ -57,6 +71,7 @@ async function main(): Promise<void> {
   const plane = await startControlPlane({ log: () => undefined });
   let controller: ControllerProcess | undefined;
   let histories: WorkloadHistories | undefined;
+  let rss: RssSampler | undefined;
   try {
     const admin = new E2eClient(plane.kubeconfigPath);
     const identity = await provisionControllerIdentity(admin, plane, plane.workDir);
@@ -70,11 +85,13 @@ async function main(): Promise<void> {
       logDir: `${plane.workDir}/logs`,
       name: 'controller',
       workers: WORKERS,
+      nodeArgs: NODE_ARGS,
     });
     await controller.waitReady(60_000);
     await sleep(2_000);
     const idleRss = controller.rssKib();
     console.log(`controller RSS with caches synced, 0 Rollouts: ${mib(idleRss)}`);
+    rss = startMemoryProbes(controller);
     const t0 = Date.now();
     await createWorkload(admin, w);
     await live.waitFirstRevision(600_000);
@@ -86,6 +103,7 @@ async function main(): Promise<void> {
     const cpuBefore = controller.cpuSeconds() ?? 0;
     const queue = sampleQueueDepth(controller);
     const t1 = Date.now();
+    console.log(`image change at ${((t1 - t0) / 1000).toFixed(1)} s after the Rollouts were created`);
     await changeImage(admin, w);
     const wallMs = await live.waitAll(NEXT_IMAGE, 'revision 2', 900_000);
     const after = await controller.metricsText();
@@ -102,7 +120,9 @@ async function main(): Promise<void> {
       cpu,
       maxQueueDepth: queue.stop(),
     });
+    reportMemory(controller, rss, t0);
   } finally {
+    rss?.stop();
     histories?.stop();
     await controller?.stop();
     await plane.stop();
@@ -184,6 +204,27 @@ function report(r: ReportInput): void {
   console.log(
     `reconciles: ${reconciles} (${(reconciles / completedSteps).toFixed(1)}/step), mean ${((reconcileSeconds / Math.max(1, reconciles)) * 1000).toFixed(1)} ms, workqueue depth max ${r.maxQueueDepth}`,
   );
+}
+
+/** The RSS sampler, and the heap snapshots `--heap-snapshots` asks for (one now, one at the RSS threshold). */
+function startMemoryProbes(controller: ControllerProcess): RssSampler {
+  if (!values['heap-snapshots']) return sampleRss(controller.pid);
+  const snapshot = (when: string) => {
+    console.log(`heap snapshot of the controller: ${when}`);
+    process.kill(controller.pid, 'SIGUSR2');
+  };
+  snapshot('caches synced, 0 Rollouts');
+  const atKib = Number(values['snapshot-at-mib'] ?? 250) * 1024;
+  return sampleRss(controller.pid, 1_000, { kib: atKib, fn: () => snapshot(`RSS reached ${mib(atKib)}`) });
+}
+
+function reportMemory(controller: ControllerProcess, rss: RssSampler, t0: number): void {
+  console.log(`controller RSS peak sampled every second: ${describePeak(rss.samples, t0)}`);
+  console.log(`controller RSS at the end: ${mib(controller.rssKib())}`);
+  if (NODE_ARGS.includes('--trace-gc'))
+    console.log(
+      `controller JS heap (--trace-gc): ${summariseGc(parseTraceGc(readFileSync(controller.logFile, 'utf8')))}`,
+    );
 }
 
 function mib(kib: number | undefined): string {

@@ -37,6 +37,8 @@ export interface ControllerOptions {
   workers?: number;
   /** More flags, appended as given (e.g. `--prometheus-address URL --telemetry-interval 2`). */
   extraArgs?: readonly string[];
+  /** Flags for node itself, before the entry point (e.g. `--trace-gc`, which NODE_OPTIONS does not allow). */
+  nodeArgs?: readonly string[];
 }
 
 export interface RequestCount {
@@ -138,21 +140,18 @@ export class ControllerProcess {
 
   static async start(options: ControllerOptions): Promise<ControllerProcess> {
     const [metricsPort, healthzPort] = [await freePort(), await freePort()];
-    const args = [CLI_ENTRY, 'controller', '--kubeconfig', options.kubeconfig];
+    const args = [...(options.nodeArgs ?? []), CLI_ENTRY, 'controller', '--kubeconfig', options.kubeconfig];
     args.push('--metrics-port', String(metricsPort), '--healthz-port', String(healthzPort));
     args.push('--workers', String(options.workers ?? 4));
     if (options.leaderElect) args.push('--leader-elect');
     if (options.leaseNamespace) args.push('--lease-namespace', options.leaseNamespace);
     if (options.namespace) args.push('--namespace', options.namespace);
     args.push(...(options.extraArgs ?? []));
-    // Added to the shipped NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--heapsnapshot-signal=SIGUSR2".
-    const extraNodeOptions = process.env['TRUESPLIT_CONTROLLER_NODE_OPTIONS'];
     const env = {
       ...process.env,
       ...CONTROLLER_ENV,
       POD_NAME: options.name,
       ...(options.podNamespace ? { POD_NAMESPACE: options.podNamespace } : {}),
-      ...(extraNodeOptions ? { NODE_OPTIONS: `${CONTROLLER_ENV['NODE_OPTIONS']} ${extraNodeOptions}` } : {}),
     };
     const proc = startProcess(options.name, process.execPath, args, options.logDir, env);
     return new ControllerProcess(options.name, proc, metricsPort, healthzPort);
