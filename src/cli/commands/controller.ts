@@ -4,9 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import type { CliIo, Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { isHttpUrl } from '../../api/path-gate-annotations.js';
-import { ControllerManager } from '../../controller/manager.js';
-import { ClientCluster } from '../../kube/client-cluster.js';
-import { loadKubeConfig } from '../../kube/kubeconfig.js';
+import type { ClientCluster } from '../../kube/client-cluster.js';
 
 const USAGE = `Usage: truesplit controller [flags]
 
@@ -131,6 +129,10 @@ export const controller: Command = {
       { level: flags.logLevel, base: { component: 'truesplit-controller' } },
       { write: (line: string) => io.stdout.write(line) },
     );
+    // Loaded when the controller starts, so the commands that never reach a cluster do not load the Kubernetes client.
+    const { ClientCluster } = await import('../../kube/client-cluster.js');
+    const { loadKubeConfig } = await import('../../kube/kubeconfig.js');
+    const { ControllerManager } = await import('../../controller/manager.js');
     let cluster: ClientCluster;
     try {
       cluster = new ClientCluster(
