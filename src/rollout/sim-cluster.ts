@@ -14,12 +14,13 @@ export interface SimCluster {
   services: Service[];
 }
 
+/**
+ * The planner's view of the cluster. It shares the cluster's objects: the planner never writes into its snapshot
+ * (test/rollout/snapshot-shared.test.ts plans on frozen copies), and `applyPlan` copies what it keeps from the plan,
+ * so no object of one pass is changed under the next (ADR 0305).
+ */
 export function snapshotOf(cluster: SimCluster): RolloutSnapshot {
-  return cloneJson({
-    rollout: cluster.rollout,
-    replicaSets: cluster.replicaSets,
-    services: cluster.services,
-  });
+  return { rollout: cluster.rollout, replicaSets: cluster.replicaSets, services: cluster.services };
 }
 
 function applyAction(cluster: SimCluster, action: WorkloadAction): void {

@@ -178,7 +178,7 @@ async function analyzeCluster(
     throw new UsageError('flags -n/--namespace and -A/--all-namespaces cannot be used together');
   }
   return runLive(io, 'analyze', async () => {
-    const session = openSession(io, { ...values, output: undefined });
+    const session = await openSession(io, { ...values, output: undefined });
     const namespace = values['all-namespaces'] ? undefined : session.namespace;
     const observed = { flag: values.prometheus, env: io.env };
     const live = await analyzeLive(session.cluster, namespace, settings.tolerance, io, observed);

@@ -5,9 +5,7 @@ import type { CliIo, Command } from '../command.js';
 import { EXIT, UsageError } from '../command.js';
 import { isHttpUrl } from '../../api/path-gate-annotations.js';
 import { DEFAULT_HEAP_GROWTH_PERCENT, limitHeapGrowth } from '../../controller/heap-growth.js';
-import { ControllerManager } from '../../controller/manager.js';
-import { ClientCluster } from '../../kube/client-cluster.js';
-import { loadKubeConfig } from '../../kube/kubeconfig.js';
+import type { ClientCluster } from '../../kube/client-cluster.js';
 
 const USAGE = `Usage: truesplit controller [flags]
 
@@ -143,6 +141,10 @@ export const controller: Command = {
       { level: flags.logLevel, base: { component: 'truesplit-controller' } },
       { write: (line: string) => io.stdout.write(line) },
     );
+    // Loaded when the controller starts, so the commands that never reach a cluster do not load the Kubernetes client.
+    const { ClientCluster } = await import('../../kube/client-cluster.js');
+    const { loadKubeConfig } = await import('../../kube/kubeconfig.js');
+    const { ControllerManager } = await import('../../controller/manager.js');
     let cluster: ClientCluster;
     try {
       cluster = new ClientCluster(

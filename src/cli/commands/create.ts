@@ -42,7 +42,7 @@ async function createFromFiles(argv: string[], io: CliIo): Promise<number> {
   const plan = await readCreatePlan(paths, io, text(values.namespace));
   if (!plan) return EXIT.usage;
   return runLive(io, 'create', async () => {
-    const session = openSession(io, liveFlags(values));
+    const session = await openSession(io, liveFlags(values));
     const entries = inNamespace(plan.entries, session.namespace);
     await checkCreatable(session.cluster, entries);
     const created: KubeObject[] = [];
@@ -79,7 +79,7 @@ async function createRun(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const request = analysisRunRequest(values);
   return runLive(io, 'create', async () => {
-    const session = openSession(io, liveFlags(values));
+    const session = await openSession(io, liveFlags(values));
     const warn = (line: string) => io.stderr.write(`truesplit create: ${line}\n`);
     const run = await createAnalysisRun(session.cluster, session.namespace, request, warn);
     if (session.format === 'human')

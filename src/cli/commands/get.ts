@@ -86,7 +86,7 @@ Examples:
     const name = exactlyOneName(positionals.slice(1), SYNOPSIS);
     const timeoutMs = parseTimeout(values.timeout, values.watch);
     return runLive(io, 'get', async () => {
-      const session = openSession(io, liveFlags(values));
+      const session = await openSession(io, liveFlags(values));
       const printer = new ViewPrinter(io, session.format, values.watch === true);
       const reported = new Set<string>();
       const observedSource = { flag: values.prometheus, env: io.env };

@@ -68,7 +68,7 @@ Examples:
     }
     const timeoutMs = parseTimeout(values.timeout, values.watch);
     return runLive(io, 'list', async () => {
-      const session = openSession(io, liveFlags(values));
+      const session = await openSession(io, liveFlags(values));
       const namespace = values['all-namespaces'] ? undefined : session.namespace;
       const printer = new ViewPrinter(io, session.format, values.watch === true);
       await showOnceOrWatch({

@@ -60,7 +60,7 @@ Examples:
     const { values, positionals } = parseCommandArgs(argv, KUBE_OPTIONS, true);
     const edit = parseImageArgs(positionals);
     return runLive(io, 'set image', async () => {
-      const session = openSession(io, liveFlags(values));
+      const session = await openSession(io, liveFlags(values));
       const { rollout } = await runVerb(session.cluster, session.namespace, edit.name, {
         verb: 'set-image',
         container: edit.container,

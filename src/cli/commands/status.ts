@@ -97,7 +97,7 @@ Examples:
     const name = exactlyOneName(positionals, SYNOPSIS);
     const timeoutMs = parseTimeout(values.timeout, values.watch);
     return runLive(io, 'status', async () => {
-      const session = openSession(io, liveFlags(values));
+      const session = await openSession(io, liveFlags(values));
       if (values.watch) return watchStatus(io, session, name, timeoutMs);
       const phase = livePhase(await session.cluster.get('Rollout', session.namespace, name));
       printPhase(io, new ViewPrinter(io, session.format, false), phase);

@@ -90,7 +90,7 @@ Examples:
     const { values, positionals } = parseCommandArgs(argv, KUBE_OPTIONS, true);
     const { resource, names } = parseTerminateTarget(positionals);
     return runLive(io, 'terminate', async () => {
-      const session = openSession(io, liveFlags(values));
+      const session = await openSession(io, liveFlags(values));
       const results: KubeObject[] = [];
       for (const name of names) {
         results.push(await terminateOne(session.cluster, session.namespace, resource, name));

@@ -43,7 +43,7 @@ Examples:
     const name = exactlyOneName(positionals, SYNOPSIS);
     const toRevision = parseRevision(values['to-revision']);
     return runLive(io, 'undo', async () => {
-      const session = openSession(io, liveFlags(values));
+      const session = await openSession(io, liveFlags(values));
       const { rollout, changed, revision } = await runVerb(session.cluster, session.namespace, name, {
         verb: 'undo',
         toRevision,

@@ -4,9 +4,7 @@
  * http://localhost:8080.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ClientCluster } from '../../kube/client-cluster.js';
 import type { Cluster } from '../../kube/cluster.js';
-import { loadKubeConfig, NO_CLUSTER_MESSAGE } from '../../kube/kubeconfig.js';
 import type { CliIo } from '../command.js';
 
 /** Which cluster: `--kubeconfig` and `--context`, as kubectl reads them. */
@@ -21,7 +19,7 @@ export interface ClusterConnection {
   defaultNamespace: string;
 }
 
-export type ConnectCluster = (target: KubeTarget) => ClusterConnection;
+export type ConnectCluster = (target: KubeTarget) => ClusterConnection | Promise<ClusterConnection>;
 
 /** What live commands read from `io` beyond CliIo. Every field is optional: `main.ts` passes none. */
 export interface LiveIo extends CliIo {
@@ -43,7 +41,12 @@ export function namespaceOf(kubeConfig: KubeConfig): string {
   return context?.namespace || 'default';
 }
 
-export const connectWithKubeConfig: ConnectCluster = (target) => {
+/**
+ * The Kubernetes client (a 6 MB bundle) is imported here, when a command opens a cluster, so commands that read
+ * files (`analyze -f`, `lint`, `simulate`) never load it (ADR 0306).
+ */
+export const connectWithKubeConfig: ConnectCluster = async (target) => {
+  const { loadKubeConfig, NO_CLUSTER_MESSAGE } = await import('../../kube/kubeconfig.js');
   let kubeConfig: KubeConfig;
   try {
     kubeConfig = loadKubeConfig({
@@ -56,10 +59,11 @@ export const connectWithKubeConfig: ConnectCluster = (target) => {
       message.startsWith(NO_CLUSTER_MESSAGE) ? `${message}, or select a context with --context` : message,
     );
   }
+  const { ClientCluster } = await import('../../kube/client-cluster.js');
   return { cluster: new ClientCluster(kubeConfig), defaultNamespace: namespaceOf(kubeConfig) };
 };
 
-export function connectFor(io: CliIo, target: KubeTarget): ClusterConnection {
+export async function connectFor(io: CliIo, target: KubeTarget): Promise<ClusterConnection> {
   const connect = (io as LiveIo).connect ?? connectWithKubeConfig;
   return connect(target);
 }

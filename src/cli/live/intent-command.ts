@@ -74,7 +74,7 @@ export function intentCommand<P = undefined>(verb: IntentVerb<P>): Command {
       const names = namesFrom(verb, positionals);
       const prepared = verb.prepare ? verb.prepare(values, io) : (undefined as P);
       return runLive(io, verb.name, async () => {
-        const session = openSession(io, liveFlags(values));
+        const session = await openSession(io, liveFlags(values));
         const results: Rollout[] = [];
         for (const name of names) {
           const { rollout } = await runVerb(session.cluster, session.namespace, name, verb.request(prepared));

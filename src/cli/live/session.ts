@@ -37,9 +37,9 @@ export function liveFlags(values: Readonly<Record<string, unknown>>): LiveFlags 
 }
 
 /** Flags are checked before the cluster is opened, so a typo never waits on the network. */
-export function openSession(io: CliIo, flags: LiveFlags): LiveSession {
+export async function openSession(io: CliIo, flags: LiveFlags): Promise<LiveSession> {
   const format = parseLiveOutput(flags.output);
-  const connection = connectFor(io, {
+  const connection = await connectFor(io, {
     ...(flags.kubeconfig ? { kubeconfig: flags.kubeconfig } : {}),
     ...(flags.context ? { context: flags.context } : {}),
   });
