@@ -18,7 +18,7 @@ import { computePhase } from './conditions.js';
 import { planHistoryCleanup } from './history.js';
 import { buildNewReplicaSet, withCreatedReplicaSet } from './new-replicaset.js';
 import { formatTime } from '../util/time.js';
-import { PlanOutput } from './plan-output.js';
+import { mergeReplicaSetPatches, PlanOutput } from './plan-output.js';
 import type { RolloutPlan, RolloutSnapshot } from './plan-types.js';
 import {
   completedCurrentStep,
@@ -104,7 +104,7 @@ function finish(
     phase === 'Paused' && message === PATH_GATE_PAUSE && ctx.pathGate
       ? `${PATH_GATE_PAUSE}: ${ctx.pathGate.message}`
       : message;
-  const plan: RolloutPlan = { actions: out.actions, status, events: out.events };
+  const plan: RolloutPlan = { actions: mergeReplicaSetPatches(out.actions), status, events: out.events };
   if (traffic) plan.traffic = traffic.intent;
   if (out.requeueAfterMs !== undefined) plan.requeueAfterMs = out.requeueAfterMs;
   if (analysis?.writes.length) plan.analysisWrites = analysis.writes;
