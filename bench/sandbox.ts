@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { Rollout } from '../src/api/rollout.js';
+import { DEFAULT_HEAP_GROWTH_PERCENT, limitHeapGrowth } from '../src/controller/heap-growth.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.js';
 import { appObjects, namespaceObjects } from './mesh-apps.js';
 import { runScenarioChild } from './child.js';
@@ -132,6 +133,7 @@ async function runScenario(name: ScenarioName): Promise<ScenarioResult> {
   const dir = await mkdtemp(join(tmpdir(), 'truesplit-bench-sandbox-'));
   try {
     await writeManifests(dir, scenario);
+    limitHeapGrowth(DEFAULT_HEAP_GROWTH_PERCENT); // as `truesplit sandbox` does
     const t0 = Date.now();
     const sandbox = await startSandbox({
       manifestsDir: dir,

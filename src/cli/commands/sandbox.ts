@@ -1,3 +1,4 @@
+import { DEFAULT_HEAP_GROWTH_PERCENT, limitHeapGrowth } from '../../controller/heap-growth.js';
 import { startSandbox } from '../../sandbox/sandbox.js';
 import { parseCommandArgs } from '../args.js';
 import type { Command } from '../command.js';
@@ -32,6 +33,8 @@ ${DASHBOARD_FLAGS_HELP}`,
       filename: { type: 'string', short: 'f' },
       ...DASHBOARD_FLAGS,
     });
+    // The sandbox runs the controller in this process: the same heap growth limit (ADR 0285).
+    limitHeapGrowth(DEFAULT_HEAP_GROWTH_PERCENT);
     const started = await startSandbox({
       ...dashboardServerOptions(values, io.env),
       ...(values.filename ? { manifestsDir: values.filename } : {}),
