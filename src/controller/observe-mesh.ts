@@ -39,15 +39,21 @@ type RoutingCandidates = NonNullable<MeshSource['routingCandidates']>;
 /**
  * The routing index of the cluster's VirtualServices and DestinationRules, kept while the informers hand out the same
  * arrays (they do until the kind changes): a pass filters its hosts' few candidates, not every object of the mesh.
+ * Keyed by the VirtualService array, so each controller's caches keep their own index and a dropped array frees it.
  */
-let lastRouting:
-  { vs: readonly VirtualService[]; dr: readonly DestinationRule[]; index: RoutingCandidates } | undefined;
+const routingIndexes = new WeakMap<
+  readonly VirtualService[],
+  { dr: readonly DestinationRule[]; index: RoutingCandidates }
+>();
 
 function routingOfCaches(caches: MeshCaches): RoutingCandidates {
   const vs = read(caches.virtualServices);
   const dr = read(caches.destinationRules);
-  if (lastRouting?.vs !== vs || lastRouting.dr !== dr) lastRouting = { vs, dr, index: routingIndex(vs, dr) };
-  return lastRouting.index;
+  const kept = routingIndexes.get(vs);
+  if (kept?.dr === dr) return kept.index;
+  const index = routingIndex(vs, dr);
+  routingIndexes.set(vs, { dr, index });
+  return index;
 }
 
 export function observeMesh(caches: MeshCaches, rollout: Rollout): MeshObservation {
