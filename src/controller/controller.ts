@@ -4,12 +4,14 @@
  * informers (Rollout, ReplicaSet, Service, VirtualService, DestinationRule) gate start-up; the path model's own kinds
  * are optional (optional-kinds.ts).
  */
+import type { KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
 import type { ReplicaSet } from '../api/workloads.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
 import type { Cluster, KindName } from '../kube/cluster.js';
 import { systemClock, type Clock } from '../kube/clock.js';
 import { Informer, type InformerOptions } from '../kube/informer.js';
+import { SCOPE_INDEXERS } from '../mesh/scope-keys.js';
 import { runWorkers, WorkQueue } from '../kube/workqueue.js';
 import { EventRecorder } from './events.js';
 import { WriteExpectations } from './expectations.js';
@@ -242,6 +244,7 @@ export class RolloutController {
       ...(this.options.namespace ? { namespace: this.options.namespace } : {}),
       ...(this.options.resyncMs !== undefined ? { resyncMs: this.options.resyncMs } : {}),
       onError: (err) => this.informerFailed(kind, err),
+      ...scopeIndexer(kind),
       ...extra,
     };
     return new Informer(this.options.cluster, kind, options);
@@ -309,4 +312,10 @@ export class RolloutController {
     wirePathEnqueueRules(this.informers, (key) => this.queue.add(key));
     wireAnalysisEnqueueRules(this.informers, (key) => this.queue.add(key));
   }
+}
+
+/** The scope's index keys for the kinds a pass looks up by them (ADR 0320). */
+function scopeIndexer(kind: KindName): Pick<InformerOptions, 'indexer'> {
+  const keys = (SCOPE_INDEXERS as Partial<Record<KindName, (object: never) => readonly string[]>>)[kind];
+  return keys ? { indexer: keys as (object: KubeObject) => readonly string[] } : {};
 }

@@ -5,8 +5,7 @@
  */
 import type { Rollout } from '../api/rollout.js';
 import type { KindMap, KindName } from '../kube/cluster.js';
-import type { DestinationRule, VirtualService } from '../api/istio.js';
-import { routingIndex, type MeshSource } from '../mesh/scope.js';
+import type { ScopeLookup } from '../mesh/scope.js';
 import { meshObservationOf } from '../plan/mesh-observation.js';
 import type { MeshObservation } from '../plan/observation.js';
 import { unavailableKindFinding, type UnavailableKind } from './optional-kinds.js';
@@ -15,6 +14,8 @@ import { unavailableKindFinding, type UnavailableKind } from './optional-kinds.j
 interface SharedReader<K extends KindName> {
   list(namespace?: string): KindMap[K][];
   listShared?(namespace?: string): readonly KindMap[K][];
+  /** The objects under any of these index keys (the Informer's `byKeys`, with the scope's indexer). */
+  byKeys?(keys: readonly string[]): readonly KindMap[K][];
 }
 
 export interface MeshCaches {
@@ -34,32 +35,27 @@ function read<K extends KindName>(reader: SharedReader<K>, namespace?: string): 
   return reader.listShared ? reader.listShared(namespace) : reader.list(namespace);
 }
 
-type RoutingCandidates = NonNullable<MeshSource['routingCandidates']>;
-
 /**
- * The routing index of the cluster's VirtualServices and DestinationRules, kept while the informers hand out the same
- * arrays (they do until the kind changes): a pass filters its hosts' few candidates, not every object of the mesh.
- * Keyed by the VirtualService array, so each controller's caches keep their own index and a dropped array frees it.
+ * The scope's lookup over the informers' indexes (`SCOPE_INDEXERS`, kept current on every change), when the caches
+ * have them: a pass finds the objects its Rollout's paths reach without scanning or indexing its namespace again.
  */
-const routingIndexes = new WeakMap<
-  readonly VirtualService[],
-  { dr: readonly DestinationRule[]; index: RoutingCandidates }
->();
-
-function routingOfCaches(caches: MeshCaches): RoutingCandidates {
-  const vs = read(caches.virtualServices);
-  const dr = read(caches.destinationRules);
-  const kept = routingIndexes.get(vs);
-  if (kept?.dr === dr) return kept.index;
-  const index = routingIndex(vs, dr);
-  routingIndexes.set(vs, { dr, index });
-  return index;
+function lookupOf(caches: MeshCaches): ScopeLookup | undefined {
+  const { virtualServices, destinationRules, services, replicaSets } = caches;
+  if (!virtualServices.byKeys || !destinationRules.byKeys || !services.byKeys || !replicaSets.byKeys)
+    return undefined;
+  return {
+    virtualServices: (keys) => virtualServices.byKeys?.(keys) ?? [],
+    destinationRules: (keys) => destinationRules.byKeys?.(keys) ?? [],
+    services: (keys) => services.byKeys?.(keys) ?? [],
+    replicaSets: (keys) => replicaSets.byKeys?.(keys) ?? [],
+  };
 }
 
 export function observeMesh(caches: MeshCaches, rollout: Rollout): MeshObservation {
+  const lookup = lookupOf(caches);
   const mesh = meshObservationOf(
     {
-      routingCandidates: (names, named) => routingOfCaches(caches)(names, named),
+      ...(lookup ? { lookup } : {}),
       namespaces: () => read(caches.namespaces),
       services: (ns) => read(caches.services, ns),
       virtualServices: () => read(caches.virtualServices),

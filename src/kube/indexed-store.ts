@@ -3,7 +3,8 @@
  * reconcile reads what concerns one Rollout without scanning every cached object:
  * - by namespace, with the list of a namespace (and of all) built once after a change and shared until the next;
  * - by the uid of each controller owner reference (`controller` not false), and the objects with no
- *   `controller: true` reference (candidates for adoption).
+ *   `controller: true` reference (candidates for adoption);
+ * - by the keys the store's `indexers` give each object (client-go's Indexers), kept current the same way.
  * Every list keeps the order of the one map (insertion order), so readers see the same order as a full scan.
  */
 import type { KubeObject } from '../api/meta.js';
@@ -37,8 +38,12 @@ function removeFrom(map: Map<string, Set<string>>, group: string, key: string): 
   if (set?.size === 0) map.delete(group);
 }
 
+/** The keys an object is found under (`IndexedStore.byKeys`); recomputed on every change of the object. */
+export type Indexer<T> = (object: T) => readonly string[];
+
 export class IndexedStore<T extends KubeObject> {
   private readonly objects = new Map<string, T>();
+  private readonly byIndexKey = new Map<string, Set<string>>();
   /** Position of each key in `objects`' order (new keys get the next number). */
   private readonly order = new Map<string, number>();
   private nextPosition = 0;
@@ -47,6 +52,8 @@ export class IndexedStore<T extends KubeObject> {
   private readonly orphans = new Map<string, Set<string>>();
   /** Lists built since the last change of their namespace (`ALL`: every namespace). */
   private readonly lists = new Map<string, readonly T[]>();
+
+  constructor(private readonly indexer?: Indexer<T>) {}
 
   get size(): number {
     return this.objects.size;
@@ -79,6 +86,7 @@ export class IndexedStore<T extends KubeObject> {
     this.byNamespace.set(namespace, local);
     for (const uid of controllerUids(object)) addTo(this.byController, uid, key);
     if (!hasController(object)) addTo(this.orphans, namespace, key);
+    for (const indexKey of this.indexer?.(object) ?? []) addTo(this.byIndexKey, indexKey, key);
     this.changed(namespace);
   }
 
@@ -116,10 +124,20 @@ export class IndexedStore<T extends KubeObject> {
       ...(this.byController.get(ownerUid) ?? []),
       ...(this.orphans.get(namespace) ?? []),
     ]);
+    return this.inOrder(keys).filter((object) => namespaceOf(object) === namespace);
+  }
+
+  /** The objects under any of `keys` of the store's indexer, in store order (none without an indexer). */
+  byKeys(keys: Iterable<string>): T[] {
+    const found = new Set<string>();
+    for (const indexKey of keys) for (const key of this.byIndexKey.get(indexKey) ?? []) found.add(key);
+    return this.inOrder(found);
+  }
+
+  private inOrder(keys: Iterable<string>): T[] {
     return [...keys]
       .sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0))
-      .map((key) => this.objects.get(key) as T)
-      .filter((object) => namespaceOf(object) === namespace);
+      .map((key) => this.objects.get(key) as T);
   }
 
   private unindexOwners(key: string): void {
@@ -127,6 +145,7 @@ export class IndexedStore<T extends KubeObject> {
     if (!old) return;
     for (const uid of controllerUids(old)) removeFrom(this.byController, uid, key);
     removeFrom(this.orphans, namespaceOf(old), key);
+    for (const indexKey of this.indexer?.(old) ?? []) removeFrom(this.byIndexKey, indexKey, key);
   }
 
   private changed(namespace: string): void {

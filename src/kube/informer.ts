@@ -11,7 +11,7 @@ import type { Cluster, KindMap, KindName, WatchEvent, WatchHandle } from './clus
 import { systemClock, type Clock, type TimerHandle } from './clock.js';
 import { isGone, isKubeApiError } from './errors.js';
 import { deepEqual } from '../util/json.js';
-import { IndexedStore } from './indexed-store.js';
+import { IndexedStore, type Indexer } from './indexed-store.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -56,13 +56,15 @@ export interface InformerOptions {
   /** `healthy` turns false when list/watch has kept failing for this long (RBAC, API down). Default 2 min. */
   maxFailingMs?: number;
   onError?: (error: Error) => void;
+  /** The keys each cached object is found under (`byKeys`), kept current on every change (client-go's Indexers). */
+  indexer?: Indexer<KubeObject>;
 }
 
 type State = 'idle' | 'running' | 'backoff' | 'stopped';
 
 export class Informer<K extends KindName> {
   private readonly clock: Clock;
-  private readonly cache = new IndexedStore<KubeObject>();
+  private readonly cache: IndexedStore<KubeObject>;
   private readonly handlers: ChangeHandler<KindMap[K]>[] = [];
   private state: State = 'idle';
   private synced = false;
@@ -88,6 +90,7 @@ export class Informer<K extends KindName> {
     private readonly options: InformerOptions = {},
   ) {
     this.clock = options.clock ?? systemClock();
+    this.cache = new IndexedStore<KubeObject>(options.indexer);
   }
 
   onChange(handler: ChangeHandler<KindMap[K]>): void {
@@ -157,6 +160,11 @@ export class Informer<K extends KindName> {
    * A superset of the cached objects of `namespace` controlled by the owner with uid `ownerUid` or with no
    * `controller: true` owner reference (adoption candidates), in cache order: the caller applies its exact rule.
    */
+  /** The cached objects under any of `keys` of the informer's `indexer`, in cache order; shared, never to be changed. */
+  byKeys(keys: Iterable<string>): readonly KindMap[K][] {
+    return this.cache.byKeys(keys) as KindMap[K][];
+  }
+
   controlledOrOrphaned(namespace: string, ownerUid: string): KindMap[K][] {
     return this.cache.controlledOrOrphaned(namespace, ownerUid) as KindMap[K][];
   }

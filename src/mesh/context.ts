@@ -5,6 +5,7 @@ import { findVirtualService, routingOf, type VirtualServiceTarget } from '../tra
 import { parseServiceFqdn, resolveHost, serviceFqdn } from './hosts.js';
 import type { SnapshotIndex } from './index-snapshot.js';
 import { countEndpoints, findService } from './index-snapshot.js';
+import { selectingService } from './reach.js';
 import type { FractionCache } from './routing.js';
 import type { RolloutTrafficState } from './snapshot.js';
 import type { EvaluatedPath, PathIssue, PathKind } from './types.js';
@@ -54,7 +55,7 @@ function dialledFqdn(index: SnapshotIndex, state: RolloutTrafficState, reference
   }
   const named = canary?.stableService ?? canary?.canaryService;
   if (named !== undefined) return serviceFqdn(named, ns);
-  const selecting = selectingService(index, state);
+  const selecting = selectingServiceName(index, state);
   // Ping-pong: callers dial a Service over all the pods (routed by the VirtualService), else the stable one of the pair.
   const stablePingPong = pingPongServices(state.rollout)?.stable;
   return serviceFqdn(selecting ?? stablePingPong ?? state.rollout.metadata.name, ns);
@@ -77,27 +78,12 @@ function isUndialled(index: SnapshotIndex, state: RolloutTrafficState): boolean 
     canary?.canaryService ??
     canary?.pingPong ??
     canary?.trafficRouting?.istio?.destinationRule;
-  return named === undefined && selectingService(index, state) === undefined;
+  return named === undefined && selectingServiceName(index, state) === undefined;
 }
 
-/**
- * Without a named Service: the first Service in the Rollout's namespace whose selector matches its pod labels (never
- * one of the ping-pong pair: their selectors follow the roles).
- */
-function selectingService(index: SnapshotIndex, state: RolloutTrafficState): string | undefined {
-  const ns = state.rollout.metadata.namespace ?? 'default';
-  const labels = state.rollout.spec.template?.metadata?.labels ?? {};
-  const found = index.snapshot.services.find((svc) => {
-    const selector = svc.spec.selector ?? {};
-    const keys = Object.keys(selector);
-    return (
-      (svc.metadata.namespace ?? 'default') === ns &&
-      !isPingPongService(state.rollout, svc.metadata.name) &&
-      keys.length > 0 &&
-      keys.every((k) => labels[k] === selector[k])
-    );
-  });
-  return found?.metadata.name;
+/** The name of the Service that selects the Rollout's pods (`selectingService`), in the snapshot. */
+function selectingServiceName(index: SnapshotIndex, state: RolloutTrafficState): string | undefined {
+  return selectingService(index.snapshot.services, state.rollout)?.metadata.name;
 }
 
 function endpointRatio(

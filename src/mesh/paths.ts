@@ -43,9 +43,11 @@ function deriveCallers(index: SnapshotIndex): CallerSets {
       const mode = namespaceDataplane(ns.labels);
       (mode === 'sidecar' ? sets.mesh : mode === 'ambient' ? sets.ambient : sets.plain).add(ns.name);
     }
-    for (const group of index.snapshot.endpoints) {
-      if (!group.sidecar && sets.mesh.has(group.namespace)) sets.plain.add(group.namespace);
-    }
+    const sidecarless = [
+      ...index.snapshot.endpoints.filter((group) => !group.sidecar).map((group) => group.namespace),
+      ...(index.snapshot.sidecarlessPodNamespaces ?? []),
+    ];
+    for (const ns of sidecarless) if (sets.mesh.has(ns)) sets.plain.add(ns);
   }
   const sorted = (s: Set<string>) => [...s].sort();
   return { mesh: sorted(sets.mesh), plain: sorted(sets.plain), ambient: sorted(sets.ambient) };

@@ -7,6 +7,21 @@ import { POD_TEMPLATE_HASH_LABEL } from '../api/labels.js';
 import type { ReplicaSet } from '../api/workloads.js';
 import { podHasSidecar, type EndpointGroup, type NamespaceInfo } from './snapshot.js';
 
+const podLabels = new WeakMap<ReplicaSet, Readonly<Record<string, string>>>();
+
+/** The labels of a ReplicaSet's pods: its template's, with the pod-template hash the ReplicaSet carries. */
+export function podLabelsOf(rs: ReplicaSet): Readonly<Record<string, string>> {
+  let labels = podLabels.get(rs);
+  if (!labels) {
+    const own: Record<string, string> = { ...(rs.spec.template.metadata?.labels ?? {}) };
+    const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
+    if (hash !== undefined && own[POD_TEMPLATE_HASH_LABEL] === undefined) own[POD_TEMPLATE_HASH_LABEL] = hash;
+    labels = own;
+    if (Object.isFrozen(rs)) podLabels.set(rs, labels);
+  }
+  return labels;
+}
+
 export function replicaSetEndpoints(
   replicaSets: readonly ReplicaSet[],
   namespaces: readonly NamespaceInfo[],
@@ -15,10 +30,7 @@ export function replicaSetEndpoints(
   for (const rs of replicaSets) {
     const namespace = rs.metadata.namespace ?? 'default';
     const meta = rs.spec.template.metadata;
-    const labels = { ...(meta?.labels ?? {}) };
-    const hash = rs.metadata.labels?.[POD_TEMPLATE_HASH_LABEL];
-    if (hash !== undefined && labels[POD_TEMPLATE_HASH_LABEL] === undefined)
-      labels[POD_TEMPLATE_HASH_LABEL] = hash;
+    const labels = { ...podLabelsOf(rs) };
     const total = rs.spec.replicas ?? 1;
     const ready = rs.status?.readyReplicas ?? 0;
     if (total === 0 && ready === 0) continue;

@@ -1,14 +1,28 @@
 /**
- * What the path model needs of a mesh to judge one Rollout: the configuration of the Rollout's own hosts. Leaving the
- * rest out changes no result of the model, and the cost of judging one Rollout does not grow with the number of other
- * applications in the mesh. The controller's observation, the live views and `truesplit analyze -f` all scope by
- * this one rule.
+ * What the path model needs of a mesh to judge one Rollout: the configuration of the hosts its paths can reach
+ * (`reach`, ADR 0320). Leaving the rest out changes no result of the model, and the cost of judging one Rollout does
+ * not grow with the number of other applications in the mesh or in its namespace. The controller's observation, the
+ * live views and `truesplit analyze -f` all scope by this one rule.
  */
 import type { DestinationRule, Gateway, PeerAuthentication, Sidecar, VirtualService } from '../api/istio.js';
 import type { KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
 import type { Namespace, ReplicaSet, Service } from '../api/workloads.js';
 import { namespaceOf, routingOf } from '../traffic/istio/roles.js';
+import { pick, positionsBy, type PositionIndex } from '../util/positions.js';
+import { concernsAny, hostLabel, reach, seedLabels } from './reach.js';
+import { hostKey, namedKey, SCOPE_INDEXERS, serviceKey } from './scope-keys.js';
+
+/**
+ * The objects of a kind under any of some keys (`scope-keys.ts`), in source order: a superset of what the scope
+ * keeps, so it tests a few objects instead of all.
+ */
+export interface ScopeLookup {
+  virtualServices(keys: readonly string[]): readonly VirtualService[];
+  destinationRules(keys: readonly string[]): readonly DestinationRule[];
+  services(keys: readonly string[]): readonly Service[];
+  replicaSets(keys: readonly string[]): readonly ReplicaSet[];
+}
 
 /** Where the objects come from: `namespace` undefined lists every namespace. */
 export interface MeshSource {
@@ -20,17 +34,8 @@ export interface MeshSource {
   sidecars(): readonly Sidecar[];
   peerAuthentications(namespace: string): readonly PeerAuthentication[];
   replicaSets(namespace: string): readonly ReplicaSet[];
-  /**
-   * Optional index: the VirtualServices and DestinationRules that may concern Services of these names (a host whose
-   * first DNS label is one of them, or a wildcard host) or that are named (`namespace/name`), in source order — a
-   * superset of what `rolloutScope` keeps, so it filters a few objects instead of all.
-   */
-  routingCandidates?(serviceNames: ReadonlySet<string>, named: ReadonlySet<string>): RoutingCandidates;
-}
-
-export interface RoutingCandidates {
-  virtualServices: readonly VirtualService[];
-  destinationRules: readonly DestinationRule[];
+  /** Optional index; without it the scope tests every object. */
+  lookup?: ScopeLookup;
 }
 
 /** The objects of a mesh that concern one Rollout's hosts. */
@@ -41,16 +46,6 @@ export interface RolloutScope {
   peerAuthentications: PeerAuthentication[];
 }
 
-/** `*` for a wildcard host (`*`, `*.example.com`), else its first DNS label: what `concernsAny` compares. */
-function hostLabel(host: string): string {
-  return host.startsWith('*') ? '*' : (host.split('.')[0] ?? '');
-}
-
-/** Whether a host label may name one of `names` (the same first DNS label, or a wildcard). */
-function concernsAny(names: ReadonlySet<string>, label: string): boolean {
-  return label === '*' || names.has(label);
-}
-
 /** Host labels and `namespace/name` of each object, kept for frozen objects (cached ones: replaced, never changed). */
 const vsKeys = new WeakMap<VirtualService, { labels: string[]; ref: string }>();
 const drLabels = new WeakMap<DestinationRule, string>();
@@ -58,7 +53,8 @@ const drLabels = new WeakMap<DestinationRule, string>();
 function keysOfVs(vs: VirtualService): { labels: string[]; ref: string } {
   let keys = vsKeys.get(vs);
   if (!keys) {
-    keys = { labels: (vs.spec.hosts ?? []).map(hostLabel), ref: `${namespaceOf(vs)}/${vs.metadata.name}` };
+    const ref = namedKey('VirtualService', namespaceOf(vs), vs.metadata.name);
+    keys = { labels: (vs.spec.hosts ?? []).map(hostLabel), ref };
     if (Object.isFrozen(vs)) vsKeys.set(vs, keys);
   }
   return keys;
@@ -73,44 +69,80 @@ function labelOfDr(dr: DestinationRule): string {
   return label;
 }
 
-/** The names of a list of Services, once per frozen list (informer lists are shared until their next change). */
-const namesByList = new WeakMap<readonly Service[], ReadonlySet<string>>();
-
-function serviceNames(services: readonly Service[]): ReadonlySet<string> {
-  let names = namesByList.get(services);
-  if (!names) {
-    names = new Set(services.map((svc) => svc.metadata.name));
-    if (Object.isFrozen(services)) namesByList.set(services, names);
-  }
-  return names;
+/** The Rollout's routing objects by name (`namedKey`): the VirtualServices it names and its DestinationRule. */
+function namedByRollout(rollout: Rollout): Set<string> {
+  const named = new Set(
+    (routingOf(rollout)?.virtualServices ?? []).map((t) => namedKey('VirtualService', t.namespace, t.name)),
+  );
+  const drName = rollout.spec.strategy.canary?.trafficRouting?.istio?.destinationRule?.name;
+  if (drName !== undefined) named.add(namedKey('DestinationRule', namespaceOf(rollout), drName));
+  return named;
 }
 
-/** Services and PeerAuthentications of the Rollout's and the root namespace; the routing of their hosts. */
+/** The VirtualServices and DestinationRules that may concern hosts of `labels` or are `named`: candidates. */
+function routingCandidates(source: MeshSource, labels: ReadonlySet<string>, named: ReadonlySet<string>) {
+  if (!source.lookup) {
+    return { virtualServices: source.virtualServices(), destinationRules: source.destinationRules() };
+  }
+  const keys = [hostKey('*'), ...[...labels].map(hostKey), ...named];
+  return {
+    virtualServices: source.lookup.virtualServices(keys),
+    destinationRules: source.lookup.destinationRules(keys),
+  };
+}
+
+/** The Services of `namespace` whose names are reached. */
+function servicesIn(source: MeshSource, namespace: string, labels: ReadonlySet<string>): readonly Service[] {
+  if (source.lookup) return source.lookup.services([...labels].map((label) => serviceKey(namespace, label)));
+  return source.services(namespace).filter((svc) => labels.has(svc.metadata.name));
+}
+
+/**
+ * The Services, VirtualServices, DestinationRules and PeerAuthentications that concern the hosts the Rollout's paths
+ * can reach (`reach`), from its namespace and the root namespace; the VirtualServices it names wherever they are.
+ */
 export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace: string): RolloutScope {
   const namespace = namespaceOf(rollout);
-  const inScope = <T>(read: (ns: string) => readonly T[]): T[] => [
-    ...read(namespace),
-    ...(rootNamespace !== namespace ? read(rootNamespace) : []),
-  ];
-  const local = source.services(namespace);
-  const root = rootNamespace !== namespace ? source.services(rootNamespace) : [];
-  const services = [...local, ...root];
-  const names = root.length === 0 ? serviceNames(local) : serviceNames(services);
-  const referenced = new Set(
-    (routingOf(rollout)?.virtualServices ?? []).map((t) => `${t.namespace}/${t.name}`),
+  const named = namedByRollout(rollout);
+  const ownDr = routingCandidates(source, new Set(), named).destinationRules.find((dr) =>
+    named.has(namedKey('DestinationRule', namespaceOf(dr), dr.metadata.name)),
   );
-  const candidates = source.routingCandidates?.(names, referenced) ?? {
-    virtualServices: source.virtualServices(),
-    destinationRules: source.destinationRules(),
+  const seeds = seedLabels(rollout, () => source.services(namespace), ownDr?.spec.host);
+  const reached = reach(seeds, (labels) =>
+    routingCandidates(source, labels, named).virtualServices.filter((vs) => {
+      const keys = keysOfVs(vs);
+      return named.has(keys.ref) || keys.labels.some((label) => concernsAny(labels, label));
+    }),
+  );
+  const { labels } = reached;
+  const others = rootNamespace !== namespace ? [rootNamespace] : [];
+  return {
+    services: [namespace, ...others].flatMap((ns) => servicesIn(source, ns, labels)),
+    virtualServices: [...reached.virtualServices],
+    destinationRules: routingCandidates(source, labels, named).destinationRules.filter((dr) =>
+      concernsAny(labels, labelOfDr(dr)),
+    ),
+    peerAuthentications: [namespace, ...others].flatMap((ns) => source.peerAuthentications(ns)),
+  };
+}
+
+/** A ScopeLookup over fixed lists, each indexed at its first use. */
+function lookupOver(all: <T>(kind: keyof typeof SCOPE_INDEXERS) => readonly T[]): ScopeLookup {
+  const indexes = new Map<string, PositionIndex>();
+  const find = <T>(kind: keyof typeof SCOPE_INDEXERS, keys: readonly string[]): T[] => {
+    const items = all<T>(kind);
+    let index = indexes.get(kind);
+    if (!index) {
+      index = positionsBy(items, SCOPE_INDEXERS[kind] as unknown as (item: T) => readonly string[]);
+      indexes.set(kind, index);
+    }
+    return pick(items, index, keys);
   };
   return {
-    services,
-    virtualServices: candidates.virtualServices.filter((vs) => {
-      const keys = keysOfVs(vs);
-      return referenced.has(keys.ref) || keys.labels.some((label) => concernsAny(names, label));
-    }),
-    destinationRules: candidates.destinationRules.filter((dr) => concernsAny(names, labelOfDr(dr))),
-    peerAuthentications: inScope((ns) => source.peerAuthentications(ns)),
+    virtualServices: (keys) => find('VirtualService', keys),
+    destinationRules: (keys) => find('DestinationRule', keys),
+    services: (keys) => find('Service', keys),
+    replicaSets: (keys) => find('ReplicaSet', keys),
   };
 }
 
@@ -135,12 +167,8 @@ export function meshSourceOf(objects: readonly KubeObject[]): MeshSource {
     <T extends KubeObject>(kind: string) =>
     (namespace: string) =>
       (byNamespace.get(`${kind}/${namespace}`) ?? []) as unknown as T[];
-  const routing = routingIndex(
-    all<VirtualService>('VirtualService'),
-    all<DestinationRule>('DestinationRule'),
-  );
   return {
-    routingCandidates: (names, named) => routing(names, named),
+    lookup: lookupOver(all),
     namespaces: () => all<Namespace>('Namespace'),
     services: inNamespace<Service>('Service'),
     virtualServices: () => all<VirtualService>('VirtualService'),
@@ -150,44 +178,4 @@ export function meshSourceOf(objects: readonly KubeObject[]): MeshSource {
     peerAuthentications: inNamespace<PeerAuthentication>('PeerAuthentication'),
     replicaSets: inNamespace<ReplicaSet>('ReplicaSet'),
   };
-}
-
-/** Positions of objects by string keys. */
-function positionsBy<T>(items: readonly T[], keys: (item: T) => readonly string[]): Map<string, number[]> {
-  const map = new Map<string, number[]>();
-  items.forEach((item, position) => {
-    for (const key of new Set(keys(item))) {
-      const list = map.get(key);
-      if (list) list.push(position);
-      else map.set(key, [position]);
-    }
-  });
-  return map;
-}
-
-/** Items at the positions listed under any of `keys`, in their original order. */
-function pick<T>(items: readonly T[], index: Map<string, number[]>, keys: Iterable<string>): T[] {
-  const positions = new Set<number>();
-  for (const key of keys) for (const position of index.get(key) ?? []) positions.add(position);
-  return [...positions].sort((a, b) => a - b).map((position) => items[position] as T);
-}
-
-/** `routingCandidates` over lists indexed once by host label and by `namespace/name`. */
-export function routingIndex(
-  virtualServices: readonly VirtualService[],
-  destinationRules: readonly DestinationRule[],
-): NonNullable<MeshSource['routingCandidates']> {
-  const vsByLabel = positionsBy(virtualServices, (vs) => keysOfVs(vs).labels);
-  const vsByName = positionsBy(virtualServices, (vs) => [keysOfVs(vs).ref]);
-  const drByLabel = positionsBy(destinationRules, (dr) => [labelOfDr(dr)]);
-  const combined = new Map([...vsByLabel].map(([key, list]) => [`host:${key}`, list]));
-  for (const [key, list] of vsByName) combined.set(`name:${key}`, list);
-  return (names, named) => ({
-    virtualServices: pick(virtualServices, combined, [
-      'host:*',
-      ...[...names].map((n) => `host:${n}`),
-      ...[...named].map((n) => `name:${n}`),
-    ]),
-    destinationRules: pick(destinationRules, drByLabel, ['*', ...names]),
-  });
 }

@@ -26,6 +26,11 @@ export interface MeshSnapshot {
   sidecars: Sidecar[];
   peerAuthentications: PeerAuthentication[];
   endpoints: EndpointGroup[];
+  /**
+   * Namespaces that run pods without a sidecar besides those of `endpoints` (which may hold only the endpoints one
+   * Rollout's paths reach): callers there may be plain too, as `endpoints` would show (ADR 0320).
+   */
+  sidecarlessPodNamespaces?: readonly string[];
   /** Explicit callers; when present they replace the callers derived from `namespaces`. */
   callers?: CallerDeclaration[];
   /** Istio's config root namespace (mesh-wide Sidecar and PeerAuthentication). Default `istio-system`. */

@@ -67,8 +67,13 @@ export interface MeshObservation {
   gateways: readonly Gateway[];
   sidecars: readonly Sidecar[];
   peerAuthentications: readonly PeerAuthentication[];
-  /** Every ReplicaSet of the Rollout's namespace: a Service may select other workloads' pods too. */
+  /**
+   * The ReplicaSets of the Rollout's namespace the model reads: its own and those a Service of the scope selects (a
+   * Service may select other workloads' pods too). ADR 0320.
+   */
   replicaSets: readonly ReplicaSet[];
+  /** Namespaces where a ReplicaSet left out of `replicaSets` runs pods without a sidecar (plain callers). */
+  sidecarlessPodNamespaces?: readonly string[];
   rootNamespace: string;
   /** Findings the observation itself raises: kinds that could not be listed (`crd-missing`, `rbac-forbidden`). */
   unavailable?: readonly Finding[];

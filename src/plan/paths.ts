@@ -4,15 +4,7 @@
  */
 import type { Condition } from '../api/meta.js';
 import { analyzeRollout, type RolloutAnalysis } from '../mesh/analyze.js';
-import { replicaSetEndpoints } from '../mesh/replicaset-endpoints.js';
-import {
-  namespaceInfo,
-  podHasSidecar,
-  type EndpointGroup,
-  type MeshSnapshot,
-  type NamespaceInfo,
-  type RolloutTrafficState,
-} from '../mesh/snapshot.js';
+import type { MeshSnapshot, RolloutTrafficState } from '../mesh/snapshot.js';
 import type { Finding, TrafficPath } from '../mesh/types.js';
 import type { PathGateInput } from '../rollout/plan-types.js';
 import type { TrafficIntent } from '../rollout/intent.js';
@@ -24,9 +16,9 @@ import {
   unknownPathCondition,
   type PathGateSettings,
 } from './gate.js';
-import type { ReplicaSet } from '../api/workloads.js';
 import type { MeshObservation, Observation } from './observation.js';
 import { observedGate, observeSplit, observedNote, type ObservedSplit } from './observed-paths.js';
+import { endpointsOf, namespaceInfosOf } from './replicaset-groups.js';
 
 export interface PathTruth {
   paths: TrafficPath[];
@@ -43,57 +35,21 @@ export interface PathTruth {
 
 const OPEN_GATE: PathGateInput = { blocked: false, message: '' };
 
-/**
- * A ReplicaSet's endpoint groups, kept per ReplicaSet object (cached objects are frozen: a new version is a new
- * object) with whether its namespace injects sidecars, the one other input of `replicaSetEndpoints`.
- */
-const endpointsByReplicaSet = new WeakMap<ReplicaSet, { injected: boolean; groups: EndpointGroup[] }>();
-
-function endpointsOf(
-  replicaSets: readonly ReplicaSet[],
-  namespaces: readonly NamespaceInfo[],
-): EndpointGroup[] {
-  const injected = new Map(namespaces.map((n) => [n.name, podHasSidecar(n.name, undefined, undefined, [n])]));
-  const groups: EndpointGroup[] = [];
-  for (const rs of replicaSets) {
-    const inNamespace = injected.get(rs.metadata.namespace ?? 'default') ?? false;
-    let known = endpointsByReplicaSet.get(rs);
-    if (known?.injected !== inNamespace) {
-      known = { injected: inNamespace, groups: replicaSetEndpoints([rs], namespaces) };
-      endpointsByReplicaSet.set(rs, known);
-    }
-    groups.push(...known.groups);
-  }
-  return groups;
-}
-
-/** The endpoint groups of a frozen list of ReplicaSets (an informer's, shared until its next change) per namespace list. */
-const endpointsByList = new WeakMap<
-  readonly ReplicaSet[],
-  { namespaces: MeshObservation['namespaces']; groups: EndpointGroup[] }
->();
-
-function endpointsOfList(mesh: MeshObservation, namespaces: readonly NamespaceInfo[]): EndpointGroup[] {
-  const known = endpointsByList.get(mesh.replicaSets);
-  if (known?.namespaces === mesh.namespaces) return [...known.groups];
-  const groups = endpointsOf(mesh.replicaSets, namespaces);
-  if (Object.isFrozen(mesh.replicaSets) && Object.isFrozen(mesh.namespaces))
-    endpointsByList.set(mesh.replicaSets, { namespaces: mesh.namespaces, groups: [...groups] });
-  return groups;
-}
-
 /** The model's input from a mesh observation: its objects, and endpoints counted from ReplicaSets. */
 export function meshSnapshotOf(mesh: MeshObservation): MeshSnapshot {
-  const namespaces = mesh.namespaces.map((ns) => namespaceInfo(ns));
+  const namespaces = namespaceInfosOf(mesh.namespaces);
   return {
-    namespaces,
+    namespaces: [...namespaces],
     services: [...mesh.services],
     virtualServices: [...mesh.virtualServices],
     destinationRules: [...mesh.destinationRules],
     gateways: [...mesh.gateways],
     sidecars: [...mesh.sidecars],
     peerAuthentications: [...mesh.peerAuthentications],
-    endpoints: endpointsOfList(mesh, namespaces),
+    endpoints: endpointsOf(mesh.replicaSets, namespaces),
+    ...(mesh.sidecarlessPodNamespaces?.length
+      ? { sidecarlessPodNamespaces: [...mesh.sidecarlessPodNamespaces] }
+      : {}),
     rootNamespace: mesh.rootNamespace,
     ...(mesh.unlistedKinds ? { unlistedKinds: mesh.unlistedKinds } : {}),
   };

@@ -78,4 +78,22 @@ describe('IndexedStore', () => {
     expect(names(store.controlledOrOrphaned('a', 'u1'))).toEqual(['a/2']);
     expect(names(store.controlledOrOrphaned('a', 'u2'))).toEqual(['a/1']);
   });
+
+  it('byKeys follows every change of the keys its indexer gives, in store order', () => {
+    const color = (o: KubeObject) => [`color:${o.metadata.labels?.['color'] ?? 'none'}`];
+    const store = new IndexedStore<KubeObject>(color);
+    const painted = (name: string, c: string): KubeObject => ({
+      ...object('a', name),
+      metadata: { namespace: 'a', name, labels: { color: c } },
+    });
+    for (const o of [painted('1', 'red'), painted('2', 'blue'), painted('3', 'red')])
+      store.set(`a/${o.metadata.name}`, o);
+    expect(names(store.byKeys(['color:red']))).toEqual(['a/1', 'a/3']);
+    store.set('a/1', painted('1', 'blue'));
+    expect(names(store.byKeys(['color:red']))).toEqual(['a/3']);
+    expect(names(store.byKeys(['color:blue', 'color:red']))).toEqual(['a/1', 'a/2', 'a/3']);
+    store.delete('a/2');
+    expect(names(store.byKeys(['color:blue']))).toEqual(['a/1']);
+    expect(new IndexedStore<KubeObject>().byKeys(['color:red'])).toEqual([]);
+  });
 });

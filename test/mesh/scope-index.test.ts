@@ -5,7 +5,7 @@ import { generateMeshSnapshot, meshManifests } from '../fixtures/mesh-generator.
 
 /** The same source without its host index: `rolloutScope` tests every VirtualService and DestinationRule. */
 function scanning(source: MeshSource): MeshSource {
-  const { routingCandidates: _index, ...rest } = source;
+  const { lookup: _index, ...rest } = source;
   return rest;
 }
 
@@ -35,7 +35,7 @@ describe('rolloutScope: the host index keeps exactly what testing every object k
     const objects = [...meshManifests(generateMeshSnapshot(30, 5)), ...extra];
     const rollouts = objects.filter((o): o is Rollout => o.kind === 'Rollout');
     const indexed = meshSourceOf(objects);
-    expect(indexed.routingCandidates).toBeDefined();
+    expect(indexed.lookup).toBeDefined();
     let kept = 0;
     for (const rollout of rollouts) {
       const scope = rolloutScope(indexed, rollout, 'istio-system');

@@ -79,7 +79,7 @@ describe('rolloutScope through the source index keeps what a scan of every objec
   it('same VirtualServices and DestinationRules, in the same order, for every Rollout', () => {
     const input = manifests(30, 5, true);
     const indexed = meshSourceOf(input.objects);
-    const { routingCandidates: _index, ...scanning } = indexed;
+    const { lookup: _index, ...scanning } = indexed;
     for (const rollout of input.rollouts) {
       expect(rolloutScope(indexed, rollout, 'istio-system')).toEqual(
         rolloutScope(scanning, rollout, 'istio-system'),

@@ -182,3 +182,50 @@ describe('PathModelMemo', () => {
     expect(memo.size).toBe(2);
   });
 });
+
+/** Another application of the demo's namespace: its Service, VirtualService and ReplicaSet (sidecar or not). */
+function neighbour(sidecar: boolean): KubeObject[] {
+  const labels = { app: 'other', 'rollouts-pod-template-hash': 'o1' };
+  const metadata = sidecar ? { labels } : { labels, annotations: { 'sidecar.istio.io/inject': 'false' } };
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'other', namespace: NS },
+      spec: { selector: { app: 'other' } },
+    },
+    {
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'VirtualService',
+      metadata: { name: 'other', namespace: NS },
+      spec: { hosts: ['other'], http: [{ route: [{ destination: { host: 'other' } }] }] },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: 'other-o1', namespace: NS, labels },
+      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata } },
+      status: { replicas: 1, readyReplicas: 1 },
+    },
+  ] as unknown as KubeObject[];
+}
+
+describe('PathModelMemo over the reach (ADR 0320)', () => {
+  const observe = (objects: KubeObject[], rollout: Rollout) =>
+    meshObservationOf(meshSourceOf(objects), rollout);
+
+  it.each([
+    { name: 'another application of the namespace changes', sidecar: [true, true], calls: 1 },
+    { name: 'another application starts running pods without a sidecar', sidecar: [true, false], calls: 2 },
+  ])('evaluates again only when what the paths reach changed: $name', ({ sidecar, calls: expected }) => {
+    const { state } = fixture();
+    const base = [...demoObjects().map((o) => o.object as KubeObject), ...EXTRA];
+    const { model, calls } = counting();
+    const memo = new PathModelMemo(model);
+    memo.analyze(observe([...base, ...neighbour(sidecar[0]!)], state.rollout), state, OPTIONS);
+    const after = observe([...base, ...neighbour(sidecar[1]!)], state.rollout);
+    const result = memo.analyze(after, state, OPTIONS);
+    expect(calls()).toBe(expected);
+    expect(result).toEqual(directPathModel.analyze(after, state, OPTIONS));
+  });
+});
