@@ -57,12 +57,17 @@ async function writeManifests(dir: string, scenario: Scenario): Promise<void> {
   await writeFile(join(dir, 'apps.yaml'), apps.map((o) => stringify(o)).join('---\n'));
 }
 
-/** Healthy on the revision its template asks for, with every replica available. */
+/**
+ * Healthy on the revision its template asks for, with every replica available. The status must be the controller's
+ * answer to the current spec (`observedGeneration`): right after the image change it still reads Healthy, stable ==
+ * current, for the old template.
+ */
 function settled(rollout: Rollout, image: string): boolean {
   const s = rollout.status;
   const current = rollout.spec.template?.spec?.containers?.[0]?.image ?? '';
   return (
     current.endsWith(image) &&
+    s?.observedGeneration === String(rollout.metadata.generation) &&
     s?.phase === 'Healthy' &&
     Boolean(s.stableRS) &&
     s.stableRS === s.currentPodHash &&

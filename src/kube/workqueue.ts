@@ -166,9 +166,18 @@ export class WorkQueue {
   }
 }
 
+/** Resolves on a later turn of the event loop, after due timers and pending I/O callbacks have run. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * Runs `workers` loops that take keys from `queue` and call `process`; resolves when the queue shuts down and every
  * loop has finished its current key. `process` must not throw (errors are the handler's to classify).
+ *
+ * Each loop yields to the event loop after every key (ADR 0315): a pass that makes no request (cache reads only, or
+ * every request answered by the in-memory cluster) resolves as microtasks, and without the yield the loops would
+ * run key after key while timers (timed requeues, pod readiness in the sandbox), probes and replies waited.
  */
 export async function runWorkers(
   queue: WorkQueue,
@@ -184,6 +193,7 @@ export async function runWorkers(
       } finally {
         queue.done(key);
       }
+      await nextTurn();
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, workers) }, loop));

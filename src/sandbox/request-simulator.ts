@@ -49,19 +49,28 @@ export function routeRequests(
     throw new Error(`routeRequests: count must be a non-negative integer, got ${count}`);
   const result = new Map<string, RouteCounts>();
   for (const path of paths) {
-    const counts = emptyCounts();
     const share = path.canaryShare;
     if (share !== null && (share < 0 || share > 1 || Number.isNaN(share))) {
       throw new Error(`routeRequests: path ${path.id}: canaryShare must be within 0..1, got ${share}`);
     }
-    for (let i = 0; i < count; i++) {
-      if (share === null) counts.failed++;
-      else if (rng() < share) counts.canary++;
-      else counts.stable++;
-    }
-    result.set(path.id, counts);
+    result.set(path.id, routeOnePath(share, count, rng));
   }
   return result;
+}
+
+/** A failing path and shares 0 and 1 have one outcome: no random draw (most paths, most of the time). */
+function routeOnePath(share: number | null, count: number, rng: Rng): RouteCounts {
+  const counts = emptyCounts();
+  if (share === null) counts.failed = count;
+  else if (share === 0) counts.stable = count;
+  else if (share === 1) counts.canary = count;
+  else {
+    for (let i = 0; i < count; i++) {
+      if (rng() < share) counts.canary++;
+      else counts.stable++;
+    }
+  }
+  return counts;
 }
 
 /** z for a two-sided confidence level (the levels the project documents). */

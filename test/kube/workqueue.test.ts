@@ -124,6 +124,38 @@ describe('WorkQueue', () => {
   });
 });
 
+describe('runWorkers and the event loop', () => {
+  // Keys that re-add themselves and passes that resolve at once (cache reads only, or an in-memory cluster): the
+  // loops must still let a due timer run between keys (ADR 0315), not only once the queue is empty.
+  it.each([1, 2, 4])(
+    'lets a due timer fire between keys with %i worker(s) that always have work',
+    async (n) => {
+      const queue = new WorkQueue({ clock: new ManualClock() });
+      let processed = 0;
+      let processedWhenTimerFired: number | undefined;
+      const timer = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          processedWhenTimerFired = processed;
+          resolve();
+        }, 1),
+      );
+      const due = performance.now() + 2;
+      while (performance.now() < due); // the timer is due from the loop's next turn on
+      const workers = runWorkers(queue, n, async (key) => {
+        processed++;
+        if (processed >= 5000) queue.shutdown();
+        else queue.add(key);
+        await Promise.resolve();
+      });
+      for (let i = 0; i < n; i++) queue.add(`ns/${i}`);
+      await workers;
+      await timer;
+      expect(processed).toBeGreaterThan(0);
+      expect(processedWhenTimerFired).toBeLessThanOrEqual(2 * n);
+    },
+  );
+});
+
 describe('WorkQueue.addUrgent', () => {
   it.each([
     {

@@ -65,6 +65,18 @@ describe('routeRequests', () => {
     });
   });
 
+  it.each([
+    { name: 'share 0', share: 0, draws: 0 },
+    { name: 'share 1', share: 1, draws: 0 },
+    { name: 'a failing path', share: null, draws: 0 },
+    { name: 'share 0.4', share: 0.4, draws: 300 },
+  ])('$name: $draws random draws for 300 requests', ({ share, draws }) => {
+    const rng = seededRng(9);
+    let drawn = 0;
+    routeRequests([{ id: 'p', canaryShare: share }], 300, () => (drawn++, rng()));
+    expect(drawn).toBe(draws);
+  });
+
   it('is deterministic for a seed', () => {
     const paths = [
       { id: 'a', canaryShare: 0.3 },
