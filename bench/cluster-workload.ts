@@ -48,7 +48,23 @@ export async function createWorkload(admin: E2eClient, w: Workload): Promise<voi
 
 /** Sets every Rollout's image to `image` (starts revision 2). */
 export async function changeImage(admin: E2eClient, w: Workload, image = NEXT_IMAGE): Promise<void> {
-  await inBatches(w.names, 20, (name) => admin.setImage(w.namespace, name, image));
+  await inBatches(w.names, 20, (name) => withRetries(() => admin.setImage(w.namespace, name, image)));
+}
+
+/**
+ * A request retried after a transport failure (the API server closing a busy HTTP/2 connection at 1,000 Rollouts),
+ * up to 3 attempts a second apart; an answer from the server (an HTTP error) is not retried.
+ */
+async function withRetries(request: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (err) {
+      const transport = err instanceof TypeError && err.message === 'fetch failed';
+      if (!transport || attempt >= 3) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
 
 /** Watch histories of the workload's ReplicaSets, VirtualServices and Rollouts. */
