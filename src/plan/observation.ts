@@ -55,9 +55,10 @@ export interface ObservedAnalysis extends AnalysisObservation {
 }
 
 /**
- * The mesh around the Rollout's own hosts: every Namespace, Gateway and Sidecar (callers and bindings live anywhere),
- * the VirtualServices it names and those and the DestinationRules whose hosts may be its Services, the Services and
- * PeerAuthentications of its namespace and the root namespace, and the ReplicaSets of its namespace (endpoints).
+ * The mesh around the hosts the Rollout's paths reach (ADR 0320): every Namespace, Gateway and Sidecar (callers and
+ * bindings live anywhere), the VirtualServices it names and those and the DestinationRules of reached hosts, the
+ * reached Services and every PeerAuthentication of its namespace and the root namespace, and the ReplicaSets of its
+ * namespace that it owns or a reached Service selects (endpoints).
  */
 export interface MeshObservation {
   namespaces: readonly Namespace[];

@@ -1,11 +1,12 @@
 /**
  * The traffic-path model evaluated only when one of its inputs changed (ADR 0240). The key of an evaluation is what
  * the model reads: the identity of every object of the mesh observation, which holds only what the Rollout's paths
- * can reach (ADR 0320), so a change elsewhere in its namespace keeps the entry (informer objects are frozen and replaced,
- * never changed in place, so a new object is a new identity; an object the pass's overlay rewrote is a new object
- * too), the Rollout's identity, generation (its spec) and ping-pong role (its one status field the model reads), the
- * weight and hashes judged, the tolerance and whether fixes are rendered. One entry per Rollout: its last key and
- * result. Bounded: the oldest entry goes first past `limit`, and `forget` drops a deleted Rollout's entry.
+ * can reach (ADR 0320), so a change elsewhere in its namespace keeps the entry (informer objects are frozen and
+ * replaced, never changed in place, so a new object is a new identity; an object the pass's overlay rewrote is a new
+ * object too), the namespaces where pods left out run without a sidecar, the Rollout's identity, generation (its
+ * spec) and ping-pong role (its one status field the model reads), the weight and hashes judged, the tolerance and
+ * whether fixes are rendered. One entry per Rollout: its last key and result. Bounded: the oldest entry goes first
+ * past `limit`, and `forget` drops a deleted Rollout's entry.
  */
 import type { KubeObject } from '../api/meta.js';
 import type { RolloutAnalysis } from '../mesh/analyze.js';
