@@ -10,6 +10,7 @@ import type { Rollout } from '../api/rollout.js';
 import type { Namespace, ReplicaSet, Service } from '../api/workloads.js';
 import { namespaceOf, routingOf } from '../traffic/istio/roles.js';
 import { pick, positionsBy, type PositionIndex } from '../util/positions.js';
+import { isMeshBound } from './hosts.js';
 import { concernsAny, hostLabel, reach, seedLabels } from './reach.js';
 import { hostKey, namedKey, SCOPE_INDEXERS, serviceKey } from './scope-keys.js';
 
@@ -108,11 +109,14 @@ export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace
     named.has(namedKey('DestinationRule', namespaceOf(dr), dr.metadata.name)),
   );
   const seeds = seedLabels(rollout, () => source.services(namespace), ownDr?.spec.host);
-  const reached = reach(seeds, (labels) =>
-    routingCandidates(source, labels, named).virtualServices.filter((vs) => {
-      const keys = keysOfVs(vs);
-      return named.has(keys.ref) || keys.labels.some((label) => concernsAny(labels, label));
-    }),
+  const reached = reach(
+    seeds,
+    (labels) =>
+      routingCandidates(source, labels, named).virtualServices.filter((vs) => {
+        const keys = keysOfVs(vs);
+        return named.has(keys.ref) || keys.labels.some((label) => concernsAny(labels, label));
+      }),
+    (vs) => named.has(keysOfVs(vs).ref) || isMeshBound(vs),
   );
   const { labels } = reached;
   const others = rootNamespace !== namespace ? [rootNamespace] : [];
