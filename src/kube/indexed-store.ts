@@ -4,7 +4,7 @@
  * - by namespace, with the list of a namespace (and of all) built once after a change and shared until the next;
  * - by the uid of each controller owner reference (`controller` not false), and the objects with no
  *   `controller: true` reference (candidates for adoption);
- * - by the keys the store's `indexers` give each object (client-go's Indexers), kept current the same way.
+ * - by the keys the store's `indexer` gives each object (like client-go's Indexers), kept current the same way.
  * Every list keeps the order of the one map (insertion order), so readers see the same order as a full scan.
  */
 import type { KubeObject } from '../api/meta.js';
