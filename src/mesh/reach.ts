@@ -87,24 +87,20 @@ export function virtualServiceLabels(vs: VirtualService): readonly string[] {
 }
 
 /**
- * The reach from `seeds`: `routing(labels)` gives the VirtualServices that concern some of the labels (or that the
- * Rollout names); the labels of those that `followed` join until none is new. The model follows a VirtualService's
- * routes only when the Rollout names it or it is bound to the mesh (sidecars match it by host); a VirtualService
- * bound only to gateways that the Rollout does not name is kept but leads nowhere. Returns the labels and the last
- * VirtualServices.
+ * The reach from `seeds`: `routing(labels)` gives the VirtualServices the model may read for those labels — the ones
+ * the Rollout names, and the mesh-bound ones that concern some of the labels (sidecars match them by host; one bound
+ * only to gateways is read only when the Rollout names it). Their hosts and destinations join the labels until none
+ * is new. Returns the labels and the last VirtualServices.
  */
 export function reach(
   seeds: ReadonlySet<string>,
   routing: (labels: ReadonlySet<string>) => readonly VirtualService[],
-  followed: (vs: VirtualService) => boolean,
 ): { labels: ReadonlySet<string>; virtualServices: readonly VirtualService[] } {
   const labels = new Set(seeds);
   for (;;) {
     const virtualServices = routing(labels);
     const before = labels.size;
-    for (const vs of virtualServices) {
-      if (followed(vs)) for (const label of virtualServiceLabels(vs)) labels.add(label);
-    }
+    for (const vs of virtualServices) for (const label of virtualServiceLabels(vs)) labels.add(label);
     if (labels.size === before) return { labels, virtualServices };
   }
 }

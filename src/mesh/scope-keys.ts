@@ -8,6 +8,7 @@ import type { DestinationRule, VirtualService } from '../api/istio.js';
 import type { KubeObject } from '../api/meta.js';
 import type { Rollout } from '../api/rollout.js';
 import type { ReplicaSet, Service } from '../api/workloads.js';
+import { isMeshBound } from './hosts.js';
 import { hostLabel } from './reach.js';
 import { podLabelsOf } from './replicaset-endpoints.js';
 import { INJECT_ANNOTATION } from './snapshot.js';
@@ -26,9 +27,15 @@ export function namedKey(
 /** Routing objects whose host has this first DNS label (`*`: a wildcard host). */
 export const hostKey = (label: string): string => `host:${label}`;
 
+/**
+ * A mesh-bound VirtualService under its host labels and its name; one bound only to gateways under its name alone:
+ * the model reads it only when the Rollout names it (ADR 0325).
+ */
 export function virtualServiceKeys(vs: VirtualService): string[] {
+  const named = namedKey('VirtualService', nsOf(vs), vs.metadata.name);
+  if (!isMeshBound(vs)) return [named];
   const labels = new Set((vs.spec.hosts ?? []).map(hostLabel));
-  return [...[...labels].map(hostKey), namedKey('VirtualService', nsOf(vs), vs.metadata.name)];
+  return [...[...labels].map(hostKey), named];
 }
 
 export function destinationRuleKeys(dr: DestinationRule): string[] {

@@ -47,7 +47,10 @@ export interface RolloutScope {
   peerAuthentications: PeerAuthentication[];
 }
 
-/** Host labels and `namespace/name` of each object, kept for frozen objects (cached ones: replaced, never changed). */
+/**
+ * Host labels (none when the VirtualService is bound only to gateways) and `namespace/name` of each object, kept for
+ * frozen objects (cached ones: replaced, never changed).
+ */
 const vsKeys = new WeakMap<VirtualService, { labels: string[]; ref: string }>();
 const drLabels = new WeakMap<DestinationRule, string>();
 
@@ -55,7 +58,7 @@ function keysOfVs(vs: VirtualService): { labels: string[]; ref: string } {
   let keys = vsKeys.get(vs);
   if (!keys) {
     const ref = namedKey('VirtualService', namespaceOf(vs), vs.metadata.name);
-    keys = { labels: (vs.spec.hosts ?? []).map(hostLabel), ref };
+    keys = { labels: isMeshBound(vs) ? (vs.spec.hosts ?? []).map(hostLabel) : [], ref };
     if (Object.isFrozen(vs)) vsKeys.set(vs, keys);
   }
   return keys;
@@ -99,8 +102,10 @@ function servicesIn(source: MeshSource, namespace: string, labels: ReadonlySet<s
 }
 
 /**
- * The Services, VirtualServices, DestinationRules and PeerAuthentications that concern the hosts the Rollout's paths
- * can reach (`reach`), from its namespace and the root namespace; the VirtualServices it names wherever they are.
+ * The Services, mesh-bound VirtualServices, DestinationRules and PeerAuthentications that concern the hosts the
+ * Rollout's paths can reach (`reach`), from its namespace and the root namespace; the VirtualServices it names
+ * wherever they are. A VirtualService bound only to gateways that it does not name is left out: the model never
+ * reads one (gateway paths go through the Rollout's own VirtualServices; sidecars match mesh-bound ones by host).
  */
 export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace: string): RolloutScope {
   const namespace = namespaceOf(rollout);
@@ -109,14 +114,11 @@ export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace
     named.has(namedKey('DestinationRule', namespaceOf(dr), dr.metadata.name)),
   );
   const seeds = seedLabels(rollout, () => source.services(namespace), ownDr?.spec.host);
-  const reached = reach(
-    seeds,
-    (labels) =>
-      routingCandidates(source, labels, named).virtualServices.filter((vs) => {
-        const keys = keysOfVs(vs);
-        return named.has(keys.ref) || keys.labels.some((label) => concernsAny(labels, label));
-      }),
-    (vs) => named.has(keysOfVs(vs).ref) || isMeshBound(vs),
+  const reached = reach(seeds, (labels) =>
+    routingCandidates(source, labels, named).virtualServices.filter((vs) => {
+      const keys = keysOfVs(vs);
+      return named.has(keys.ref) || keys.labels.some((label) => concernsAny(labels, label));
+    }),
   );
   const { labels } = reached;
   const others = rootNamespace !== namespace ? [rootNamespace] : [];

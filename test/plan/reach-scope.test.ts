@@ -82,9 +82,20 @@ function neighbour(rng: Rng, i: number): KubeObject[] {
 }
 
 /**
+ * A VirtualService bound only to a gateway that the Rollout does not name: a wildcard host, or the Rollout's own
+ * Service among others, routing to it or to a neighbour (the scope leaves these out, ADR 0325).
+ */
+function gatewayOnly(rng: Rng, count: number): KubeObject {
+  const other = `other-${rng.int(0, count - 1)}`;
+  const hosts = rng.pick([['*'], ['web', other], [`web.${APP_NS}.svc.cluster.local`]]);
+  const gateways = [rng.pick(['web-gw', 'istio-system/ingressgateway'])];
+  return istio('VirtualService', 'edge-routes', { hosts, gateways, http: route(rng.pick(['web', other])) });
+}
+
+/**
  * Other applications in the Rollout's namespace (some without a sidecar), and at random: a Service before the
- * Rollout's own that also selects its pods, another workload with its app label, and a wildcard VirtualService
- * routing to one of the others.
+ * Rollout's own that also selects its pods, another workload with its app label, a wildcard VirtualService routing
+ * to one of the others, and a VirtualService bound only to a gateway.
  */
 function neighbours(rng: Rng, count: number): KubeObject[] {
   const out = Array.from({ length: count }, (_, i) => neighbour(rng, i)).flat();
@@ -96,6 +107,7 @@ function neighbours(rng: Rng, count: number): KubeObject[] {
       istio('VirtualService', 'catch-all', { hosts: ['*.app.svc.cluster.local'], http: route(target) }),
     );
   }
+  if (rng.chance(0.4)) out.push(gatewayOnly(rng, count));
   return out;
 }
 
