@@ -1,10 +1,11 @@
 /**
- * The timer around the pure request simulator: every tick, each synthetic client (one per path) sends
- * `ratePerSecond × tick` requests routed by the path's current predicted share; the window gives the observed split.
+ * The timer around the sandbox's synthetic requests (`PathTraffic`): every tick, each synthetic client (one per path)
+ * sends `ratePerSecond × tick` requests routed by the path's current predicted share; an observation counts the
+ * requests of the window when it is read (ADR 0330).
  */
 import type { Clock, TimerHandle } from '../kube/clock.js';
-import { ObservationWindow, type ObservedSplit } from './observation-window.js';
-import { routeRequests, seededRng, type RoutablePath, type Rng } from './request-simulator.js';
+import { PathTraffic, type ObservedSplit } from './path-traffic.js';
+import type { RoutablePath } from './request-simulator.js';
 
 export interface RequestDriverOptions {
   clock: Clock;
@@ -15,7 +16,6 @@ export interface RequestDriverOptions {
   windowMs?: number;
   maxRequests?: number;
   seed?: number;
-  rng?: Rng;
   /** Called after every tick (the dashboard pushes observed shares from here). */
   onTick?: () => void;
 }
@@ -26,25 +26,21 @@ export const DEFAULT_WINDOW_MS = 10_000;
 export const DEFAULT_MAX_REQUESTS = 500;
 
 export class RequestDriver {
-  private readonly window: ObservationWindow;
-  private readonly rng: Rng;
+  private readonly traffic: PathTraffic;
   private readonly tickMs: number;
-  private readonly perTick: number;
   private timer: TimerHandle | undefined;
   private running = false;
-  /** The paths the window was last trimmed to: a new array (paths appeared or went) trims it again. */
-  private retained: readonly RoutablePath[] | undefined;
 
   constructor(private readonly options: RequestDriverOptions) {
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
-    this.perTick = Math.max(
-      1,
-      Math.round(((options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND) * this.tickMs) / 1000),
-    );
-    this.rng = options.rng ?? seededRng(options.seed ?? 42);
-    this.window = new ObservationWindow({
+    this.traffic = new PathTraffic({
+      perTick: Math.max(
+        1,
+        Math.round(((options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND) * this.tickMs) / 1000),
+      ),
       windowMs: options.windowMs ?? DEFAULT_WINDOW_MS,
       maxRequests: options.maxRequests ?? DEFAULT_MAX_REQUESTS,
+      seed: options.seed ?? 42,
     });
   }
 
@@ -62,17 +58,12 @@ export class RequestDriver {
 
   /** Sends one tick's worth of requests on every path now. */
   tick(): void {
-    const paths = this.options.paths();
-    const now = this.options.clock.now();
-    const counts = routeRequests(paths, this.perTick, this.rng);
-    for (const [id, routed] of counts) this.window.record(id, routed, now);
-    if (paths !== this.retained) this.window.retain(new Set(paths.map((p) => p.id)));
-    this.retained = paths;
+    this.traffic.tick(this.options.paths(), this.options.clock.now());
     this.options.onTick?.();
   }
 
   observed(pathId: string): ObservedSplit {
-    return this.window.observe(pathId, this.options.clock.now());
+    return this.traffic.observe(pathId, this.options.clock.now());
   }
 
   private schedule(): void {

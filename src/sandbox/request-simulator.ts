@@ -39,27 +39,21 @@ export interface RouteCounts {
 
 export const emptyCounts = (): RouteCounts => ({ canary: 0, stable: 0, failed: 0 });
 
-/** Sends `count` requests on every path; returns the counts per path id. */
-export function routeRequests(
-  paths: readonly RoutablePath[],
-  count: number,
-  rng: Rng,
-): Map<string, RouteCounts> {
-  if (!Number.isInteger(count) || count < 0)
-    throw new Error(`routeRequests: count must be a non-negative integer, got ${count}`);
-  const result = new Map<string, RouteCounts>();
-  for (const path of paths) {
-    const share = path.canaryShare;
-    if (share !== null && (share < 0 || share > 1 || Number.isNaN(share))) {
-      throw new Error(`routeRequests: path ${path.id}: canaryShare must be within 0..1, got ${share}`);
-    }
-    result.set(path.id, routeOnePath(share, count, rng));
+/** Throws unless `share` is null or within 0..1; `what()` names the caller and path in the message. */
+export function checkShare(share: number | null, what: () => string): void {
+  if (share !== null && !(share >= 0 && share <= 1)) {
+    throw new Error(`${what()}: canaryShare must be within 0..1, got ${share}`);
   }
-  return result;
 }
 
-/** A failing path and shares 0 and 1 have one outcome: no random draw (most paths, most of the time). */
-function routeOnePath(share: number | null, count: number, rng: Rng): RouteCounts {
+/**
+ * Sends `count` requests on a path whose canary share is `share` (null: the path fails). A failing path and shares 0
+ * and 1 have one outcome: no random draw (most paths, most of the time).
+ */
+export function routeBatch(share: number | null, count: number, rng: Rng): RouteCounts {
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`routeBatch: count must be a non-negative integer, got ${count}`);
+  checkShare(share, () => 'routeBatch');
   const counts = emptyCounts();
   if (share === null) counts.failed = count;
   else if (share === 0) counts.stable = count;

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/kube/clock.js';
-import { ObservationWindow } from '../../src/sandbox/observation-window.js';
+import { PathTraffic } from '../../src/sandbox/path-traffic.js';
 import { RequestDriver } from '../../src/sandbox/request-driver.js';
 import {
   canaryFraction,
-  routeRequests,
+  routeBatch,
   seededRng,
   shareTolerance,
   Z_95,
@@ -29,13 +29,13 @@ describe('shareTolerance (normal approximation of the binomial)', () => {
   });
 });
 
-describe('routeRequests', () => {
+describe('routeBatch', () => {
   it.each([
     { name: 'gateway at 10 %', share: 0.1 },
     { name: 'mesh at 50 % (pod-count split)', share: 0.5 },
     { name: 'plain at 90 %', share: 0.9 },
   ])('$name: the observed share of 2000 requests is within ±3 pp', ({ share }) => {
-    const counts = routeRequests([{ id: 'p', canaryShare: share }], 2000, seededRng(1234)).get('p')!;
+    const counts = routeBatch(share, 2000, seededRng(1234));
     expect(counts.canary + counts.stable).toBe(2000);
     expect(Math.abs(canaryFraction(counts)! - share)).toBeLessThanOrEqual(0.03);
   });
@@ -45,7 +45,7 @@ describe('routeRequests', () => {
     const tolerance = shareTolerance(p, 2000);
     let inside = 0;
     for (let seed = 1; seed <= 400; seed++) {
-      const counts = routeRequests([{ id: 'p', canaryShare: p }], 2000, seededRng(seed)).get('p')!;
+      const counts = routeBatch(p, 2000, seededRng(seed));
       if (Math.abs(canaryFraction(counts)! - p) <= tolerance) inside++;
     }
     // Binomial(400, 0.95) has sd 4.4: 92 %–98 % is beyond ±2.7 sd.
@@ -58,7 +58,7 @@ describe('routeRequests', () => {
     { name: 'share 1 always reaches the canary', share: 1, canary: 300, stable: 0, failed: 0 },
     { name: 'a failing path answers nothing', share: null, canary: 0, stable: 0, failed: 300 },
   ])('$name', ({ share, canary, stable, failed }) => {
-    expect(routeRequests([{ id: 'p', canaryShare: share }], 300, seededRng(9)).get('p')).toEqual({
+    expect(routeBatch(share, 300, seededRng(9))).toEqual({
       canary,
       stable,
       failed,
@@ -73,47 +73,118 @@ describe('routeRequests', () => {
   ])('$name: $draws random draws for 300 requests', ({ share, draws }) => {
     const rng = seededRng(9);
     let drawn = 0;
-    routeRequests([{ id: 'p', canaryShare: share }], 300, () => (drawn++, rng()));
+    routeBatch(share, 300, () => (drawn++, rng()));
     expect(drawn).toBe(draws);
   });
 
   it('is deterministic for a seed', () => {
-    const paths = [
-      { id: 'a', canaryShare: 0.3 },
-      { id: 'b', canaryShare: 0.7 },
-    ];
-    expect(routeRequests(paths, 500, seededRng(5))).toEqual(routeRequests(paths, 500, seededRng(5)));
+    expect(routeBatch(0.3, 500, seededRng(5))).toEqual(routeBatch(0.3, 500, seededRng(5)));
+    expect(routeBatch(0.3, 500, seededRng(5))).not.toEqual(routeBatch(0.3, 500, seededRng(6)));
   });
 
   it.each([
-    { name: 'share above 1', paths: [{ id: 'x', canaryShare: 1.5 }], count: 1, error: /path x: canaryShare/ },
-    { name: 'negative count', paths: [], count: -1, error: /count must be a non-negative integer/ },
-  ])('rejects $name', ({ paths, count, error }) => {
-    expect(() => routeRequests(paths, count, seededRng(1))).toThrow(error);
+    { name: 'share above 1', share: 1.5, count: 1, error: /routeBatch: canaryShare must be within 0..1/ },
+    { name: 'NaN share', share: Number.NaN, count: 1, error: /canaryShare must be within 0..1, got NaN/ },
+    { name: 'negative count', share: 0.5, count: -1, error: /count must be a non-negative integer/ },
+  ])('rejects $name', ({ share, count, error }) => {
+    expect(() => routeBatch(share, count, seededRng(1))).toThrow(error);
   });
 });
 
-describe('ObservationWindow', () => {
-  it('forgets batches older than the window', () => {
-    const w = new ObservationWindow({ windowMs: 10_000, maxRequests: 1000 });
-    w.record('p', { canary: 50, stable: 50, failed: 0 }, 0);
-    w.record('p', { canary: 10, stable: 90, failed: 0 }, 5_000);
-    expect(w.observe('p', 9_000)).toMatchObject({ share: 30, requests: 200 });
-    expect(w.observe('p', 12_000)).toMatchObject({ share: 10, requests: 100 });
+/** Ticks `shares` one per `stepMs` from `start`, each a new paths array of path `p` (and `q` when given). */
+function ticked(
+  traffic: PathTraffic,
+  shares: (number | null)[],
+  stepMs: number,
+  start = 0,
+  q?: number,
+): number {
+  shares.forEach((share, i) => {
+    const paths = [
+      { id: 'p', canaryShare: share },
+      ...(q === undefined ? [] : [{ id: 'q', canaryShare: q }]),
+    ];
+    traffic.tick(paths, start + i * stepMs);
+  });
+  return start + (shares.length - 1) * stepMs;
+}
+
+describe('PathTraffic', () => {
+  const options = { perTick: 100, windowMs: 10_000, maxRequests: 1000, seed: 7 };
+
+  it.each([
+    {
+      name: 'only ticks inside the window count',
+      shares: [0, 0, 0, 1, 1],
+      stepMs: 4_000,
+      canary: 200,
+      requests: 300,
+    },
+    {
+      name: 'the newest maxRequests, whole ticks',
+      shares: new Array<number>(12).fill(0).concat([1, 1]),
+      stepMs: 10,
+      canary: 200,
+      requests: 1000,
+    },
+    { name: 'a failing path answers nothing', shares: [null, null], stepMs: 10, canary: 0, requests: 200 },
+    {
+      name: 'a path that appeared late counts from then',
+      shares: [1],
+      stepMs: 10,
+      canary: 100,
+      requests: 100,
+    },
+  ])('$name', ({ shares, stepMs, canary, requests }) => {
+    const traffic = new PathTraffic(options);
+    const now = ticked(traffic, shares, stepMs);
+    expect(traffic.observe('p', now)).toMatchObject({ canary, requests });
   });
 
-  it('keeps only the newest maxRequests (whole batches)', () => {
-    const w = new ObservationWindow({ windowMs: 60_000, maxRequests: 200 });
-    for (let t = 0; t < 5; t++) w.record('p', { canary: 50, stable: 50, failed: 0 }, t);
-    w.record('p', { canary: 10, stable: 90, failed: 0 }, 10);
-    w.record('p', { canary: 10, stable: 90, failed: 0 }, 11);
-    expect(w.observe('p', 12)).toMatchObject({ share: 10, requests: 200 });
+  it('keeps the shares a path had earlier in the window, and forgets them after it', () => {
+    const traffic = new PathTraffic({ ...options, maxRequests: 400 });
+    const mid = ticked(traffic, [0, 0, 1, 1], 100);
+    expect(traffic.observe('p', mid)).toMatchObject({ canary: 200, stable: 200, share: 50 });
+    const later = ticked(traffic, [1, 1], 100, mid + 100);
+    expect(traffic.observe('p', later)).toMatchObject({ canary: 400, stable: 0, share: 100 });
   });
 
-  it('reports no share when nothing was answered', () => {
-    const w = new ObservationWindow({ windowMs: 1000, maxRequests: 100 });
-    w.record('p', { canary: 0, stable: 0, failed: 20 }, 0);
-    expect(w.observe('p', 1)).toMatchObject({ share: null, failed: 20, requests: 20 });
+  it('draws each tick once: reading again, or a window sliding over it, sees the same requests', () => {
+    const traffic = new PathTraffic({ ...options, maxRequests: 200 });
+    const now = ticked(traffic, [0.5, 0.5, 0.5], 100);
+    const first = traffic.observe('p', now);
+    expect(traffic.observe('p', now)).toEqual(first);
+    const single = new PathTraffic({ ...options, maxRequests: 100 });
+    ticked(single, [0.5, 0.5, 0.5], 100);
+    const newest = single.observe('p', now);
+    traffic.tick([{ id: 'p', canaryShare: 0 }], now + 100);
+    // The window of two now holds the last 0.5 tick (the one `single` saw) and one tick at share 0.
+    expect(traffic.observe('p', now + 100)).toMatchObject({ canary: newest.canary, requests: 200 });
+  });
+
+  it('converges: the observed share of a full window is the predicted one within its 95 % interval', () => {
+    const traffic = new PathTraffic(options);
+    const now = ticked(traffic, new Array<number>(10).fill(0.1), 500);
+    const seen = traffic.observe('p', now);
+    expect(seen.requests).toBe(1000);
+    expect(Math.abs(seen.share! / 100 - 0.1)).toBeLessThanOrEqual(shareTolerance(0.1, 1000));
+  });
+
+  it('forgets paths the model no longer lists; the same paths array ticks on unchanged', () => {
+    const traffic = new PathTraffic(options);
+    const now = ticked(traffic, [0], 10, 0, 0.5);
+    expect(traffic.size).toBe(2);
+    const same = [{ id: 'p', canaryShare: 1 }];
+    traffic.tick(same, now + 10);
+    expect(traffic.size).toBe(1);
+    expect(traffic.observe('q', now + 10)).toMatchObject({ requests: 0, share: null });
+    traffic.tick(same, now + 20);
+    expect(traffic.observe('p', now + 20)).toMatchObject({ canary: 200, requests: 300 });
+  });
+
+  it('rejects a share outside 0..1, naming the path', () => {
+    const traffic = new PathTraffic(options);
+    expect(() => traffic.tick([{ id: 'mesh:a', canaryShare: 2 }], 0)).toThrow(/path mesh:a: canaryShare/);
   });
 });
 
