@@ -37,7 +37,7 @@ interface Track extends Segment {
   /** The tick the path first sent requests on. */
   since: number;
   /** Earlier shares still inside the window, oldest first (most paths never change: none). */
-  earlier?: Segment[];
+  earlier: Segment[] | undefined;
   /** The last tick whose paths listed it. */
   seen: number;
   /** The path's random stream, mixed with the tick number. */
@@ -102,6 +102,7 @@ export class PathTraffic {
           since: tick,
           seen: tick,
           stream: streamOf(id, this.options.seed),
+          earlier: undefined,
         });
         listed++;
         continue;
@@ -109,7 +110,7 @@ export class PathTraffic {
       if (track.seen !== tick) listed++;
       track.seen = tick;
       if (track.share !== share) this.change(track, share, tick);
-      else if (track.earlier && track.from <= tick - this.windowTicks) delete track.earlier;
+      else if (track.earlier && track.from <= tick - this.windowTicks) track.earlier = undefined;
     }
     if (listed === this.tracks.size) return;
     for (const [id, track] of this.tracks) if (track.seen !== tick) this.tracks.delete(id);
