@@ -44,8 +44,14 @@ export function destinationRuleKeys(dr: DestinationRule): string[] {
 
 export const serviceKey = (namespace: string, name: string): string => `service:${namespace}/${name}`;
 
+/** Services of a namespace whose selector asks for `key=value`: the candidates to select pods with that label. */
+export const selectorKey = (namespace: string, key: string, value: string): string =>
+  `selects:${namespace}|${key}=${value}`;
+
 export function serviceKeys(svc: Service): string[] {
-  return [serviceKey(nsOf(svc), svc.metadata.name)];
+  const namespace = nsOf(svc);
+  const selector = Object.entries(svc.spec.selector ?? {}).map(([k, v]) => selectorKey(namespace, k, v));
+  return [serviceKey(namespace, svc.metadata.name), ...selector];
 }
 
 /** A Rollout's own ReplicaSets: those naming it as controller owner (by uid, or by name when it has none). */

@@ -12,7 +12,7 @@ import { namespaceOf, routingOf } from '../traffic/istio/roles.js';
 import { pick, positionsBy, type PositionIndex } from '../util/positions.js';
 import { isMeshBound } from './hosts.js';
 import { concernsAny, hostLabel, reach, seedLabels } from './reach.js';
-import { hostKey, namedKey, SCOPE_INDEXERS, serviceKey } from './scope-keys.js';
+import { hostKey, namedKey, SCOPE_INDEXERS, selectorKey, serviceKey } from './scope-keys.js';
 
 /**
  * The objects of a kind under any of some keys (`scope-keys.ts`), in source order: a superset of what the scope
@@ -95,6 +95,17 @@ function routingCandidates(source: MeshSource, labels: ReadonlySet<string>, name
   };
 }
 
+/**
+ * The Services of the Rollout's namespace that may select its pods (`selectingService` applies the exact rule): with
+ * an index, those whose selector shares a label with its pod template, in source order; without, all of them.
+ */
+function selectorCandidates(source: MeshSource, rollout: Rollout): readonly Service[] {
+  const namespace = namespaceOf(rollout);
+  if (!source.lookup) return source.services(namespace);
+  const labels = Object.entries(rollout.spec.template?.metadata?.labels ?? {});
+  return source.lookup.services(labels.map(([key, value]) => selectorKey(namespace, key, value)));
+}
+
 /** The Services of `namespace` whose names are reached. */
 function servicesIn(source: MeshSource, namespace: string, labels: ReadonlySet<string>): readonly Service[] {
   if (source.lookup) return source.lookup.services([...labels].map((label) => serviceKey(namespace, label)));
@@ -113,7 +124,7 @@ export function rolloutScope(source: MeshSource, rollout: Rollout, rootNamespace
   const ownDr = routingCandidates(source, new Set(), named).destinationRules.find((dr) =>
     named.has(namedKey('DestinationRule', namespaceOf(dr), dr.metadata.name)),
   );
-  const seeds = seedLabels(rollout, () => source.services(namespace), ownDr?.spec.host);
+  const seeds = seedLabels(rollout, () => selectorCandidates(source, rollout), ownDr?.spec.host);
   const reached = reach(seeds, (labels) =>
     routingCandidates(source, labels, named).virtualServices.filter((vs) => {
       const keys = keysOfVs(vs);
