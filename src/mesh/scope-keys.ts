@@ -28,14 +28,16 @@ export function namedKey(
 export const hostKey = (label: string): string => `host:${label}`;
 
 /**
- * A mesh-bound VirtualService under its host labels and its name; one bound only to gateways under its name alone:
- * the model reads it only when the Rollout names it (ADR 0325).
+ * The host labels a VirtualService is found by: those of a mesh-bound one; none for one bound only to gateways, which
+ * the model reads only when the Rollout names it (ADR 0325).
  */
+export function meshHostLabels(vs: VirtualService): string[] {
+  return isMeshBound(vs) ? [...new Set((vs.spec.hosts ?? []).map(hostLabel))] : [];
+}
+
+/** A VirtualService under its mesh host labels (`meshHostLabels`) and its name. */
 export function virtualServiceKeys(vs: VirtualService): string[] {
-  const named = namedKey('VirtualService', nsOf(vs), vs.metadata.name);
-  if (!isMeshBound(vs)) return [named];
-  const labels = new Set((vs.spec.hosts ?? []).map(hostLabel));
-  return [...[...labels].map(hostKey), named];
+  return [...meshHostLabels(vs).map(hostKey), namedKey('VirtualService', nsOf(vs), vs.metadata.name)];
 }
 
 export function destinationRuleKeys(dr: DestinationRule): string[] {

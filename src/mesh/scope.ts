@@ -10,9 +10,8 @@ import type { Rollout } from '../api/rollout.js';
 import type { Namespace, ReplicaSet, Service } from '../api/workloads.js';
 import { namespaceOf, routingOf } from '../traffic/istio/roles.js';
 import { pick, positionsBy, type PositionIndex } from '../util/positions.js';
-import { isMeshBound } from './hosts.js';
 import { concernsAny, hostLabel, reach, seedLabels } from './reach.js';
-import { hostKey, namedKey, SCOPE_INDEXERS, selectorKey, serviceKey } from './scope-keys.js';
+import { hostKey, meshHostLabels, namedKey, SCOPE_INDEXERS, selectorKey, serviceKey } from './scope-keys.js';
 
 /**
  * The objects of a kind under any of some keys (`scope-keys.ts`), in source order: a superset of what the scope
@@ -48,7 +47,7 @@ export interface RolloutScope {
 }
 
 /**
- * Host labels (none when the VirtualService is bound only to gateways) and `namespace/name` of each object, kept for
+ * Mesh host labels (`meshHostLabels`) and `namespace/name` of each object, kept for
  * frozen objects (cached ones: replaced, never changed).
  */
 const vsKeys = new WeakMap<VirtualService, { labels: string[]; ref: string }>();
@@ -58,7 +57,7 @@ function keysOfVs(vs: VirtualService): { labels: string[]; ref: string } {
   let keys = vsKeys.get(vs);
   if (!keys) {
     const ref = namedKey('VirtualService', namespaceOf(vs), vs.metadata.name);
-    keys = { labels: isMeshBound(vs) ? (vs.spec.hosts ?? []).map(hostLabel) : [], ref };
+    keys = { labels: meshHostLabels(vs), ref };
     if (Object.isFrozen(vs)) vsKeys.set(vs, keys);
   }
   return keys;

@@ -6,7 +6,9 @@
  * a window slides over the same draws, as a window of recorded batches would. Pure: time and paths are passed in.
  */
 import {
+  canaryFraction,
   checkShare,
+  emptyCounts,
   routeBatch,
   seededRng,
   type RouteCounts,
@@ -69,7 +71,7 @@ export class PathTraffic {
 
   /** The requests of the window ending at `now` on `pathId`; none for a path no tick listed. */
   observe(pathId: string, now: number): ObservedSplit {
-    const total: RouteCounts = { canary: 0, stable: 0, failed: 0 };
+    const total = emptyCounts();
     const track = this.tracks.get(pathId);
     const oldest = Math.max(0, this.ticks - this.windowTicks, track?.since ?? this.ticks);
     for (let k = this.ticks - 1; track && k >= oldest; k--) {
@@ -79,9 +81,9 @@ export class PathTraffic {
       total.stable += counts.stable;
       total.failed += counts.failed;
     }
-    const answered = total.canary + total.stable;
-    const share = answered === 0 ? null : Math.round((total.canary / answered) * 1000) / 10;
-    return { ...total, share, requests: answered + total.failed };
+    const fraction = canaryFraction(total);
+    const share = fraction === null ? null : Math.round(fraction * 1000) / 10;
+    return { ...total, share, requests: total.canary + total.stable + total.failed };
   }
 
   /** Paths followed now (those the last tick listed). */
